@@ -1,0 +1,21 @@
+import cassandra from 'cassandra-driver';
+import type { ConnectionConfig } from '@streamline/config';
+
+export type CassandraClient = cassandra.Client;
+
+export function createCassandraClient(
+  config: ConnectionConfig['cassandra'],
+  options: { keyspace?: string; requestTimeoutMs?: number } = {},
+): CassandraClient {
+  return new cassandra.Client({
+    contactPoints: config.contactPoints,
+    localDataCenter: config.localDataCenter,
+    protocolOptions: { port: config.port },
+    ...(options.keyspace ? { keyspace: options.keyspace } : {}),
+    socketOptions: { connectTimeout: 5_000, readTimeout: options.requestTimeoutMs ?? 12_000 },
+    // Writes are idempotent upserts by primary key, so the driver may retry them safely.
+    queryOptions: { prepare: true, isIdempotent: true, consistency: cassandra.types.consistencies.localQuorum },
+  });
+}
+
+export { cassandra };

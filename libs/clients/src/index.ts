@@ -1,0 +1,4 @@
+export * from './cassandra.js';
+export * from './kafka.js';
+export * from './pg.js';
+export * from './schema-registry.js';

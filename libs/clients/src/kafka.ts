@@ -1,0 +1,65 @@
+import { Kafka, logLevel, type Admin, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig } from 'kafkajs';
+import type { ConnectionConfig } from '@streamline/config';
+import type { Logger } from '@streamline/runtime';
+
+const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs logs through our pino logger; `quiet` hides its connection chatter (health probes). */
+export function createKafka(config: ConnectionConfig['kafka'], log?: Logger, options: { quiet?: boolean } = {}): Kafka {
+  return new Kafka({
+    clientId: config.clientId,
+    brokers: config.brokers,
+    connectionTimeout: 5_000,
+    requestTimeout: 30_000,
+    logLevel: options.quiet || !log ? logLevel.NOTHING : logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }) => {
+        const { message, ...extra } = entry;
+        log?.child({ component: 'kafkajs' })[levelNames[level] ?? 'info'](extra, message);
+      },
+  });
+}
+
+/**
+ * An idempotent producer: with kafkajs this implies acks=all on every send and at most 5 requests
+ * in flight, so a retried batch is never written twice nor reordered.
+ */
+export async function connectProducer(kafka: Kafka, overrides: ProducerConfig = {}): Promise<Producer> {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, ...overrides });
+  await producer.connect();
+  return producer;
+}
+
+/** A consumer that commits only when told to (offsets follow durable writes downstream). */
+export async function connectConsumer(kafka: Kafka, config: ConsumerConfig): Promise<Consumer> {
+  const consumer = kafka.consumer({ allowAutoTopicCreation: false, ...config });
+  await consumer.connect();
+  return consumer;
+}
+
+export async function connectAdmin(kafka: Kafka): Promise<Admin> {
+  const admin = kafka.admin();
+  await admin.connect();
+  return admin;
+}
+
+/** Creates the topics that do not exist yet; returns the names it created. */
+export async function ensureTopics(
+  admin: Admin,
+  topics: Array<{ topic: string; numPartitions?: number; replicationFactor?: number }>,
+): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t.topic));
+  if (missing.length === 0) return [];
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions ?? 3, replicationFactor: t.replicationFactor ?? 1 })),
+  });
+  return missing.map((t) => t.topic);
+}

@@ -1,0 +1,60 @@
+import {
+  AvroDeserializer,
+  AvroSerializer,
+  SchemaRegistryClient,
+  SerdeType,
+  type Client,
+} from '@confluentinc/schemaregistry';
+import type { ConnectionConfig } from '@streamline/config';
+
+export type RegistryClient = Client;
+export type Compatibility = 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE' | 'NONE';
+
+export function createRegistryClient(config: ConnectionConfig['registry']): RegistryClient {
+  return new SchemaRegistryClient({ baseURLs: [config.url], cacheCapacity: 1000 });
+}
+
+export interface AvroSerde<T> {
+  /** Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro body. */
+  serialize(value: T): Promise<Buffer>;
+  deserialize(payload: Buffer): Promise<T>;
+}
+
+/**
+ * Avro (de)serializer for one topic's values. The writer schema is registered under
+ * `<topic>-value` (TopicNameStrategy) on first use and cached; reading resolves the writer
+ * schema from the id in each message.
+ */
+export function createAvroSerde<T>(
+  client: RegistryClient,
+  topic: string,
+  options: { autoRegister?: boolean } = {},
+): AvroSerde<T> {
+  const serializer = new AvroSerializer(client, SerdeType.VALUE, {
+    autoRegisterSchemas: options.autoRegister ?? false,
+    useLatestVersion: !(options.autoRegister ?? false),
+  });
+  const deserializer = new AvroDeserializer(client, SerdeType.VALUE, {});
+  return {
+    serialize: (value) => serializer.serialize(topic, value),
+    deserialize: (payload) => deserializer.deserialize(topic, payload) as Promise<T>,
+  };
+}
+
+/** Registers `schema` under `subject` (idempotent: the same schema keeps its id) and returns its id. */
+export async function registerAvroSchema(
+  client: RegistryClient,
+  subject: string,
+  schema: object | string,
+  compatibility?: Compatibility,
+): Promise<number> {
+  if (compatibility) await client.updateCompatibility(subject, compatibility as never);
+  return client.register(subject, { schemaType: 'AVRO', schema: typeof schema === 'string' ? schema : JSON.stringify(schema) });
+}
+
+/** Reads the schema id from a Confluent-framed message, or throws naming what is wrong. */
+export function readSchemaId(payload: Buffer): number {
+  if (payload.length < 5) throw new Error(`message of ${payload.length} bytes is too short for the Confluent wire format`);
+  if (payload[0] !== 0) throw new Error(`unknown magic byte ${payload[0]} (expected 0)`);
+  return payload.readInt32BE(1);
+}

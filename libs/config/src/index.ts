@@ -1,0 +1,5 @@
+export * from './config-error.js';
+export * from './connections.js';
+export * from './env-reader.js';
+export * from './names.js';
+export * from './stack.js';

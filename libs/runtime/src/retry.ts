@@ -1,0 +1,59 @@
+import pRetry, { AbortError } from 'p-retry';
+import { isRetriable } from './errors.js';
+
+export interface RetryOptions {
+  /** Attempts after the first one. */
+  retries: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+  /** Called before each new attempt, e.g. to log it. */
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  signal?: AbortSignal;
+}
+
+export const defaultRetryOptions: RetryOptions = { retries: 5, minDelayMs: 200, maxDelayMs: 10_000 };
+
+/**
+ * The project's one backoff helper: exponential with full jitter, capped delay, and errors that are
+ * not retriable (see `isRetriable`) fail at once. Do not wrap a client that already retries.
+ */
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: Partial<RetryOptions> = {}): Promise<T> {
+  const opts = { ...defaultRetryOptions, ...options };
+  return pRetry(
+    async (attempt) => {
+      try {
+        return await fn(attempt);
+      } catch (error) {
+        if (!isRetriable(error)) throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      }
+    },
+    {
+      retries: opts.retries,
+      minTimeout: opts.minDelayMs,
+      maxTimeout: opts.maxDelayMs,
+      factor: 2,
+      randomize: true,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+        if (retriesLeft > 0) opts.onRetry?.(error, attemptNumber, Math.min(opts.maxDelayMs, opts.minDelayMs * 2 ** (attemptNumber - 1)));
+      },
+    },
+  );
+}
+
+/** Resolves after `ms`, or rejects when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { Command } from 'commander';
+import { loadStackConfig } from '@streamline/config';
+import { describeError } from '@streamline/runtime';
+import { createStack } from './stack.js';
+import { renderStatusTable } from './status-table.js';
+
+const program = new Command('stack')
+  .description('The local stack: real PostgreSQL, Kafka, schema registry, Cassandra and Spark as local processes (no Docker).')
+  .showHelpAfterError();
+
+const stack = () => createStack(loadStackConfig(process.env));
+
+program
+  .command('up')
+  .description('install what is missing (first use), start the servers and wait until each really serves')
+  .argument('[components...]', 'only these (and what they depend on)')
+  .action(async (names: string[]) => {
+    const rows = await stack().up(names);
+    console.log(renderStatusTable(rows));
+  });
+
+program
+  .command('down')
+  .description('stop the servers cleanly (data is kept)')
+  .argument('[components...]', 'only these (and what they depend on)')
+  .action(async (names: string[]) => stack().down(names));
+
+program
+  .command('status')
+  .description('each component with its pid, port and health')
+  .option('--json', 'print JSON (name, port, pid, health, ...) instead of a table')
+  .action(async (options: { json?: boolean }) => {
+    const rows = await stack().status();
+    console.log(options.json ? JSON.stringify(rows, null, 2) : renderStatusTable(rows));
+    if (rows.some((r) => r.health === 'unhealthy')) process.exitCode = 1;
+  });
+
+program
+  .command('logs')
+  .description("print a component's log")
+  .argument('<component>')
+  .option('-f, --follow', 'keep printing new lines')
+  .option('-n, --lines <n>', 'lines from the end', '100')
+  .action((name: string, options: { follow?: boolean; lines: string }) => {
+    const file = stack().logFile(name);
+    if (!existsSync(file)) throw new Error(`no log yet for ${name} (${file})`);
+    spawn('tail', ['-n', options.lines, ...(options.follow ? ['-F'] : []), file], { stdio: 'inherit' });
+  });
+
+program
+  .command('reset')
+  .description('stop everything and wipe data and logs (installs and download caches are kept)')
+  .action(async () => stack().reset());
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(`stack: ${describeError(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+import type { Component } from '../component.js';
+import { postgres } from './postgres.js';
+
+/** Every server of the local stack, in a sensible start order (dependencies are declared too). */
+export const components: Component[] = [postgres];

@@ -1,0 +1,93 @@
+import { chmodSync, chownSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createPgPool } from '@streamline/clients';
+import { probe, type Component, type StackContext } from '../component.js';
+import { ensureDir } from '../paths.js';
+import { postgresCommand } from '../prerequisites.js';
+import { runCommand } from '../run-command.js';
+
+/** Databases other parts of the stack keep their state in. */
+export const EXTRA_DATABASES = ['registry', 'airflow'];
+
+const dataDir = (ctx: StackContext) => ctx.paths.data('postgres');
+const socketDir = (ctx: StackContext) => join(ctx.paths.run, 'postgres');
+
+/** When root runs the stack, the server runs as `postgres` and must own its folders. */
+function giveToPostgres(paths: string[]): void {
+  if (process.getuid?.() !== 0) return;
+  const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  for (const p of paths) chownSync(p, uid, gid);
+}
+
+async function query(ctx: StackContext, database: string, sql: string): Promise<unknown[]> {
+  const pool = createPgPool(ctx.config.connections.pg, { database, max: 1, applicationName: 'stack-health' });
+  try {
+    return (await pool.query(sql)).rows;
+  } finally {
+    await pool.end();
+  }
+}
+
+/** PostgreSQL from Debian's packages, in its own cluster folder and port (not the system cluster). */
+export const postgres: Component = {
+  name: 'postgres',
+  installKey: 'debian-postgresql',
+  installLane: 'none',
+  enabled: () => true,
+  port: (config) => config.ports.pg,
+  dependsOn: () => [],
+  // Nothing to download: the binaries come from the Debian package (checked as a prerequisite).
+  install: async () => undefined,
+  async prepare(ctx) {
+    const dir = dataDir(ctx);
+    ensureDir(socketDir(ctx));
+    giveToPostgres([socketDir(ctx)]);
+    if (existsSync(join(dir, 'PG_VERSION'))) return;
+    ctx.reporter.step('postgres', `initdb ${dir}`);
+    ensureDir(dir);
+    chmodSync(dir, 0o700);
+    const pwFile = join(ctx.paths.run, 'postgres', 'pwfile');
+    writeFileSync(pwFile, `${ctx.config.connections.pg.password}\n`, { mode: 0o600 });
+    giveToPostgres([dir, pwFile]);
+    const initdb = postgresCommand('initdb', [
+      '-D', dir,
+      '-U', ctx.config.connections.pg.user,
+      `--pwfile=${pwFile}`,
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      '--encoding=UTF8',
+      '--locale=C',
+    ]);
+    await runCommand(initdb.command, initdb.args, { logFile: ctx.paths.log('postgres') });
+  },
+  launch(ctx) {
+    return postgresCommand('postgres', [
+      '-D', dataDir(ctx),
+      '-p', String(ctx.config.ports.pg),
+      '-c', `listen_addresses=${ctx.config.host}`,
+      '-c', `unix_socket_directories=${socketDir(ctx)}`,
+      // Logical decoding lets Debezium read the outbox beside our relay (DESIGN.md).
+      '-c', 'wal_level=logical',
+      '-c', 'max_replication_slots=8',
+      '-c', 'max_wal_senders=8',
+      '-c', 'max_connections=200',
+      '-c', 'shared_buffers=256MB',
+    ]);
+  },
+  // SIGINT is PostgreSQL's "fast" shutdown; SIGTERM would wait for every client to leave.
+  stopSignal: 'SIGINT',
+  async afterStart(ctx) {
+    const { database } = ctx.config.connections.pg;
+    const wanted = [database, ...EXTRA_DATABASES];
+    const rows = (await query(ctx, 'postgres', 'SELECT datname FROM pg_database')) as Array<{ datname: string }>;
+    const have = new Set(rows.map((r) => r.datname));
+    for (const db of wanted.filter((d) => !have.has(d))) await query(ctx, 'postgres', `CREATE DATABASE "${db}"`);
+  },
+  health: (ctx) =>
+    probe(async () => {
+      const rows = (await query(ctx, 'postgres', 'SHOW server_version')) as Array<{ server_version: string }>;
+      return `PostgreSQL ${rows[0]?.server_version}`;
+    }),
+};

@@ -1,0 +1,203 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StackConfig } from '@streamline/config';
+import { describeError, StreamlineError } from '@streamline/runtime';
+import { components as allComponents } from './components/index.js';
+import type { Component, HealthResult, StackContext } from './component.js';
+import { ensureDir, stackPaths } from './paths.js';
+import { findJava17, findPostgresBin, findPython, requireMaven } from './prerequisites.js';
+import { isAlive, launchDetached, readPid, removePidFile, rssMiB, stopProcess } from './processes.js';
+import { createReporter, type Reporter } from './reporter.js';
+
+export class StackError extends StreamlineError {}
+
+export interface ComponentStatus {
+  name: string;
+  port: number;
+  pid: number | null;
+  running: boolean;
+  health: 'healthy' | 'unhealthy' | 'stopped';
+  detail: string;
+  rssMiB: number | null;
+}
+
+export interface Stack {
+  up(names?: string[]): Promise<ComponentStatus[]>;
+  down(names?: string[]): Promise<void>;
+  status(): Promise<ComponentStatus[]>;
+  reset(): Promise<void>;
+  logFile(name: string): string;
+  components(): Component[];
+}
+
+export function createStack(config: StackConfig, reporter: Reporter = createReporter(), registry: Component[] = allComponents): Stack {
+  const paths = stackPaths(config);
+  const ctx: StackContext = { config, paths, reporter };
+  const enabled = () => registry.filter((c) => c.enabled(config));
+  const byName = (name: string) => {
+    const c = enabled().find((x) => x.name === name);
+    if (!c) throw new StackError(`unknown component "${name}" (known: ${enabled().map((x) => x.name).join(', ')})`);
+    return c;
+  };
+
+  /** The requested components plus everything they depend on, dependencies first. */
+  const withDependencies = (names?: string[]): Component[] => {
+    const order: Component[] = [];
+    const visit = (c: Component, trail: string[]) => {
+      if (order.includes(c)) return;
+      if (trail.includes(c.name)) throw new StackError(`dependency cycle: ${[...trail, c.name].join(' -> ')}`);
+      for (const dep of c.dependsOn(config)) visit(byName(dep), [...trail, c.name]);
+      order.push(c);
+    };
+    for (const c of names?.length ? names.map(byName) : enabled()) visit(c, []);
+    return order;
+  };
+
+  const pidOf = (c: Component) => readPid(paths.pidFile(c.name));
+
+  const installMarker = (c: Component) => join(paths.dist(c.name), '.installed');
+  const isInstalled = (c: Component) => existsSync(installMarker(c)) && readFileSync(installMarker(c), 'utf8') === c.installKey;
+
+  const install = async (c: Component) => {
+    if (isInstalled(c)) return;
+    const started = Date.now();
+    reporter.step(c.name, 'installing (first use; later runs reuse it)');
+    await c.install(ctx);
+    writeFileSync(join(ensureDir(paths.dist(c.name)), '.installed'), c.installKey);
+    reporter.done(c.name, `installed in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+  };
+
+  /** Lanes run side by side; within a lane, one install at a time. */
+  const installAll = async (list: Component[]) => {
+    const lanes = new Map<string, Component[]>();
+    for (const c of list) lanes.set(c.installLane, [...(lanes.get(c.installLane) ?? []), c]);
+    await Promise.all(
+      [...lanes.values()].map(async (lane) => {
+        for (const c of lane) await install(c);
+      }),
+    );
+  };
+
+  const tailOfLog = (c: Component, lines = 8) => {
+    const file = paths.log(c.name);
+    if (!existsSync(file)) return '';
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  };
+
+  const waitHealthy = async (c: Component, pid: number): Promise<HealthResult> => {
+    const deadline = Date.now() + config.startTimeoutMs;
+    let last: HealthResult = { healthy: false, detail: 'not probed yet' };
+    let lastReport = Date.now();
+    while (Date.now() < deadline) {
+      if (!isAlive(pid)) throw new StackError(`${c.name} exited during start-up (log: ${paths.log(c.name)}):\n${tailOfLog(c)}`);
+      last = await c.health(ctx);
+      if (last.healthy) return last;
+      if (Date.now() - lastReport > 10_000) {
+        lastReport = Date.now();
+        reporter.step(c.name, `waiting until it serves: ${last.detail}`);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    throw new StackError(`${c.name} did not become healthy within ${config.startTimeoutMs / 1000}s: ${last.detail} (log: ${paths.log(c.name)})`);
+  };
+
+  const start = async (c: Component) => {
+    const pid = pidOf(c);
+    if (isAlive(pid)) {
+      const health = await c.health(ctx);
+      if (health.healthy) return;
+      reporter.step(c.name, `already running (pid ${pid}), waiting until healthy`);
+      await waitHealthy(c, pid!);
+      return;
+    }
+    const stray = await c.health(ctx);
+    if (stray.healthy) {
+      throw new StackError(`port ${c.port(config)} already serves ${c.name}, but not one this stack started: stop it or set another port`);
+    }
+    const started = Date.now();
+    reporter.step(c.name, `starting on port ${c.port(config)}`);
+    await c.prepare(ctx);
+    const newPid = launchDetached(c.launch(ctx), paths.log(c.name), paths.pidFile(c.name));
+    const health = await waitHealthy(c, newPid);
+    await c.afterStart?.(ctx);
+    reporter.done(c.name, `healthy in ${((Date.now() - started) / 1000).toFixed(1)}s (pid ${newPid}): ${health.detail}`);
+  };
+
+  /** Starts each component as soon as its dependencies are healthy, independent ones in parallel. */
+  const startAll = async (list: Component[]) => {
+    const done = new Map<string, Promise<void>>();
+    const startOne = (c: Component): Promise<void> => {
+      let p = done.get(c.name);
+      if (!p) {
+        p = Promise.all(c.dependsOn(config).map((d) => startOne(byName(d)))).then(() => start(c));
+        done.set(c.name, p);
+      }
+      return p;
+    };
+    const results = await Promise.allSettled(list.map(startOne));
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length) throw new StackError(failed.map((f) => describeError(f.reason)).join('\n'));
+  };
+
+  const statusOf = async (c: Component): Promise<ComponentStatus> => {
+    const pid = pidOf(c);
+    const running = isAlive(pid);
+    const health = running ? await c.health(ctx) : { healthy: false, detail: 'not running' };
+    return {
+      name: c.name,
+      port: c.port(config),
+      pid: running ? pid! : null,
+      running,
+      health: !running ? 'stopped' : health.healthy ? 'healthy' : 'unhealthy',
+      detail: health.detail,
+      rssMiB: running ? (rssMiB(pid) ?? null) : null,
+    };
+  };
+
+  const checkPrerequisites = (list: Component[]) => {
+    const names = new Set(list.map((c) => c.name));
+    if (list.some((c) => c.installLane === 'maven')) {
+      findJava17();
+      requireMaven();
+    }
+    if (names.has('postgres')) findPostgresBin();
+    if (list.some((c) => c.installLane === 'python')) findPython();
+  };
+
+  return {
+    components: enabled,
+    logFile: (name) => paths.log(byName(name).name),
+    async up(names) {
+      const list = withDependencies(names);
+      checkPrerequisites(list);
+      ensureDir(paths.root);
+      await installAll(list);
+      await startAll(list);
+      return Promise.all(list.map(statusOf));
+    },
+    async down(names) {
+      const list = withDependencies(names).reverse();
+      for (const c of list) {
+        const pid = pidOf(c);
+        if (isAlive(pid)) {
+          reporter.step(c.name, `stopping (pid ${pid})`);
+          const how = await stopProcess(pid!, c.stopSignal ?? 'SIGTERM', c.stopTimeoutMs ?? 30_000);
+          reporter.done(c.name, how === 'stopped' ? 'stopped' : 'killed after the stop timeout');
+        }
+        removePidFile(paths.pidFile(c.name));
+      }
+    },
+    status: () => Promise.all(enabled().map(statusOf)),
+    async reset() {
+      // Every component, enabled or not, so switching KAFKA_MODE cannot leave a server behind.
+      for (const c of [...registry].reverse()) {
+        const pid = pidOf(c);
+        if (isAlive(pid)) await stopProcess(pid!, c.stopSignal ?? 'SIGTERM', c.stopTimeoutMs ?? 30_000);
+        removePidFile(paths.pidFile(c.name));
+      }
+      rmSync(join(paths.root, 'data'), { recursive: true, force: true });
+      rmSync(join(paths.root, 'logs'), { recursive: true, force: true });
+      reporter.done('stack', `data and logs removed under ${paths.root} (installs and download caches kept)`);
+    },
+  };
+}
