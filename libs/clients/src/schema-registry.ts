@@ -1,6 +1,7 @@
 import {
   AvroDeserializer,
   AvroSerializer,
+  Compatibility,
   SchemaRegistryClient,
   SerdeType,
   type Client,
@@ -8,7 +9,7 @@ import {
 import type { ConnectionConfig } from '@streamline/config';
 
 export type RegistryClient = Client;
-export type Compatibility = 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE' | 'NONE';
+export { Compatibility };
 
 export function createRegistryClient(config: ConnectionConfig['registry']): RegistryClient {
   return new SchemaRegistryClient({ baseURLs: [config.url], cacheCapacity: 1000 });
@@ -21,18 +22,15 @@ export interface AvroSerde<T> {
 }
 
 /**
- * Avro (de)serializer for one topic's values. The writer schema is registered under
- * `<topic>-value` (TopicNameStrategy) on first use and cached; reading resolves the writer
- * schema from the id in each message.
+ * Avro (de)serializer for one topic's values. Writes with `schemaId` (from `registerAvroSchema`),
+ * or the latest version of `<topic>-value` when none is given; reads resolve the writer schema
+ * from the id in each message. The Confluent client's auto-registration is not used: it infers a
+ * schema from the JS object instead of using ours.
  */
-export function createAvroSerde<T>(
-  client: RegistryClient,
-  topic: string,
-  options: { autoRegister?: boolean } = {},
-): AvroSerde<T> {
+export function createAvroSerde<T>(client: RegistryClient, topic: string, options: { schemaId?: number } = {}): AvroSerde<T> {
   const serializer = new AvroSerializer(client, SerdeType.VALUE, {
-    autoRegisterSchemas: options.autoRegister ?? false,
-    useLatestVersion: !(options.autoRegister ?? false),
+    autoRegisterSchemas: false,
+    ...(options.schemaId === undefined ? { useLatestVersion: true } : { useSchemaId: options.schemaId }),
   });
   const deserializer = new AvroDeserializer(client, SerdeType.VALUE, {});
   return {
@@ -48,8 +46,9 @@ export async function registerAvroSchema(
   schema: object | string,
   compatibility?: Compatibility,
 ): Promise<number> {
-  if (compatibility) await client.updateCompatibility(subject, compatibility as never);
-  return client.register(subject, { schemaType: 'AVRO', schema: typeof schema === 'string' ? schema : JSON.stringify(schema) });
+  // Set before registering, so the very first version is already governed by the rule.
+  if (compatibility) await client.updateCompatibility(subject, compatibility);
+  return client.register(subject, { schemaType: 'AVRO', schema: typeof schema === 'string' ? schema : JSON.stringify(schema) }, false);
 }
 
 /** Reads the schema id from a Confluent-framed message, or throws naming what is wrong. */

@@ -58,16 +58,15 @@ export async function resolveWithMaven(options: {
   rmSync(options.outDir, { recursive: true, force: true });
   let downloads = 0;
   let lastReport = Date.now();
+  const coordinates = (a: MavenArtifact) => [a.groupId, a.artifactId, a.version, a.type ?? 'jar', a.classifier].filter(Boolean).join(':');
+  // `copy` fetches just the named artifacts; `copy-dependencies` walks the whole dependency graph.
+  const goal =
+    options.transitive === false
+      ? ['dependency:copy', `-Dartifact=${options.artifacts.map(coordinates).join(',')}`]
+      : ['dependency:copy-dependencies', '-DincludeScope=runtime'];
   await runCommand(
     'mvn',
-    [
-      '-B',
-      `-Dmaven.repo.local=${options.mavenRepo}`,
-      'dependency:copy-dependencies',
-      `-DoutputDirectory=${options.outDir}`,
-      '-DincludeScope=runtime',
-      `-DexcludeTransitive=${options.transitive === false}`,
-    ],
+    ['-B', `-Dmaven.repo.local=${options.mavenRepo}`, ...goal, `-DoutputDirectory=${options.outDir}`],
     {
       cwd: work,
       logFile: options.logFile,

