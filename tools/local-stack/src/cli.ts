@@ -25,7 +25,7 @@ program
 program
   .command('down')
   .description('stop the servers cleanly (data is kept)')
-  .argument('[components...]', 'only these (and what they depend on)')
+  .argument('[components...]', 'only these')
   .action(async (names: string[]) => stack().down(names));
 
 program

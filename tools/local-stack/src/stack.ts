@@ -178,7 +178,8 @@ export function createStack(config: StackConfig, reporter: Reporter = createRepo
       return Promise.all(list.map(statusOf));
     },
     async down(names) {
-      const list = withDependencies(names).reverse();
+      // Only the named components (all when none): stopping Kafka must not stop PostgreSQL.
+      const list = withDependencies().reverse().filter((c) => !names?.length || names.includes(c.name));
       for (const c of list) {
         const pid = pidOf(c);
         if (isAlive(pid)) {

@@ -1,0 +1,46 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Compatibility, createAvroSerde, createRegistryClient, readSchemaId, registerAvroSchema } from '@streamline/clients';
+import { testConnections, uniqueName } from '@streamline/testing';
+
+const v1 = {
+  type: 'record',
+  name: 'Probe',
+  namespace: 'io.streamline.test',
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'n', type: 'long' },
+  ],
+};
+
+describe('schema registry (real Apicurio, Confluent API)', () => {
+  const config = testConnections();
+  const client = createRegistryClient(config.registry);
+  const topic = uniqueName('it_registry');
+  const subject = `${topic}-value`;
+
+  afterAll(async () => {
+    await fetch(`${config.registry.url}/subjects/${subject}`, { method: 'DELETE' });
+    await fetch(`${config.registry.url}/subjects/${subject}?permanent=true`, { method: 'DELETE' });
+  });
+
+  it('registers a schema idempotently and frames messages with its id', async () => {
+    const id = await registerAvroSchema(client, subject, v1, Compatibility.BACKWARD);
+    expect(await registerAvroSchema(client, subject, v1)).toBe(id);
+    expect(await client.getAllSubjects()).toContain(subject);
+
+    const serde = createAvroSerde<{ id: string; n: number }>(client, topic, { schemaId: id });
+    const bytes = await serde.serialize({ id: 'a', n: 42 });
+    expect(bytes[0]).toBe(0);
+    expect(readSchemaId(bytes)).toBe(id);
+    expect(await serde.deserialize(bytes)).toEqual({ id: 'a', n: 42 });
+  });
+
+  it('enforces BACKWARD compatibility: a new required field is refused, an optional one accepted', async () => {
+    await registerAvroSchema(client, subject, v1, Compatibility.BACKWARD);
+    const breaking = { ...v1, fields: [...v1.fields, { name: 'email', type: 'string' }] };
+    const compatible = { ...v1, fields: [...v1.fields, { name: 'email', type: ['null', 'string'], default: null }] };
+    await expect(registerAvroSchema(client, subject, breaking)).rejects.toThrow();
+    const id2 = await registerAvroSchema(client, subject, compatible);
+    expect((await client.getLatestSchemaMetadata(subject)).id).toBe(id2);
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error.js';
+import { loadConnectionConfig } from './connections.js';
+import { loadStackConfig } from './stack.js';
+
+describe('loadConnectionConfig', () => {
+  it('defaults to the local stack', () => {
+    const config = loadConnectionConfig({});
+    expect(config.pg).toMatchObject({ host: '127.0.0.1', port: 5433, database: 'streamline' });
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(config.registry.url).toBe('http://127.0.0.1:8081/apis/ccompat/v7');
+    expect(config.cassandra).toMatchObject({ contactPoints: ['127.0.0.1'], port: 9042, localDataCenter: 'datacenter1' });
+    expect(config.spark.masterUrl).toBe('spark://127.0.0.1:7077');
+  });
+
+  it('derives addresses from port variables and takes explicit lists', () => {
+    const config = loadConnectionConfig({ KAFKA_PORT: '19092', KAFKA_BROKERS: '', CASSANDRA_CONTACT_POINTS: 'a, b' });
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:19092']);
+    expect(config.cassandra.contactPoints).toEqual(['a', 'b']);
+  });
+
+  it('names the variable and its value in one line when a value is bad', () => {
+    expect(() => loadConnectionConfig({ PG_PORT: 'abc' })).toThrow(ConfigError);
+    expect(() => loadConnectionConfig({ PG_PORT: 'abc' })).toThrow(/^invalid PG_PORT="abc": /);
+    expect(() => loadConnectionConfig({ CASSANDRA_PORT: '70000' })).toThrow(/invalid CASSANDRA_PORT="70000"/);
+    expect(() => loadConnectionConfig({ SCHEMA_REGISTRY_URL: 'not a url' })).toThrow(/invalid SCHEMA_REGISTRY_URL/);
+  });
+});
+
+describe('loadStackConfig', () => {
+  it('puts everything under one folder and checks heap sizes and modes', () => {
+    const config = loadStackConfig({}, '/repo');
+    expect(config.dir).toBe('/repo/.stack');
+    expect(config.cacheDir).toBe('/repo/.stack/cache');
+    expect(config.kafkaMode).toBe('kraft');
+    expect(() => loadStackConfig({ KAFKA_HEAP: '512' }, '/repo')).toThrow(/invalid KAFKA_HEAP="512"/);
+    expect(() => loadStackConfig({ KAFKA_MODE: 'zk' }, '/repo')).toThrow(/invalid KAFKA_MODE="zk"/);
+  });
+});

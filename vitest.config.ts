@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+// The libs' import aliases come from tsconfig.base.json, the one place they are declared.
+const { paths } = JSON.parse(readFileSync('tsconfig.base.json', 'utf8')).compilerOptions as { paths: Record<string, string[]> };
+const alias = Object.fromEntries(Object.entries(paths).map(([name, [target]]) => [name, resolve(target!)]));
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['{apps,libs,tools}/**/src/**/*.test.ts', 'bench/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['{apps,libs,tools}/**/tests/**/*.int.test.ts'],
+          // The real servers start once per run (or are reused when already up).
+          globalSetup: ['libs/testing/src/global-setup.ts'],
+          hookTimeout: 900_000,
+          testTimeout: 180_000,
+          // Two cores run every server: one test file at a time keeps timings sane.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
