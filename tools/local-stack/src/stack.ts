@@ -6,6 +6,7 @@ import { components as allComponents } from './components/index.js';
 import type { Component, HealthResult, StackContext } from './component.js';
 import { ensureDir, stackPaths } from './paths.js';
 import { findJava17, findPostgresBin, findPython, requireMaven } from './prerequisites.js';
+import { portOpen } from './port-check.js';
 import { isAlive, launchDetached, readPid, removePidFile, rssMiB, stopProcess } from './processes.js';
 import { createReporter, type Reporter } from './reporter.js';
 
@@ -112,9 +113,8 @@ export function createStack(config: StackConfig, reporter: Reporter = createRepo
       await c.afterStart?.(ctx);
       return;
     }
-    const stray = await c.health(ctx);
-    if (stray.healthy) {
-      throw new StackError(`port ${c.port(config)} already serves ${c.name}, but not one this stack started: stop it or set another port`);
+    if (await portOpen(config.host, c.port(config))) {
+      throw new StackError(`port ${c.port(config)} for ${c.name} is taken by a process this stack did not start: stop it or set another port (see README, Ports)`);
     }
     const started = Date.now();
     reporter.step(c.name, `starting on port ${c.port(config)}`);

@@ -1,7 +1,12 @@
 import type { Component } from '../component.js';
+import { kafka } from './kafka.js';
 import { postgres } from './postgres.js';
 import { schemaRegistry } from './schema-registry.js';
 import { sparkMaster, sparkWorker } from './spark.js';
+import { zookeeper } from './zookeeper.js';
 
-/** Every server of the local stack, in a sensible start order (dependencies are declared too). */
-export const components: Component[] = [postgres, schemaRegistry, sparkMaster, sparkWorker];
+/**
+ * Every server of the local stack. Dependencies are declared by each component; independent ones
+ * start in parallel. Airflow joins here with its own issue.
+ */
+export const components: Component[] = [postgres, zookeeper, kafka, schemaRegistry, sparkMaster, sparkWorker];
