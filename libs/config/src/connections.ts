@@ -1,6 +1,5 @@
 import { LOG_LEVELS } from '@streamline/runtime';
-import { z } from 'zod';
-import { type Env, list, oneOf, port, positiveInt, readVar, text, url } from './env-reader.js';
+import { type Env, list, oneOf, port, readVar, text, url } from './env-reader.js';
 
 /** Where the servers are. Defaults match the local stack (`npm run stack -- up`). */
 export interface ConnectionConfig {

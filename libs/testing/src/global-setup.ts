@@ -1,6 +1,10 @@
 import type { TestProject } from 'vitest/node';
-import { loadStackConfig } from '@streamline/config';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stackMode } from './stack-mode.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /**
  * Starts the servers once per test run. STACK=local (the default without Docker) brings up the
@@ -23,17 +27,27 @@ export default async function setup(project: TestProject) {
       if (!keep) await docker.stop();
     };
   }
-  const { createStack } = await import('../../../tools/local-stack/src/stack.js');
-  const stack = createStack(loadStackConfig(process.env));
-  const before = await stack.status();
-  const wasRunning = new Set(before.filter((c) => c.running).map((c) => c.name));
-  await stack.up();
+  const before = (JSON.parse(stackCli(['status', '--json'], 'pipe')) as Array<{ name: string; running: boolean }>).filter((c) => c.running);
+  stackCli(['up'], 'inherit');
   project.provide('stackEnv', {});
-  const startedHere = stack
-    .components()
-    .map((c) => c.name)
-    .filter((n) => !wasRunning.has(n));
+  const after = JSON.parse(stackCli(['status', '--json'], 'pipe')) as Array<{ name: string }>;
+  const startedHere = after.map((c) => c.name).filter((n) => !before.some((b) => b.name === n));
   return async () => {
-    if (!keep && startedHere.length > 0) await stack.down(startedHere);
+    if (!keep && startedHere.length > 0) stackCli(['down', ...startedHere], 'inherit');
   };
+}
+
+/**
+ * Runs the stack's CLI (`npm run stack`), the same interface people use; a subprocess also keeps
+ * the testing lib free of a build-time dependency on the stack tool.
+ */
+function stackCli(args: string[], stdio: 'pipe' | 'inherit'): string {
+  const res = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'tools', 'local-stack', 'src', 'cli.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', stdio === 'pipe' ? 'pipe' : 'inherit', 'inherit'],
+  });
+  // `status` exits 1 when a server is unhealthy; its JSON is still what we want.
+  if (res.status !== 0 && !(args[0] === 'status' && res.stdout)) throw new Error(`stack ${args.join(' ')} failed (exit ${res.status})`);
+  return res.stdout ?? '';
 }
