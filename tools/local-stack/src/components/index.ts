@@ -1,4 +1,5 @@
 import type { Component } from '../component.js';
+import { cassandra } from './cassandra.js';
 import { kafka } from './kafka.js';
 import { postgres } from './postgres.js';
 import { schemaRegistry } from './schema-registry.js';
@@ -9,4 +10,4 @@ import { zookeeper } from './zookeeper.js';
  * Every server of the local stack. Dependencies are declared by each component; independent ones
  * start in parallel. Airflow joins here with its own issue.
  */
-export const components: Component[] = [postgres, zookeeper, kafka, schemaRegistry, sparkMaster, sparkWorker];
+export const components: Component[] = [postgres, zookeeper, kafka, schemaRegistry, cassandra, sparkMaster, sparkWorker];

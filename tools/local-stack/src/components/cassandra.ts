@@ -1,0 +1,160 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCassandraClient } from '@streamline/clients';
+import type { StackConfig } from '@streamline/config';
+import { probe, type Component, type StackContext } from '../component.js';
+import { javaLaunch } from '../jvm.js';
+import { resolveWithMaven } from '../maven.js';
+import { ensureDir } from '../paths.js';
+
+export const CASSANDRA_VERSION = '5.0.6';
+
+const nodeDir = (ctx: StackContext) => ctx.paths.data('cassandra');
+const confDir = (ctx: StackContext) => ensureDir(join(nodeDir(ctx), 'conf'));
+const libDir = (ctx: StackContext) => join(ctx.paths.dist('cassandra'), 'lib');
+
+/**
+ * cassandra.yaml rejects unknown keys, so this is the key set known to load on 5.0 (that of
+ * cassandra-unit's checked config) plus a small-footprint tuning for one node on two cores.
+ */
+export function cassandraYaml(config: StackConfig, dir: string): string {
+  return `cluster_name: 'streamline'
+num_tokens: 1
+initial_token: 0
+partitioner: org.apache.cassandra.dht.Murmur3Partitioner
+endpoint_snitch: SimpleSnitch
+seed_provider:
+  - class_name: org.apache.cassandra.locator.SimpleSeedProvider
+    parameters:
+      - seeds: "${config.host}"
+listen_address: ${config.host}
+rpc_address: ${config.host}
+storage_port: ${config.ports.cassandraStorage}
+native_transport_port: ${config.ports.cassandra}
+start_native_transport: true
+data_file_directories:
+  - ${dir}/data
+commitlog_directory: ${dir}/commitlog
+saved_caches_directory: ${dir}/saved_caches
+hints_directory: ${dir}/hints
+cdc_raw_directory: ${dir}/cdc_raw
+commitlog_sync: periodic
+commitlog_sync_period: 10s
+auto_snapshot: false
+disk_access_mode: standard
+concurrent_reads: 8
+concurrent_writes: 16
+concurrent_counter_writes: 4
+concurrent_compactors: 1
+memtable_flush_writers: 1
+native_transport_max_threads: 32
+hinted_handoff_enabled: false
+dynamic_snitch: false
+`;
+}
+
+const LOGBACK = `<configuration scan="false">
+  <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+    <encoder><pattern>%-5level [%thread] %date{ISO8601} %F:%L - %msg%n</pattern></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="STDOUT"/></root>
+</configuration>
+`;
+
+/** The module flags of Cassandra's conf/jvm17-server.options (each with =ALL-UNNAMED). */
+const EXPORTS = [
+  'java.base/jdk.internal.misc',
+  'java.base/java.lang.ref',
+  'java.management.rmi/com.sun.jmx.remote.internal.rmi',
+  'java.rmi/sun.rmi.registry',
+  'java.rmi/sun.rmi.server',
+  'java.sql/java.sql',
+  'jdk.unsupported/sun.misc',
+  'jdk.compiler/com.sun.tools.javac.file',
+  'jdk.attach/sun.tools.attach',
+];
+const OPENS = [
+  'java.base/java.lang.module',
+  'java.base/jdk.internal.loader',
+  'java.base/jdk.internal.ref',
+  'java.base/jdk.internal.reflect',
+  'java.base/jdk.internal.math',
+  'java.base/jdk.internal.module',
+  'java.base/jdk.internal.util.jar',
+  'jdk.management/com.sun.management.internal',
+  'java.base/sun.nio.ch',
+  'java.base/java.io',
+  'java.base/java.lang.reflect',
+  'jdk.compiler/com.sun.tools.javac',
+  'java.base/java.lang',
+  'java.base/java.util',
+];
+
+/** Apache Cassandra 5.0 (cassandra-all from Maven Central), one node, on Java 17 with a fixed small heap. */
+export const cassandra: Component = {
+  name: 'cassandra',
+  installKey: `cassandra-all-${CASSANDRA_VERSION}`,
+  installLane: 'maven',
+  enabled: () => true,
+  port: (config) => config.ports.cassandra,
+  dependsOn: () => [],
+  async install(ctx) {
+    await resolveWithMaven({
+      name: 'cassandra',
+      artifacts: [{ groupId: 'org.apache.cassandra', artifactId: 'cassandra-all', version: CASSANDRA_VERSION }],
+      outDir: libDir(ctx),
+      mavenRepo: ctx.paths.mavenRepo,
+      logFile: ctx.paths.log('install-cassandra'),
+      reporter: ctx.reporter,
+    });
+  },
+  async prepare(ctx) {
+    writeFileSync(join(confDir(ctx), 'cassandra.yaml'), cassandraYaml(ctx.config, nodeDir(ctx)));
+    writeFileSync(join(confDir(ctx), 'logback.xml'), LOGBACK);
+    ensureDir(join(nodeDir(ctx), 'tmp'));
+  },
+  launch(ctx) {
+    const dir = nodeDir(ctx);
+    const heap = ctx.config.heaps.cassandra;
+    return javaLaunch(
+      ctx,
+      'cassandra',
+      [
+        `-Xms${heap}`,
+        `-Xmx${heap}`,
+        '-Xss256k',
+        '-XX:+UseSerialGC',
+        // jamm measures object sizes for memtables; Cassandra refuses to start without the agent.
+        `-javaagent:${join(libDir(ctx), 'jamm-0.4.0.jar')}`,
+        '-Djava.net.preferIPv4Stack=true',
+        '-Djdk.attach.allowAttachSelf=true',
+        ...EXPORTS.flatMap((m) => ['--add-exports', `${m}=ALL-UNNAMED`]),
+        ...OPENS.flatMap((m) => ['--add-opens', `${m}=ALL-UNNAMED`]),
+        '-Dio.netty.tryReflectionSetAccessible=true',
+        // JNA unpacks a native library here; it must be a folder we can execute from.
+        `-Djava.io.tmpdir=${join(dir, 'tmp')}`,
+        `-Dcassandra.config=file://${join(confDir(ctx), 'cassandra.yaml')}`,
+        `-Dlogback.configurationFile=file://${join(confDir(ctx), 'logback.xml')}`,
+        `-Dcassandra.logdir=${join(dir, 'logs')}`,
+        `-Dcassandra.storagedir=${dir}`,
+        '-Dcassandra-foreground=yes',
+        `-Dcassandra.jmx.local.port=${ctx.config.ports.cassandraJmx}`,
+        // One node: nothing to gossip with, so do not wait for the ring to settle.
+        '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+        '-Dcassandra.ring_delay_ms=0',
+      ],
+      ['org.apache.cassandra.service.CassandraDaemon'],
+    );
+  },
+  stopTimeoutMs: 60_000,
+  health: (ctx) =>
+    probe(async () => {
+      const client = createCassandraClient(ctx.config.connections.cassandra);
+      try {
+        const rs = await client.execute('SELECT release_version FROM system.local');
+        return `CQL answers, release_version ${rs.first()?.get('release_version')}`;
+      } finally {
+        await client.shutdown();
+      }
+    }, 10_000),
+};
