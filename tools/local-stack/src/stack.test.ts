@@ -1,0 +1,65 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadStackConfig } from '@streamline/config';
+import type { Component } from './component.js';
+import { createReporter } from './reporter.js';
+import { createStack } from './stack.js';
+
+/** A fake server: `sleep` stands in for the process; health is true once launched. */
+function fake(name: string, deps: string[], events: string[], lane: Component['installLane'] = 'maven'): Component {
+  let launched = false;
+  return {
+    name,
+    installKey: 'v1',
+    installLane: lane,
+    enabled: () => true,
+    port: () => 1,
+    dependsOn: () => deps,
+    install: async () => void events.push(`install ${name}`),
+    prepare: async () => void events.push(`prepare ${name}`),
+    launch: () => {
+      launched = true;
+      events.push(`launch ${name}`);
+      return { command: 'sleep', args: ['30'] };
+    },
+    health: async () => ({ healthy: launched, detail: launched ? 'up' : 'down' }),
+  };
+}
+
+function setup(components: (events: string[]) => Component[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'stack-test-'));
+  // A port nothing listens on, so the "port taken" check passes.
+  const config = loadStackConfig({ STREAMLINE_STACK_DIR: dir, STREAMLINE_HOST: '127.0.0.1' });
+  const events: string[] = [];
+  const stack = createStack(config, createReporter(process.stderr, true), components(events));
+  return { stack, events };
+}
+
+describe('createStack', () => {
+  it('starts dependencies first, installs once, and stops in reverse order', async () => {
+    const { stack, events } = setup((e) => [fake('app', ['db', 'queue'], e), fake('db', [], e), fake('queue', ['db'], e)]);
+    const rows = await stack.up(['app']);
+    expect(rows.map((r) => [r.name, r.health])).toEqual([
+      ['db', 'healthy'],
+      ['queue', 'healthy'],
+      ['app', 'healthy'],
+    ]);
+    const launches = events.filter((e) => e.startsWith('launch'));
+    expect(launches).toEqual(['launch db', 'launch queue', 'launch app']);
+
+    events.length = 0;
+    await stack.up(['app']);
+    expect(events).toEqual([]); // already installed and running: nothing to do
+
+    await stack.down();
+    expect((await stack.status()).every((r) => r.health === 'stopped')).toBe(true);
+  });
+
+  it('names an unknown component and a dependency cycle', async () => {
+    const { stack } = setup((e) => [fake('a', ['b'], e), fake('b', ['a'], e)]);
+    await expect(stack.up(['nope'])).rejects.toThrow('unknown component "nope" (known: a, b)');
+    await expect(stack.up(['a'])).rejects.toThrow('dependency cycle: a -> b -> a');
+  });
+});

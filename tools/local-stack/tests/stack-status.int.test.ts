@@ -1,0 +1,25 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stackMode } from '@streamline/testing';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+
+describe.runIf(stackMode() === 'local')('npm run stack -- status --json', () => {
+  it('lists every server with its port, a live pid and health from a real probe', () => {
+    const res = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'tools/local-stack/src/cli.ts'), 'status', '--json'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(res.status, res.stderr).toBe(0);
+    const rows = JSON.parse(res.stdout) as Array<{ name: string; port: number; pid: number; health: string; detail: string }>;
+    expect(rows.map((r) => r.name).sort()).toEqual(['cassandra', 'kafka', 'postgres', 'schema-registry', 'spark-master', 'spark-worker']);
+    for (const row of rows) {
+      expect(row.health, `${row.name}: ${row.detail}`).toBe('healthy');
+      expect(row.pid).toBeGreaterThan(0);
+      expect(() => process.kill(row.pid, 0)).not.toThrow();
+    }
+    expect(rows.find((r) => r.name === 'cassandra')!.detail).toMatch(/release_version 5\.0\./);
+    expect(rows.find((r) => r.name === 'kafka')!.port).toBe(Number(process.env.KAFKA_PORT ?? 9092));
+  });
+});
