@@ -13,7 +13,7 @@ import {
   registerAvroSchema,
 } from '@streamline/clients';
 import { mapApiUser, usersCreatedSchema, type UserCreated } from '@streamline/user-schema';
-import { apiUserNumericPostcode, apiUserTextPostcode } from '../../user-schema/src/fixtures/api-users.js';
+import { apiUserNumericPostcode, apiUserTextPostcode } from '@streamline/user-schema/testing';
 import { testConnections, uniqueName, waitFor } from '@streamline/testing';
 
 describe('Kafka + schema registry (real broker, real registry)', () => {

@@ -1,0 +1,3 @@
+export * from './migrate.js';
+export * from './outbox.js';
+export * from './stage-users.js';

@@ -1,0 +1,35 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PgPool } from '@streamline/clients';
+
+const dir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/**
+ * Applies the numbered SQL files not applied yet, each in its own transaction, under an advisory
+ * lock so that several processes starting at once apply each file exactly once.
+ */
+export async function migrateStaging(pool: PgPool): Promise<string[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(872_001)');
+    await client.query('CREATE TABLE IF NOT EXISTS staging_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    const done = new Set((await client.query<{ name: string }>('SELECT name FROM staging_migrations')).rows.map((r) => r.name));
+    const applied: string[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+      if (done.has(file)) continue;
+      await client.query('BEGIN');
+      await client.query(readFileSync(join(dir, file), 'utf8'));
+      await client.query('INSERT INTO staging_migrations (name) VALUES ($1)', [file]);
+      await client.query('COMMIT');
+      applied.push(file);
+    }
+    return applied;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(872_001)').catch(() => undefined);
+    client.release();
+  }
+}

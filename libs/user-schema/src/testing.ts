@@ -1,0 +1,2 @@
+/** Test data for other projects' tests (import from '@streamline/user-schema/testing'). */
+export * from './fixtures/api-users.js';
