@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 
 // The libs' import aliases come from tsconfig.base.json, the one place they are declared.
 const { paths } = JSON.parse(readFileSync('tsconfig.base.json', 'utf8')).compilerOptions as { paths: Record<string, string[]> };
-const alias = Object.fromEntries(Object.entries(paths).map(([name, [target]]) => [name, resolve(target!)]));
+// Exact matches, so '@streamline/user-schema' does not swallow '@streamline/user-schema/testing'.
+const alias = Object.entries(paths).map(([name, [target]]) => ({ find: new RegExp(`^${name}$`), replacement: resolve(target!) }));
 
 export default defineConfig({
   resolve: { alias },

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig } from 'kafkajs';
 import type { ConnectionConfig } from '@streamline/config';
 import type { Logger } from '@streamline/runtime';
 
@@ -31,7 +31,14 @@ export function createKafka(config: ConnectionConfig['kafka'], log?: Logger, opt
  * in flight, so a retried batch is never written twice nor reordered.
  */
 export async function connectProducer(kafka: Kafka, overrides: ProducerConfig = {}): Promise<Producer> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, ...overrides });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 5,
+    allowAutoTopicCreation: false,
+    // The Java client's murmur2 partitioning: the same key lands on the same partition as with any other client.
+    createPartitioner: Partitioners.DefaultPartitioner,
+    ...overrides,
+  });
   await producer.connect();
   return producer;
 }

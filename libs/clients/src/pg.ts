@@ -8,10 +8,11 @@ export interface PgPoolOptions {
   /** Overrides the configured database, e.g. `postgres` to create others. */
   database?: string;
   applicationName?: string;
+  onIdleError?: (error: Error) => void;
 }
 
 export function createPgPool(config: ConnectionConfig['pg'], options: PgPoolOptions = {}): PgPool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     host: config.host,
     port: config.port,
     user: config.user,
@@ -21,4 +22,8 @@ export function createPgPool(config: ConnectionConfig['pg'], options: PgPoolOpti
     application_name: options.applicationName ?? 'streamline',
     connectionTimeoutMillis: 10_000,
   });
+  // An idle client losing its server (restart, failover) must not crash the process: the pool
+  // drops it and connects anew on the next query, where the error surfaces to the caller.
+  pool.on('error', (err) => options.onIdleError?.(err));
+  return pool;
 }

@@ -3,3 +3,6 @@ export * from './connections.js';
 export * from './env-reader.js';
 export * from './names.js';
 export * from './stack.js';
+export * from './relay-config.js';
+export * from './ingestor-config.js';
+export * from './cassandra-writer-config.js';

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { PgPool } from '@streamline/clients';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+/** Advisory lock key that serialises migrations across processes. */
+const MIGRATION_LOCK = 872001;
 
 /**
  * Applies the numbered SQL files not applied yet, each in its own transaction, under an advisory
@@ -12,7 +14,7 @@ const dir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 export async function migrateStaging(pool: PgPool): Promise<string[]> {
   const client = await pool.connect();
   try {
-    await client.query('SELECT pg_advisory_lock(872_001)');
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await client.query('CREATE TABLE IF NOT EXISTS staging_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
     const done = new Set((await client.query<{ name: string }>('SELECT name FROM staging_migrations')).rows.map((r) => r.name));
     const applied: string[] = [];
@@ -29,7 +31,7 @@ export async function migrateStaging(pool: PgPool): Promise<string[]> {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    await client.query('SELECT pg_advisory_unlock(872_001)').catch(() => undefined);
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     client.release();
   }
 }

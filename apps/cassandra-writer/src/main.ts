@@ -1,0 +1,29 @@
+import { Command } from 'commander';
+import { loadCassandraWriterConfig } from '@streamline/config';
+import { createLogger, createShutdown, describeError } from '@streamline/runtime';
+import { buildQueryCommand } from './query-command.js';
+import { startWriterApp } from './writer-app.js';
+
+const program = new Command('cassandra-writer')
+  .description('Consumes users_processed (Avro) and upserts the users into Cassandra (see apps/cassandra-writer/README.md).')
+  .option('--migrate-only', 'apply the Cassandra migrations, then exit')
+  .action(async (options: { migrateOnly?: boolean }) => {
+    const config = loadCassandraWriterConfig(process.env);
+    const log = createLogger('cassandra-writer', { level: config.logLevel });
+    const shutdown = createShutdown(log, config.shutdownTimeoutMs);
+    try {
+      const app = await startWriterApp(config, log, { migrateOnly: options.migrateOnly ?? false });
+      shutdown.add('writer', { close: app.stop });
+      await Promise.race([app.done, new Promise<void>((resolve) => shutdown.signal.addEventListener('abort', () => resolve()))]);
+      await shutdown.run('done');
+      await app.done;
+      process.exit(0);
+    } catch (error) {
+      log.error({ err: describeError(error) }, 'cassandra-writer failed');
+      await shutdown.run('error');
+      process.exit(1);
+    }
+  });
+program.addCommand(buildQueryCommand());
+
+await program.parseAsync();

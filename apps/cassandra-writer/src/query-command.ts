@@ -1,0 +1,63 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createCassandraClient } from '@streamline/clients';
+import { loadCassandraWriterConfig } from '@streamline/config';
+import { findUserById, formatTable, latestUsers, toDisplay } from './user-query.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function parseUuid(value: string): string {
+  if (!UUID.test(value)) throw new InvalidArgumentError(`"${value}" is not a uuid`);
+  return value.toLowerCase();
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive integer`);
+  return n;
+}
+
+export interface QueryOptions {
+  id?: string;
+  latest?: number;
+  scanLimit: number;
+  json?: boolean;
+}
+
+/**
+ * `query`: prints stored users from Cassandra (keyspace and table from CASSANDRA_KEYSPACE /
+ * CASSANDRA_TABLE). Used as a subcommand of main.ts and on its own by query-cli.ts.
+ */
+export function buildQueryCommand(name = 'query', write: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Command {
+  return new Command(name)
+    .description('print stored users from Cassandra: one by id, or the latest N by stored_at')
+    .addOption(new Option('--id <uuid>', 'the user with this id').argParser(parseUuid).conflicts('latest'))
+    .addOption(new Option('--latest <n>', 'the N latest by stored_at (scans at most --scan-limit rows, see README)').argParser(parseCount))
+    .addOption(new Option('--scan-limit <rows>', 'rows scanned for --latest').argParser(parseCount).default(10_000))
+    .option('--json', 'print JSON instead of a table')
+    .action(async (options: QueryOptions, command: Command) => {
+      if (!options.id && !options.latest) command.error('error: give --id <uuid> or --latest <n>');
+      const config = loadCassandraWriterConfig(process.env);
+      const { keyspace, table } = config.cassandra;
+      const client = createCassandraClient(config.connections.cassandra);
+      try {
+        if (options.id) {
+          const user = await findUserById(client, keyspace, table, options.id);
+          if (!user) {
+            write(options.json ? 'null' : `no user ${options.id} in ${keyspace}.${table}`);
+            process.exitCode = 1;
+            return;
+          }
+          write(options.json ? JSON.stringify(toDisplay(user), null, 2) : formatTable([toDisplay(user)]));
+          return;
+        }
+        const { users, scanned, complete } = await latestUsers(client, keyspace, table, options.latest!, options.scanLimit);
+        if (options.json) write(JSON.stringify(users.map(toDisplay), null, 2));
+        else {
+          write(formatTable(users.map(toDisplay)));
+          write(`${users.length} of ${scanned} rows scanned${complete ? '' : ` (scan limit reached: latest among the first ${scanned} in token order)`}`);
+        }
+      } finally {
+        await client.shutdown();
+      }
+    });
+}

@@ -1,0 +1,72 @@
+import { cassandra, type CassandraClient } from '@streamline/clients';
+import { daysToIsoDate, fromRow, selectUsersCql, type StoredUser } from './user-row.js';
+
+export async function findUserById(client: CassandraClient, keyspace: string, table: string, id: string): Promise<StoredUser | undefined> {
+  const rs = await client.execute(`${selectUsersCql(keyspace, table)} WHERE id = ?`, [cassandra.types.Uuid.fromString(id)], { prepare: true });
+  const row = rs.first();
+  return row ? fromRow(row) : undefined;
+}
+
+/** Keeps the `n` users with the latest stored_at, newest first (n is small; insertion into a sorted array). */
+export function keepLatest(users: Iterable<StoredUser>, n: number): StoredUser[] {
+  const top: StoredUser[] = [];
+  for (const user of users) {
+    if (top.length === n && user.stored_at <= top[n - 1]!.stored_at) continue;
+    let i = top.findIndex((u) => user.stored_at > u.stored_at);
+    if (i === -1) i = top.length;
+    top.splice(i, 0, user);
+    if (top.length > n) top.pop();
+  }
+  return top;
+}
+
+/**
+ * The latest `n` stored users. `id` is the partition key, so there is no order by time on the
+ * server: this pages through at most `scanLimit` rows (in token order) and sorts by stored_at on the
+ * client. Exact when the table holds no more than `scanLimit` rows; beyond that it is the latest
+ * among the rows scanned. A time-ordered query would need its own table (e.g. partitioned by day,
+ * clustered by stored_at).
+ */
+export async function latestUsers(
+  client: CassandraClient,
+  keyspace: string,
+  table: string,
+  n: number,
+  scanLimit = 10_000,
+): Promise<{ users: StoredUser[]; scanned: number; complete: boolean }> {
+  let scanned = 0;
+  const rows: StoredUser[] = [];
+  let top: StoredUser[] = [];
+  const rs = await client.execute(`${selectUsersCql(keyspace, table)} LIMIT ?`, [scanLimit + 1], { prepare: true, fetchSize: 1000 });
+  for await (const row of rs) {
+    if (scanned === scanLimit) return { users: keepLatest([...top, ...rows], n), scanned, complete: false };
+    scanned++;
+    rows.push(fromRow(row));
+    if (rows.length >= 1000) top = keepLatest([...top, ...rows.splice(0)], n);
+  }
+  return { users: keepLatest([...top, ...rows], n), scanned, complete: true };
+}
+
+/** A stored user with readable dates (what `query --json` prints). */
+export function toDisplay(user: StoredUser): Record<string, string | number> {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    ...user,
+    dob: daysToIsoDate(user.dob),
+    registered_date: iso(user.registered_date),
+    staged_at: iso(user.staged_at),
+    processed_at: iso(user.processed_at),
+    stored_at: iso(user.stored_at),
+    latency_ms: user.stored_at - user.staged_at,
+  };
+}
+
+export const TABLE_COLUMNS = ['id', 'first_name', 'last_name', 'email', 'nationality', 'age', 'dob', 'stored_at', 'latency_ms'] as const;
+
+/** A plain text table: a header, a rule, one line per row; columns padded to their widest cell. */
+export function formatTable(rows: ReadonlyArray<Record<string, string | number>>, columns: readonly string[] = TABLE_COLUMNS): string {
+  const cells = rows.map((r) => columns.map((c) => String(r[c] ?? '')));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line([...columns]), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}

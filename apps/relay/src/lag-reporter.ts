@@ -1,0 +1,19 @@
+import type { PgPool } from '@streamline/clients';
+import type { Logger } from '@streamline/runtime';
+import { outboxLag } from '@streamline/staging';
+
+/** Logs the relay's lag (unpublished outbox rows, age of the oldest) at an interval. */
+export function startLagReporter(pool: PgPool, log: Logger, intervalMs: number, published: () => number): { stop(): void } {
+  let last = published();
+  const timer = setInterval(() => {
+    outboxLag(pool)
+      .then((lag) => {
+        const now = published();
+        log.info({ ...lag, published: now, ratePerSec: Math.round(((now - last) * 1000) / intervalMs) }, 'relay lag');
+        last = now;
+      })
+      .catch((err: Error) => log.warn({ err: err.message }, 'lag query failed'));
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,64 @@
+import pg from 'pg';
+import type { ConnectionConfig } from '@streamline/config';
+import type { Logger } from '@streamline/runtime';
+import { OUTBOX_CHANNEL } from '@streamline/staging';
+
+export interface Wakeup {
+  /** Resolves on the next NOTIFY, after `timeoutMs` (the polling fallback), or when `signal` aborts. */
+  wait(timeoutMs: number, signal: AbortSignal): Promise<'notified' | 'timeout' | 'aborted'>;
+  close(): Promise<void>;
+}
+
+/**
+ * LISTENs on the outbox channel with its own connection. If that connection drops, the relay
+ * keeps working on the polling fallback while it reconnects.
+ */
+export async function listenForOutbox(config: ConnectionConfig['pg'], log: Logger): Promise<Wakeup> {
+  let pending = false;
+  let wake: (() => void) | undefined;
+  let client: pg.Client | undefined;
+  let closed = false;
+
+  const connect = async () => {
+    const c = new pg.Client({ ...config, application_name: 'relay-listen' });
+    c.on('notification', () => {
+      pending = true;
+      wake?.();
+    });
+    c.on('error', (err) => {
+      log.warn({ err: err.message }, 'outbox listener connection lost, polling until it is back');
+      client = undefined;
+      if (!closed) setTimeout(() => void connect().catch(() => undefined), 1000).unref();
+    });
+    await c.connect();
+    await c.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    client = c;
+  };
+  await connect();
+
+  return {
+    wait(timeoutMs, signal) {
+      if (pending) {
+        pending = false;
+        return Promise.resolve('notified');
+      }
+      return new Promise((resolve) => {
+        const done = (how: 'notified' | 'timeout' | 'aborted') => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', onAbort);
+          wake = undefined;
+          pending = false;
+          resolve(how);
+        };
+        const onAbort = () => done('aborted');
+        const timer = setTimeout(() => done('timeout'), timeoutMs);
+        wake = () => done('notified');
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+    async close() {
+      closed = true;
+      await client?.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,198 @@
+"""Runs the streaming query: Kafka source -> decode/cleanse/validate -> dedupe -> foreachBatch, which
+writes processed records and DLQ records in one Kafka write per micro-batch."""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Set
+
+from pyspark import StorageLevel
+from pyspark.errors import StreamingQueryException
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.streaming import StreamingQuery
+
+from .log import JsonLog
+from .options import JobOptions
+from .pipeline import classify, decode_users, deduplicate, to_sink_rows
+from .registry import RegisteredSchema, RegistryClient
+from .stop_signal import StopSignal
+
+QUERY_NAME = "cleanse"
+POLL_SECONDS = 1.0
+
+
+class SchemaSetChangedError(Exception):
+    """A message carries a writer schema id registered after the query started: the query restarts
+    (same checkpoint, so the batch is read again) with that schema added."""
+
+
+@dataclass
+class Schemas:
+    reader: RegisteredSchema
+    writers: Dict[int, str]
+    processed: RegisteredSchema
+
+
+@dataclass
+class RunState:
+    new_schema_ids: List[int] = field(default_factory=list)
+
+
+def load_schemas(registry: RegistryClient, opts: JobOptions, extra_writer_ids: Iterable[int] = ()) -> Schemas:
+    """Reader = latest of <source>-value; writers = all its versions, plus ids met in messages (they
+    may have been registered under another subject)."""
+    reader = registry.latest(opts.source_subject)
+    writers = registry.all_versions(opts.source_subject)
+    writers[reader.id] = reader.schema
+    for schema_id in extra_writer_ids:
+        text = registry.schema_by_id(schema_id)
+        if text is not None:
+            writers[schema_id] = text
+    if opts.processed_schema_id is not None:
+        text = registry.schema_by_id(opts.processed_schema_id)
+        if text is None:
+            raise ValueError(f"--processed-schema-id {opts.processed_schema_id} is unknown to the registry")
+        processed = RegisteredSchema(id=opts.processed_schema_id, schema=text)
+    else:
+        processed = registry.latest(opts.processed_subject)
+    return Schemas(reader=reader, writers=writers, processed=processed)
+
+
+def read_source(spark: SparkSession, opts: JobOptions) -> DataFrame:
+    return (
+        spark.readStream.format("kafka")
+        .option("kafka.bootstrap.servers", opts.bootstrap_servers)
+        .option("subscribe", opts.source_topic)
+        .option("startingOffsets", opts.starting_offsets)
+        .option("maxOffsetsPerTrigger", str(opts.max_offsets_per_trigger))
+        .option("failOnDataLoss", "true" if opts.fail_on_data_loss else "false")
+        .option("includeHeaders", "true")
+        .load()
+    )
+
+
+def build_stream(source: DataFrame, opts: JobOptions, schemas: Schemas) -> DataFrame:
+    decoded = decode_users(source, schemas.writers, schemas.reader.schema)
+    unique = deduplicate(classify(decoded), opts.watermark)
+    return to_sink_rows(unique, opts.processed_topic, opts.dlq_topic, schemas.processed.id, schemas.processed.schema)
+
+
+def make_batch_writer(opts: JobOptions, registry: RegistryClient, state: RunState, log: JsonLog):
+    def write_batch(batch: DataFrame, batch_id: int) -> None:
+        started = time.monotonic()
+        # Cached so that the stateful dedupe and the Kafka read run once for the counts and the write.
+        rows = batch.persist(StorageLevel.MEMORY_AND_DISK)
+        try:
+            stats = rows.agg(
+                F.count(F.lit(1)).alias("records"),
+                F.count(F.when(F.col("reason").isNull(), 1)).alias("processed"),
+                F.collect_set("unknown_schema_id").alias("unknown_ids"),
+            ).first()
+            if stats is None or stats["records"] == 0:
+                return
+            unknown = sorted(int(i) for i in stats["unknown_ids"])
+            registered = [i for i in unknown if registry.schema_by_id(i) is not None]
+            if registered:
+                # Nothing of this batch is written yet: the restarted query reads it again, decodable.
+                state.new_schema_ids = registered
+                raise SchemaSetChangedError(f"new writer schema ids {registered} in batch {batch_id}")
+            (
+                rows.select("topic", "key", "value", "headers")
+                .write.format("kafka")
+                .option("kafka.bootstrap.servers", opts.bootstrap_servers)
+                .save()
+            )
+            log.info(
+                "batch written",
+                batch=batch_id,
+                records=stats["records"],
+                processed=stats["processed"],
+                dlq=stats["records"] - stats["processed"],
+                unknownSchemaIds=unknown,
+                durationMs=int((time.monotonic() - started) * 1000),
+            )
+        finally:
+            rows.unpersist()
+
+    return write_batch
+
+
+def start_query(spark: SparkSession, opts: JobOptions, schemas: Schemas, registry: RegistryClient, state: RunState, log: JsonLog) -> StreamingQuery:
+    stream = build_stream(read_source(spark, opts), opts, schemas)
+    return (
+        stream.writeStream.queryName(QUERY_NAME)
+        .option("checkpointLocation", os.path.join(os.path.abspath(opts.checkpoint_dir), QUERY_NAME))
+        .trigger(processingTime=f"{opts.trigger_seconds} seconds")
+        .foreachBatch(make_batch_writer(opts, registry, state, log))
+        .start()
+    )
+
+
+def _log_progress(query: StreamingQuery, last_batch: Optional[int], log: JsonLog) -> Optional[int]:
+    progress = query.lastProgress
+    if not progress or progress.get("batchId") == last_batch:
+        return last_batch
+    dropped = sum(op.get("numRowsDroppedByWatermark", 0) or 0 for op in progress.get("stateOperators", []))
+    if dropped:
+        log.warn("records older than the watermark were dropped", batch=progress.get("batchId"), dropped=dropped)
+    return progress.get("batchId")
+
+
+def await_query(query: StreamingQuery, stop: StopSignal, opts: JobOptions, state: RunState, log: JsonLog) -> str:
+    """Returns 'stopped' after a requested stop, 'schemas-changed' to restart; raises when the query fails."""
+    last_batch: Optional[int] = None
+    while True:
+        try:
+            if query.awaitTermination(POLL_SECONDS):
+                return "stopped"
+        except StreamingQueryException:
+            if state.new_schema_ids:
+                return "schemas-changed"
+            raise
+        last_batch = _log_progress(query, last_batch, log)
+        reason = stop.reason()
+        if reason:
+            log.info("stopping", reason=reason)
+            deadline = time.monotonic() + opts.stop_timeout_seconds
+            # Let the batch in flight finish; an interrupted batch is not lost either (it is read again).
+            while query.isActive and query.status.get("isTriggerActive") and time.monotonic() < deadline:
+                time.sleep(0.2)
+            query.stop()
+            return "stopped"
+
+
+def run(opts: JobOptions, log: JsonLog, stop: StopSignal) -> int:
+    registry = RegistryClient(opts.registry_url)
+    spark = (
+        SparkSession.builder.appName(opts.app_name)
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    extra_writer_ids: Set[int] = set()
+    try:
+        while True:
+            schemas = load_schemas(registry, opts, extra_writer_ids)
+            state = RunState()
+            query = start_query(spark, opts, schemas, registry, state, log)
+            log.info(
+                "query started",
+                query=QUERY_NAME,
+                source=opts.source_topic,
+                processed=opts.processed_topic,
+                dlq=opts.dlq_topic,
+                writerSchemaIds=sorted(schemas.writers),
+                processedSchemaId=schemas.processed.id,
+                checkpoint=os.path.join(os.path.abspath(opts.checkpoint_dir), QUERY_NAME),
+                applicationId=spark.sparkContext.applicationId,
+            )
+            outcome = await_query(query, stop, opts, state, log)
+            if outcome == "schemas-changed":
+                log.info("restarting the query with new writer schemas", schemaIds=state.new_schema_ids)
+                extra_writer_ids.update(state.new_schema_ids)
+                continue
+            log.info("query stopped", query=QUERY_NAME)
+            return 0
+    finally:
+        spark.stop()

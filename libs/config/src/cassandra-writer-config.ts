@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { CASSANDRA, TOPICS } from './names.js';
+import { loadConnectionConfig, loadLogLevel } from './connections.js';
+import { type Env, oneOf, positiveInt, readVar, text } from './env-reader.js';
+
+export interface CassandraWriterConfig {
+  connections: ReturnType<typeof loadConnectionConfig>;
+  logLevel: ReturnType<typeof loadLogLevel>;
+  /** Topic read (users_processed records, Confluent-framed Avro). */
+  topic: string;
+  /** Where undecodable or invalid records go, with the reason in headers. */
+  dlqTopic: string;
+  groupId: string;
+  /** A group without committed offsets starts at the earliest offset (true) or the latest one. */
+  fromBeginning: boolean;
+  cassandra: {
+    keyspace: string;
+    table: string;
+    replication: { strategy: 'SimpleStrategy' | 'NetworkTopologyStrategy'; factor: number };
+    requestTimeoutMs: number;
+    /** How long a writer waits for another writer's migration before taking it over. */
+    migrationWaitMs: number;
+  };
+  /** Most prepared INSERTs in flight per partition being processed. */
+  concurrency: number;
+  /** Records per write round: written, DLQ'd, then their offsets committed. */
+  batchSize: number;
+  /** Partitions processed at once (each with up to `concurrency` writes in flight). */
+  partitionsConsumedConcurrently: number;
+  maxBytesPerPartition: number;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  reportIntervalMs: number;
+  shutdownTimeoutMs: number;
+}
+
+const bool = (fallback: boolean) =>
+  oneOf(['true', 'false', '1', '0'] as const, fallback ? 'true' : 'false').transform((v) => v === 'true' || v === '1');
+
+const identifier = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, 'expected a CQL identifier (letter, then letters, digits or _; at most 48)')
+    .default(fallback);
+
+export function loadCassandraWriterConfig(env: Env = process.env): CassandraWriterConfig {
+  const sessionTimeoutMs = readVar(env, 'WRITER_SESSION_TIMEOUT_MS', positiveInt(30_000));
+  return Object.freeze({
+    connections: loadConnectionConfig(env),
+    logLevel: loadLogLevel(env),
+    topic: readVar(env, 'WRITER_TOPIC', text(TOPICS.processed)),
+    dlqTopic: readVar(env, 'WRITER_DLQ_TOPIC', text(TOPICS.dlq)),
+    groupId: readVar(env, 'WRITER_GROUP_ID', text('cassandra-writer')),
+    fromBeginning: readVar(env, 'WRITER_FROM_BEGINNING', bool(true)),
+    cassandra: {
+      keyspace: readVar(env, 'CASSANDRA_KEYSPACE', identifier(CASSANDRA.keyspace)),
+      table: readVar(env, 'CASSANDRA_TABLE', identifier(CASSANDRA.table)),
+      replication: {
+        strategy: readVar(env, 'CASSANDRA_REPLICATION_STRATEGY', oneOf(['SimpleStrategy', 'NetworkTopologyStrategy'] as const, 'SimpleStrategy')),
+        factor: readVar(env, 'CASSANDRA_REPLICATION_FACTOR', positiveInt(1)),
+      },
+      requestTimeoutMs: readVar(env, 'CASSANDRA_REQUEST_TIMEOUT_MS', positiveInt(12_000)),
+      migrationWaitMs: readVar(env, 'WRITER_MIGRATION_WAIT_MS', positiveInt(60_000)),
+    },
+    concurrency: readVar(env, 'WRITER_CONCURRENCY', positiveInt(32)),
+    batchSize: readVar(env, 'WRITER_BATCH_SIZE', positiveInt(500)),
+    partitionsConsumedConcurrently: readVar(env, 'WRITER_PARTITIONS_CONCURRENTLY', positiveInt(3)),
+    maxBytesPerPartition: readVar(env, 'WRITER_MAX_BYTES_PER_PARTITION', positiveInt(1_048_576)),
+    sessionTimeoutMs,
+    heartbeatIntervalMs: readVar(env, 'WRITER_HEARTBEAT_INTERVAL_MS', positiveInt(Math.min(3_000, Math.floor(sessionTimeoutMs / 3)))),
+    reportIntervalMs: readVar(env, 'WRITER_REPORT_INTERVAL_MS', positiveInt(10_000)),
+    shutdownTimeoutMs: readVar(env, 'WRITER_SHUTDOWN_TIMEOUT_MS', positiveInt(30_000)),
+  });
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { loadConnectionConfig, loadLogLevel } from './connections.js';
+import { type Env, oneOf, port, positiveInt, readVar, text, url } from './env-reader.js';
+
+export const INGEST_SOURCES = ['auto', 'api', 'generator'] as const;
+export type IngestSource = (typeof INGEST_SOURCES)[number];
+
+/** randomuser.me answers at most 5000 results per request. */
+export const MAX_RESULTS_PER_PAGE = 5000;
+
+export interface IngestorConfig {
+  connections: ReturnType<typeof loadConnectionConfig>;
+  logLevel: ReturnType<typeof loadLogLevel>;
+  /** Users to fetch. */
+  count: number;
+  /** Users per staging transaction. */
+  batchSize: number;
+  /** Pages fetched at once. */
+  concurrency: number;
+  /** Staging transactions in flight at once (back-pressure on the fetchers beyond that). */
+  maxInFlightBatches: number;
+  /** `results` per request; unset: min(count, batchSize, 5000). */
+  resultsPerPage: number | undefined;
+  /** `auto`: the API when it answers a quick probe, else the offline generator. */
+  source: IngestSource;
+  /** Unset: a random seed, printed, so the run can be repeated. */
+  seed: string | undefined;
+  /** Comma-separated nationalities (randomuser `nat`), e.g. `us,gb`. */
+  nat: string | undefined;
+  apiUrl: string;
+  /** Unset: a generated id. */
+  runId: string | undefined;
+  requestTimeoutMs: number;
+  probeTimeoutMs: number;
+  /** Attempts after the first one, per request. */
+  retries: number;
+  retryMinDelayMs: number;
+  retryMaxDelayMs: number;
+  /** A longer Retry-After is capped to this. */
+  maxRetryAfterMs: number;
+  generator: {
+    host: string;
+    port: number;
+    /** Fault spec for tests, e.g. `503=0.2,429=0.1,bad=0.01,retry-after=1`. */
+    faults: string | undefined;
+  };
+  shutdownTimeoutMs: number;
+}
+
+/** Command-line values; each one, when given, wins over its environment variable. */
+export interface IngestorFlags {
+  count?: string | number;
+  batchSize?: string | number;
+  concurrency?: string | number;
+  maxInFlight?: string | number;
+  pageSize?: string | number;
+  source?: string;
+  seed?: string;
+  nat?: string;
+  apiUrl?: string;
+  runId?: string;
+  faults?: string;
+  host?: string;
+  port?: string | number;
+}
+
+const seed = z.string().regex(/^[\w.-]{1,64}$/, 'expected 1-64 letters, digits, _ . or -').optional();
+const nat = z
+  .string()
+  .regex(/^[a-z]{2}(,[a-z]{2})*$/i, 'expected comma-separated two-letter nationalities, e.g. us,gb')
+  .transform((s) => s.toLowerCase())
+  .optional();
+const runId = z.string().regex(/^[\w.:-]{1,100}$/, 'expected 1-100 letters, digits, _ . : or -').optional();
+const faults = z.string().min(1).optional();
+const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const bounded = (fallback: number, max: number) => z.coerce.number().int().positive().max(max).default(fallback);
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * Env + defaults, with command-line flags on top. A bad value fails in one line naming the
+ * variable (or `--flag`) and the value.
+ */
+export function loadIngestorConfig(env: Env = process.env, flags: IngestorFlags = {}): IngestorConfig {
+  const pick = <S extends z.ZodType>(flag: keyof IngestorFlags, variable: string, schema: S): z.output<S> => {
+    const value = flags[flag];
+    if (value === undefined) return readVar(env, variable, schema);
+    const name = `--${kebab(flag)}`;
+    return readVar({ [name]: String(value) }, name, schema);
+  };
+  return Object.freeze({
+    connections: loadConnectionConfig(env),
+    logLevel: loadLogLevel(env),
+    count: pick('count', 'INGESTOR_COUNT', positiveInt(1000)),
+    batchSize: pick('batchSize', 'INGESTOR_BATCH_SIZE', bounded(1000, 50_000)),
+    concurrency: pick('concurrency', 'INGESTOR_CONCURRENCY', bounded(4, 64)),
+    maxInFlightBatches: pick('maxInFlight', 'INGESTOR_MAX_IN_FLIGHT_BATCHES', bounded(2, 32)),
+    resultsPerPage: pick('pageSize', 'INGESTOR_PAGE_SIZE', z.coerce.number().int().positive().max(MAX_RESULTS_PER_PAGE).optional()),
+    source: pick('source', 'INGESTOR_SOURCE', oneOf(INGEST_SOURCES, 'auto')),
+    seed: pick('seed', 'INGESTOR_SEED', seed),
+    nat: pick('nat', 'INGESTOR_NAT', nat),
+    apiUrl: pick('apiUrl', 'RANDOMUSER_API_URL', url('https://randomuser.me/api/')),
+    runId: pick('runId', 'INGESTOR_RUN_ID', runId),
+    requestTimeoutMs: readVar(env, 'INGESTOR_REQUEST_TIMEOUT_MS', positiveInt(30_000)),
+    probeTimeoutMs: readVar(env, 'INGESTOR_PROBE_TIMEOUT_MS', positiveInt(3000)),
+    retries: readVar(env, 'INGESTOR_RETRIES', nonNegativeInt(5)),
+    retryMinDelayMs: readVar(env, 'INGESTOR_RETRY_MIN_DELAY_MS', positiveInt(500)),
+    retryMaxDelayMs: readVar(env, 'INGESTOR_RETRY_MAX_DELAY_MS', positiveInt(30_000)),
+    maxRetryAfterMs: readVar(env, 'INGESTOR_MAX_RETRY_AFTER_MS', positiveInt(120_000)),
+    generator: Object.freeze({
+      host: pick('host', 'GENERATOR_HOST', text('127.0.0.1')),
+      port: pick('port', 'GENERATOR_PORT', port(8089)),
+      faults: pick('faults', 'GENERATOR_FAULTS', faults),
+    }),
+    shutdownTimeoutMs: readVar(env, 'INGESTOR_SHUTDOWN_TIMEOUT_MS', positiveInt(15_000)),
+  });
+}

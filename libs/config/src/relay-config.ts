@@ -1,0 +1,27 @@
+import { TOPICS } from './names.js';
+import { loadConnectionConfig, loadLogLevel } from './connections.js';
+import { type Env, positiveInt, readVar, text } from './env-reader.js';
+
+export interface RelayConfig {
+  connections: ReturnType<typeof loadConnectionConfig>;
+  logLevel: ReturnType<typeof loadLogLevel>;
+  topic: string;
+  /** Outbox rows claimed, encoded and produced per transaction. */
+  batchSize: number;
+  /** Fallback poll when no NOTIFY arrives (e.g. the listener connection dropped). */
+  pollIntervalMs: number;
+  lagReportIntervalMs: number;
+  shutdownTimeoutMs: number;
+}
+
+export function loadRelayConfig(env: Env = process.env): RelayConfig {
+  return Object.freeze({
+    connections: loadConnectionConfig(env),
+    logLevel: loadLogLevel(env),
+    topic: readVar(env, 'RELAY_TOPIC', text(TOPICS.created)),
+    batchSize: readVar(env, 'RELAY_BATCH_SIZE', positiveInt(2000)),
+    pollIntervalMs: readVar(env, 'RELAY_POLL_INTERVAL_MS', positiveInt(1000)),
+    lagReportIntervalMs: readVar(env, 'RELAY_LAG_REPORT_INTERVAL_MS', positiveInt(10_000)),
+    shutdownTimeoutMs: readVar(env, 'RELAY_SHUTDOWN_TIMEOUT_MS', positiveInt(20_000)),
+  });
+}
