@@ -1,0 +1,3 @@
+-- Databases beside the staging one: the registry's storage and Airflow's metadata.
+CREATE DATABASE registry;
+CREATE DATABASE airflow;

@@ -1,0 +1,109 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cliProgress from 'cli-progress';
+import { Command, Option } from 'commander';
+import { createCassandraClient, createPgPool } from '@streamline/clients';
+import { loadStackConfig } from '@streamline/config';
+import { describeError } from '@streamline/runtime';
+import { startApp, stopApp, type AppProcess } from './app-processes.js';
+import { renderRunReport } from './run-report.js';
+import { percentile, stagedIds, storedRows } from './stored-users.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+const program = new Command('npm start')
+  .description('Runs the whole pipeline on the local stack: brings the stack up, starts relay, Spark job and writer, ingests N users and waits until they are in Cassandra.')
+  .option('--count <n>', 'users to fetch', '1000')
+  .addOption(new Option('--source <source>', 'where users come from (default: the API when reachable, else the generator)').choices(['api', 'generator']))
+  .option('--seed <seed>', 'seed for the source (same seed, same users)')
+  .option('--api-url <url>', 'randomuser.me-compatible API base URL')
+  .option('--nat <list>', 'nationalities, e.g. us,gb')
+  .option('--timeout <seconds>', 'give up when the users are not all stored by then', '600')
+  .option('--keep-apps', 'leave relay, Spark job and writer running afterwards')
+  .parse();
+const opts = program.opts<{ count: string; source?: string; seed?: string; apiUrl?: string; nat?: string; timeout: string; keepApps?: boolean }>();
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<number> {
+  const count = Number(opts.count);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`invalid --count ${JSON.stringify(opts.count)}: expected a positive integer`);
+  const stack = loadStackConfig(process.env, root);
+  const logDir = join(stack.dir, 'logs', 'apps');
+
+  say('streamline: bringing the local stack up (first run installs it)');
+  const up = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'tools/local-stack/src/cli.ts'), 'up'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (up.status !== 0) throw new Error('the local stack did not come up (see above)');
+
+  const apps: AppProcess[] = [startApp(root, 'relay', [], logDir), startApp(root, 'spark-launcher', [], logDir), startApp(root, 'cassandra-writer', [], logDir)];
+  say(`streamline: started relay, spark-launcher and cassandra-writer (logs in ${logDir})`);
+  const pool = createPgPool(stack.connections.pg, { max: 2 });
+  const cassandra = createCassandraClient(stack.connections.cassandra);
+  try {
+    for (const app of apps) {
+      void app.exited.then((code) => {
+        if (code !== null && code !== 0) say(`streamline: ${app.name} exited with ${code} (log: ${app.logFile})`);
+      });
+    }
+    const runId = `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
+    const ingestArgs = ['--count', String(count), '--run-id', runId, '--json'];
+    if (opts.source) ingestArgs.push('--source', opts.source);
+    if (opts.seed) ingestArgs.push('--seed', opts.seed);
+    if (opts.apiUrl) ingestArgs.push('--api-url', opts.apiUrl);
+    if (opts.nat) ingestArgs.push('--nat', opts.nat);
+    say(`streamline: ingesting ${count} users (run ${runId})`);
+    const ingest = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'apps/ingestor/src/main.ts'), ...ingestArgs], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    });
+    if (ingest.status !== 0) throw new Error(`the ingestor failed (exit ${ingest.status})`);
+    const summary = JSON.parse(ingest.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+
+    const ids = await stagedIds(pool, runId);
+    const started = Date.now();
+    const bar = new cliProgress.SingleBar(
+      { format: 'stored in Cassandra |{bar}| {value}/{total} users | {duration}s', stream: process.stderr, hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(ids.length, 0);
+    let stored = await storedRows(cassandra, ids);
+    const deadline = started + Number(opts.timeout) * 1000;
+    while (stored.length < ids.length && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1000));
+      stored = await storedRows(cassandra, ids);
+      bar.update(stored.length);
+    }
+    bar.update(stored.length);
+    bar.stop();
+    if (stored.length < ids.length) {
+      throw new Error(`only ${stored.length} of ${ids.length} staged users reached Cassandra within ${opts.timeout}s (see the app logs in ${logDir})`);
+    }
+    const latencies = stored.map((r) => r.latencyMs).sort((a, b) => a - b);
+    console.log(
+      renderRunReport({
+        runId,
+        ingest: summary,
+        stored: stored.length,
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        waitedMs: Date.now() - started,
+      }),
+    );
+    return 0;
+  } finally {
+    if (!opts.keepApps) await Promise.all(apps.map((a) => stopApp(a)));
+    await pool.end();
+    await cassandra.shutdown();
+  }
+}
+
+main()
+  .then((code) => process.exit(code))
+  .catch((error: unknown) => {
+    say(`streamline: ${describeError(error)}`);
+    process.exit(1);
+  });

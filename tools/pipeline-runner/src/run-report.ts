@@ -1,0 +1,25 @@
+export interface RunReport {
+  runId: string;
+  ingest: Record<string, unknown>;
+  stored: number;
+  p50: number | undefined;
+  p99: number | undefined;
+  waitedMs: number;
+}
+
+const ms = (v: number | undefined) => (v === undefined ? '-' : v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(2)} s`);
+
+/** The per-stage table `npm start` ends with. */
+export function renderRunReport(r: RunReport): string {
+  const rows: Array<[string, string, string]> = [
+    ['fetched', String(r.ingest.fetched ?? '-'), `source ${r.ingest.source ?? '-'}, seed ${r.ingest.seed ?? '-'}`],
+    ['staged (new)', String(r.ingest.staged ?? '-'), `${r.ingest.rate ?? '-'} users/s into PostgreSQL`],
+    ['duplicates skipped', String(r.ingest.duplicates ?? '-'), 'already staged by an earlier run'],
+    ['rejected', String(r.ingest.rejected ?? '-'), 'bad records, reasons in the ingestor log'],
+    ['stored in Cassandra', String(r.stored), `waited ${ms(r.waitedMs)} after ingest`],
+    ['latency staging -> Cassandra', `p50 ${ms(r.p50)}`, `p99 ${ms(r.p99)}`],
+  ];
+  const w0 = Math.max(...rows.map((x) => x[0].length));
+  const w1 = Math.max(...rows.map((x) => x[1].length));
+  return [`run ${r.runId}`, ...rows.map(([a, b, c]) => `${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`)].join('\n');
+}
