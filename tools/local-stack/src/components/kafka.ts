@@ -24,7 +24,8 @@ export function serverProperties(config: StackConfig, logDir: string): string {
     'num.partitions=3',
     'default.replication.factor=1',
     'offsets.topic.replication.factor=1',
-    'offsets.topic.num.partitions=3',
+    // One partition: the first consumer group is ready in ~0.3 s instead of ~1.3 s.
+    'offsets.topic.num.partitions=1',
     'transaction.state.log.replication.factor=1',
     'transaction.state.log.min.isr=1',
     'min.insync.replicas=1',
