@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { Compatibility, createAvroSerde, createRegistryClient, readSchemaId, registerAvroSchema } from '@streamline/clients';
+import { Compatibility, createAvroSerde, createConfluentAvroSerde, createRegistryClient, readSchemaId, registerAvroSchema } from '@streamline/clients';
 import { testConnections, uniqueName } from '@streamline/testing';
 
 const v1 = {
@@ -33,6 +33,24 @@ describe('schema registry (real Apicurio, Confluent API)', () => {
     expect(bytes[0]).toBe(0);
     expect(readSchemaId(bytes)).toBe(id);
     expect(await serde.deserialize(bytes)).toEqual({ id: 'a', n: 42 });
+  });
+
+  it("writes the same bytes as Confluent's serializer, and each reads the other's", async () => {
+    const id = await registerAvroSchema(client, subject, v1, Compatibility.BACKWARD);
+    const ours = createAvroSerde<{ id: string; n: number }>(client, topic, { schemaId: id });
+    const theirs = createConfluentAvroSerde<{ id: string; n: number }>(client, topic, id);
+    const value = { id: 'x', n: 1234567890123 };
+    const a = await ours.serialize(value);
+    const b = await theirs.serialize(value);
+    expect(a.equals(b)).toBe(true);
+    expect(await theirs.deserialize(a)).toEqual(value);
+    expect(await ours.deserialize(b)).toEqual(value);
+  });
+
+  it('rejects a message whose schema id the registry does not know', async () => {
+    const ours = createAvroSerde(client, topic);
+    const unknown = Buffer.from([0, 0x7f, 0xff, 0xff, 0xf0, 2, 0x61]);
+    await expect(ours.deserialize(unknown)).rejects.toThrow();
   });
 
   it('enforces BACKWARD compatibility: a new required field is refused, an optional one accepted', async () => {
