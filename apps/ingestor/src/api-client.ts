@@ -46,7 +46,8 @@ export interface ApiClientOptions {
 }
 
 export interface ApiClient {
-  fetchPage(request: PageRequest): Promise<ApiPage>;
+  /** `signal` (with the client's own) aborts this page's requests and waits. */
+  fetchPage(request: PageRequest, signal?: AbortSignal): Promise<ApiPage>;
   readonly stats: { requests: number; retries: number };
   close(): void;
 }
@@ -97,13 +98,13 @@ export function parseApiResponse(url: string, body: string): { results: unknown[
  * A Retry-After from the server is honoured: the next attempt waits at least that long (see below).
  */
 export function createApiClient(options: ApiClientOptions): ApiClient {
-  const { log, signal } = options;
+  const { log } = options;
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 8 };
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
   const stats = { requests: 0, retries: 0 };
 
-  const requestOnce = async (url: string) => {
+  const requestOnce = async (url: string, signal: AbortSignal | undefined) => {
     const timeout = AbortSignal.timeout(options.timeoutMs);
     let status: number;
     let statusText: string;
@@ -120,10 +121,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       body = await res.text();
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (timeout.aborted) {
-        throw new ApiRequestError(`GET ${url}: no complete answer within ${options.timeoutMs} ms`, url, { retriable: true, cause: error });
-      }
-      throw new ApiRequestError(`GET ${url}: ${describeError(error)}`, url, { retriable: true, cause: error });
+      if (timeout.aborted) throw new ApiRequestError(`GET ${url}: no complete answer within ${options.timeoutMs} ms`, url, { retriable: true });
+      // node-fetch's message names the URL and the reason (e.g. connect ECONNREFUSED).
+      throw new ApiRequestError('network error', url, { retriable: true, cause: error });
     }
     if (status < 200 || status >= 300) {
       const retriable = status === 408 || status === 429 || status >= 500;
@@ -139,8 +139,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   return {
     stats,
-    async fetchPage(request) {
+    async fetchPage(request, callSignal) {
       const url = buildPageUrl(options.baseUrl, request);
+      const signals = [options.signal, callSignal].filter((s): s is AbortSignal => s !== undefined);
+      const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
       let attempts = 0;
       // withRetry decides when to try again (backoff with jitter); it cannot take a delay from the
       // error, so a Retry-After is kept here and the next attempt first sleeps whatever is left of
@@ -154,7 +156,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
             attempts++;
             stats.requests++;
             try {
-              return await requestOnce(url);
+              return await requestOnce(url, signal);
             } catch (error) {
               if (error instanceof ApiRequestError && error.retryAfterMs !== undefined) {
                 const capped = Math.min(error.retryAfterMs, options.maxRetryAfterMs);

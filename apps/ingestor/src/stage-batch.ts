@@ -1,6 +1,6 @@
 import type { PgPool } from '@streamline/clients';
 import { type Logger, describeError, withRetry } from '@streamline/runtime';
-import { type StageResult, stageUsers } from '@streamline/staging';
+import { type StageResult, migrateStaging, stageUsers } from '@streamline/staging';
 import type { UserToStage } from '@streamline/user-schema';
 import { StagingError } from './errors.js';
 
@@ -68,4 +68,13 @@ export function createBatchStager(pool: PgPool, options: BatchStagerOptions): St
       throw new StagingError(`staging a batch of ${batch.length} users failed`, { cause: error });
     }
   };
+}
+
+/** Applies the staging migrations; a PostgreSQL that cannot be reached fails here, in one line. */
+export async function prepareStaging(pool: PgPool, where: { host: string; port: number; database: string }): Promise<void> {
+  try {
+    await migrateStaging(pool);
+  } catch (error) {
+    throw new StagingError(`PostgreSQL staging at ${where.host}:${where.port}/${where.database} is not usable`, { cause: error });
+  }
 }

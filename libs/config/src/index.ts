@@ -6,3 +6,4 @@ export * from './stack.js';
 export * from './relay-config.js';
 export * from './ingestor-config.js';
 export * from './cassandra-writer-config.js';
+export * from './spark-launcher-config.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadConnectionConfig, loadLogLevel } from './connections.js';
-import { type Env, oneOf, port, positiveInt, readVar, text, url } from './env-reader.js';
+import { type Env, oneOf, positiveInt, readVar, text, url } from './env-reader.js';
 
 export const INGEST_SOURCES = ['auto', 'api', 'generator'] as const;
 export type IngestSource = (typeof INGEST_SOURCES)[number];
@@ -40,6 +40,7 @@ export interface IngestorConfig {
   maxRetryAfterMs: number;
   generator: {
     host: string;
+    /** serve-generator's port; 0: any free port. */
     port: number;
     /** Fault spec for tests, e.g. `503=0.2,429=0.1,bad=0.01,retry-after=1`. */
     faults: string | undefined;
@@ -109,7 +110,7 @@ export function loadIngestorConfig(env: Env = process.env, flags: IngestorFlags 
     maxRetryAfterMs: readVar(env, 'INGESTOR_MAX_RETRY_AFTER_MS', positiveInt(120_000)),
     generator: Object.freeze({
       host: pick('host', 'GENERATOR_HOST', text('127.0.0.1')),
-      port: pick('port', 'GENERATOR_PORT', port(8089)),
+      port: pick('port', 'GENERATOR_PORT', z.coerce.number().int().min(0).max(65535).default(8089)),
       faults: pick('faults', 'GENERATOR_FAULTS', faults),
     }),
     shutdownTimeoutMs: readVar(env, 'INGESTOR_SHUTDOWN_TIMEOUT_MS', positiveInt(15_000)),

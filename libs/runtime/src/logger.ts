@@ -7,18 +7,23 @@ export interface LoggerOptions {
   level?: LevelWithSilent;
   /** `pretty` for humans at a terminal, `json` for machines; defaults to pretty on a TTY. */
   format?: 'json' | 'pretty';
+  /** stderr keeps stdout free for a command's own output (e.g. `--json` summaries). */
+  destination?: 'stdout' | 'stderr';
 }
 
 /** One logger per process, JSON on stdout; components take `log.child({ component })`. */
 export function createLogger(name: string, options: LoggerOptions = {}): Logger {
-  const format = options.format ?? (process.stdout.isTTY ? 'pretty' : 'json');
-  return pino({
-    name,
-    level: options.level ?? 'info',
-    ...(format === 'pretty'
-      ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' } } }
-      : {}),
-  });
+  const fd = options.destination === 'stderr' ? 2 : 1;
+  const format = options.format ?? ((fd === 2 ? process.stderr : process.stdout).isTTY ? 'pretty' : 'json');
+  const base = { name, level: options.level ?? 'info' };
+  if (format === 'pretty') {
+    return pino({
+      ...base,
+      transport: { target: 'pino-pretty', options: { destination: fd, colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' } },
+    });
+  }
+  // Synchronous writes: a log line is out before the process exits or prints its result.
+  return pino(base, pino.destination({ fd, sync: true }));
 }
 
 /** For tests and library defaults: a logger that writes nothing. */

@@ -20,7 +20,13 @@ export interface Shutdown {
  * SIGINT/SIGTERM: abort the signal, close resources in reverse order with a hard timeout; a second
  * signal exits at once.
  */
-export function createShutdown(log: Logger, timeoutMs = 15_000, installHandlers = true): Shutdown {
+export function createShutdown(
+  log: Logger,
+  timeoutMs = 15_000,
+  installHandlers = true,
+  /** Exit code after a signal-initiated stop (130 says "interrupted" to scripts). */
+  signalExitCode = 0,
+): Shutdown {
   const controller = new AbortController();
   const resources: Array<{ name: string; resource: Closable }> = [];
   let running: Promise<void> | undefined;
@@ -64,7 +70,7 @@ export function createShutdown(log: Logger, timeoutMs = 15_000, installHandlers 
           log.warn({ signal: sig }, 'second signal, exiting now');
           process.exit(130);
         }
-        void shutdown.run(sig).then(() => process.exit(0));
+        void shutdown.run(sig).then(() => process.exit(signalExitCode));
       });
     }
   }

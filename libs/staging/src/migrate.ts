@@ -1,9 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { PgPool } from '@streamline/clients';
-
-const dir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+import { stagingMigrations } from './migrations/index.js';
 /** Advisory lock key that serialises migrations across processes. */
 const MIGRATION_LOCK = 872001;
 
@@ -18,13 +14,13 @@ export async function migrateStaging(pool: PgPool): Promise<string[]> {
     await client.query('CREATE TABLE IF NOT EXISTS staging_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
     const done = new Set((await client.query<{ name: string }>('SELECT name FROM staging_migrations')).rows.map((r) => r.name));
     const applied: string[] = [];
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
-      if (done.has(file)) continue;
+    for (const { name, sql } of stagingMigrations) {
+      if (done.has(name)) continue;
       await client.query('BEGIN');
-      await client.query(readFileSync(join(dir, file), 'utf8'));
-      await client.query('INSERT INTO staging_migrations (name) VALUES ($1)', [file]);
+      await client.query(sql);
+      await client.query('INSERT INTO staging_migrations (name) VALUES ($1)', [name]);
       await client.query('COMMIT');
-      applied.push(file);
+      applied.push(name);
     }
     return applied;
   } catch (error) {

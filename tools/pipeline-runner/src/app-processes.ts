@@ -17,7 +17,7 @@ export function startApp(root: string, name: string, args: string[], logDir: str
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'apps', name, 'src', 'main.ts'), ...args], {
     cwd: root,
-    env: { ...process.env, LOG_FORMAT: 'json', ...env },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.pipe(log, { end: false });

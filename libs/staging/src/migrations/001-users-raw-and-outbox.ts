@@ -1,3 +1,5 @@
+/** Staging tables: users_raw and the Debezium-shaped outbox. */
+export const sql = `
 -- Staging: every fetched user once (raw JSON plus mapped columns), and a transactional outbox
 -- with Debezium's outbox columns so Debezium could read the same table.
 CREATE TABLE IF NOT EXISTS users_raw (
@@ -25,3 +27,4 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 -- The relay only ever looks at unpublished rows.
 CREATE INDEX IF NOT EXISTS outbox_unpublished ON outbox (seq) WHERE published_at IS NULL;
+`;

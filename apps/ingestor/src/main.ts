@@ -1,0 +1,166 @@
+import { Command } from 'commander';
+import { createPgPool } from '@streamline/clients';
+import { type IngestorConfig, type IngestorFlags, loadIngestorConfig, loadLogLevel } from '@streamline/config';
+import { type Logger, type Shutdown, createLogger, createShutdown, describeError } from '@streamline/runtime';
+import { createApiClient } from './api-client.js';
+import { parseFaultSpec } from './generator/faults.js';
+import { startGeneratorServer } from './generator/server.js';
+import { runIngest } from './ingest.js';
+import { chooseSource, newRunId, newSeed } from './source.js';
+import { createBatchStager, prepareStaging } from './stage-batch.js';
+import { formatSummary, summaryJson } from './summary.js';
+
+/**
+ * SIGINT/SIGTERM only start the shutdown (stop intake, let the run stage what it fetched, close
+ * clients); the command then exits with its own code. A second signal exits at once.
+ */
+function onStopSignals(shutdown: Shutdown, log: Logger): void {
+  let stopping = false;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (stopping) {
+        log.warn({ signal: sig }, 'second signal, exiting now');
+        process.exit(130);
+      }
+      stopping = true;
+      void shutdown.run(sig);
+    });
+  }
+}
+
+/** One line on stderr (and with --json one JSON line on stdout), then exit. */
+function failAndExit(error: unknown, json: boolean, code = 1): never {
+  const reason = describeError(error);
+  if (json) console.log(JSON.stringify({ ok: false, error: reason }));
+  console.error(`ingestor: ${reason}`);
+  process.exit(code);
+}
+
+async function ingestCommand(flags: IngestorFlags & { json?: boolean }): Promise<void> {
+  const { json = false, ...rest } = flags;
+  let config: IngestorConfig;
+  try {
+    config = loadIngestorConfig(process.env, rest);
+    parseFaultSpec(config.generator.faults);
+  } catch (error) {
+    failAndExit(error, json, 2);
+  }
+  // Logs on stderr: stdout carries only the summary (one JSON line with --json).
+  const log = createLogger('ingestor', { level: config.logLevel, destination: 'stderr' });
+  const shutdown = createShutdown(log, config.shutdownTimeoutMs, false);
+  onStopSignals(shutdown, log);
+  const seed = config.seed ?? newSeed();
+  const runId = config.runId ?? newRunId();
+  let output: string;
+  let exitCode = 0;
+  try {
+    const choice = await chooseSource(config.source, config.apiUrl, config.probeTimeoutMs, log);
+    let apiUrl = config.apiUrl;
+    if (choice.source === 'generator') {
+      const faults = parseFaultSpec(config.generator.faults);
+      const generator = shutdown.add('generator', await startGeneratorServer({ faults, log: log.child({ component: 'generator' }) }));
+      apiUrl = generator.url;
+    }
+    log.info({ source: choice.source, apiUrl, seed, runId }, 'ingest configured');
+    const pool = shutdown.add('pg', createPgPool(config.connections.pg, { max: config.maxInFlightBatches + 1, applicationName: 'ingestor' }));
+    await prepareStaging(pool, config.connections.pg);
+    const client = shutdown.add(
+      'api-client',
+      createApiClient({
+        baseUrl: apiUrl,
+        timeoutMs: config.requestTimeoutMs,
+        retries: config.retries,
+        minDelayMs: config.retryMinDelayMs,
+        maxDelayMs: config.retryMaxDelayMs,
+        maxRetryAfterMs: config.maxRetryAfterMs,
+        maxSockets: config.concurrency,
+        log: log.child({ component: 'api-client' }),
+        signal: shutdown.signal,
+      }),
+    );
+    const stage = createBatchStager(pool, {
+      retries: 3,
+      minDelayMs: config.retryMinDelayMs,
+      maxDelayMs: config.retryMaxDelayMs,
+      // No shutdown signal here: on a stop, what was fetched is still staged.
+      log: log.child({ component: 'staging' }),
+    });
+    const run = runIngest(
+      { fetchPage: (request, signal) => client.fetchPage(request, signal), stage, log, signal: shutdown.signal },
+      {
+        count: config.count,
+        batchSize: config.batchSize,
+        concurrency: config.concurrency,
+        maxInFlightBatches: config.maxInFlightBatches,
+        resultsPerPage: config.resultsPerPage,
+        seed,
+        nat: config.nat,
+        source: choice.source,
+        runId,
+      },
+    );
+    // Closed first on shutdown: the run stages what it fetched before the clients close.
+    shutdown.add('ingest', { close: () => run.catch(() => undefined) });
+    const summary = await run;
+    output = json ? summaryJson(summary) : formatSummary(summary);
+    if (summary.interrupted) exitCode = 130;
+  } catch (error) {
+    await shutdown.run('failed');
+    failAndExit(error, json);
+  }
+  await shutdown.run('done');
+  // Last, after the logs of the shutdown: with --json, the summary is the last line on stdout.
+  console.log(output);
+  process.exit(exitCode);
+}
+
+async function serveGeneratorCommand(flags: Pick<IngestorFlags, 'host' | 'port' | 'faults'>): Promise<void> {
+  let config: IngestorConfig;
+  try {
+    config = loadIngestorConfig(process.env, flags);
+  } catch (error) {
+    failAndExit(error, false, 2);
+  }
+  const log = createLogger('ingestor', { level: loadLogLevel(process.env) });
+  const shutdown = createShutdown(log, config.shutdownTimeoutMs);
+  try {
+    const faults = parseFaultSpec(config.generator.faults);
+    const server = shutdown.add('generator', await startGeneratorServer({ host: config.generator.host, port: config.generator.port, faults, log }));
+    log.info({ url: server.url, faults }, 'generator serving');
+    console.log(server.url);
+  } catch (error) {
+    await shutdown.run('failed');
+    failAndExit(error, false);
+  }
+}
+
+const program = new Command('ingestor')
+  .description('Fetches users from a randomuser.me-compatible API (or the offline generator) into PostgreSQL staging. See apps/ingestor/README.md.')
+  .showHelpAfterError();
+
+program
+  .command('ingest', { isDefault: true })
+  .description('fetch users and stage them (the default command); flags win over env')
+  .option('--count <n>', 'users to fetch [INGESTOR_COUNT, 1000]')
+  .option('--batch-size <n>', 'users per staging transaction [INGESTOR_BATCH_SIZE, 1000]')
+  .option('--concurrency <n>', 'pages fetched at once [INGESTOR_CONCURRENCY, 4]')
+  .option('--max-in-flight <n>', 'staging transactions at once [INGESTOR_MAX_IN_FLIGHT_BATCHES, 2]')
+  .option('--page-size <n>', 'results per request, max 5000 [INGESTOR_PAGE_SIZE, min(count, batch size)]')
+  .option('--source <source>', 'api | generator | auto: the API if it answers a quick probe, else the generator [INGESTOR_SOURCE, auto]')
+  .option('--seed <seed>', 'the same seed fetches the same users [INGESTOR_SEED, random and printed]')
+  .option('--nat <codes>', 'nationalities, e.g. us,gb [INGESTOR_NAT, all]')
+  .option('--api-url <url>', 'randomuser.me-compatible endpoint [RANDOMUSER_API_URL, https://randomuser.me/api/]')
+  .option('--run-id <id>', 'stored with every user as ingest_run_id [INGESTOR_RUN_ID, generated]')
+  .option('--faults <spec>', 'generator faults for tests, e.g. 503=0.2,429=0.1,bad=0.01,retry-after=1 [GENERATOR_FAULTS]')
+  .option('--json', 'print the final summary as one JSON line on stdout')
+  .action(ingestCommand);
+
+program
+  .command('serve-generator')
+  .description('serve the offline generator as a randomuser.me-compatible API until stopped')
+  .option('--host <host>', 'address to bind [GENERATOR_HOST, 127.0.0.1]')
+  .option('--port <port>', 'port to bind, 0 for any free one [GENERATOR_PORT, 8089]')
+  .option('--faults <spec>', 'faults to inject, e.g. 503=0.2,bad=0.01 [GENERATOR_FAULTS]')
+  .action(serveGeneratorCommand);
+
+await program.parseAsync();

@@ -1,0 +1,165 @@
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { TOPICS } from './names.js';
+import { loadConnectionConfig, loadLogLevel } from './connections.js';
+import { type Env, heap, positiveInt, readVar, text } from './env-reader.js';
+
+export interface SparkLauncherConfig {
+  connections: ReturnType<typeof loadConnectionConfig>;
+  logLevel: ReturnType<typeof loadLogLevel>;
+  topics: { created: string; processed: string; dlq: string };
+  /** Partitions of each topic when the launcher creates it. */
+  topicPartitions: number;
+  spark: {
+    /** `spark://…` (the cluster) or `local[*]` (`--local`). */
+    masterUrl: string;
+    submitBin: string;
+    python: string;
+    /** The Kafka and Avro connector jars for `--jars`; from SPARK_CONNECTOR_JARS, else every jar of `connectorsDir` the job needs. */
+    connectorJars: string[] | undefined;
+    connectorsDir: string;
+    coresMax: number;
+    executorCores: number;
+    executorMemory: string;
+    driverMemory: string;
+    shufflePartitions: number;
+    /** Unset: the driver UI is off (spark.ui.enabled=false). */
+    uiPort: number | undefined;
+    /** Dedupe state in RocksDB (off-heap, bounded) rather than on the executor heap. Fixed at the first start of a checkpoint. */
+    rocksDbState: boolean;
+    /** The address Spark binds and advertises (SPARK_LOCAL_IP). */
+    localIp: string;
+  };
+  job: {
+    file: string;
+    appName: string;
+    checkpointDir: string;
+    triggerSeconds: number;
+    /** Dedupe window on the Kafka timestamp, e.g. `10 minutes`. */
+    watermark: string;
+    /** First start only: later starts resume from the checkpoint. */
+    startingOffsets: string;
+    maxOffsetsPerTrigger: number;
+    /** How long the job waits for the batch in flight when asked to stop. */
+    stopTimeoutSeconds: number;
+  };
+  supervisor: {
+    minBackoffMs: number;
+    maxBackoffMs: number;
+    /** A run that lasted this long resets the backoff. */
+    stableAfterMs: number;
+    /** Restarts in a row before giving up; 0 = never give up. */
+    maxRestarts: number;
+    /** Graceful stop (stop file), then SIGTERM, then SIGKILL, each after this long. */
+    stopTimeoutMs: number;
+    /** How long to wait for the schema of the source topic (registered by the relay) before each start. */
+    sourceSchemaWaitMs: number;
+  };
+  /** Small JSON file with the launcher's state (pid, state, restarts, started_at): `spark-launcher status` reads it. */
+  statusFile: string;
+  shutdownTimeoutMs: number;
+}
+
+/** Command-line values; each one, when given, wins over its environment variable. */
+export interface SparkLauncherFlags {
+  master?: string;
+  local?: boolean;
+  createdTopic?: string;
+  processedTopic?: string;
+  dlqTopic?: string;
+  checkpointDir?: string;
+  statusFile?: string;
+  startingOffsets?: string;
+  triggerSeconds?: string | number;
+}
+
+const topicName = (fallback: string) =>
+  z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'expected a Kafka topic name (letters, digits, . _ -)').default(fallback);
+const masterUrl = (fallback: string) =>
+  z.string().regex(/^(spark:\/\/[^\s]+|local(\[(\*|\d+)\])?|yarn|k8s:\/\/[^\s]+)$/, 'expected spark://host:port, local[*] or local[N]').default(fallback);
+const watermark = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s+(millisecond|second|minute|hour|day)s?$/, 'expected a duration such as "10 minutes"')
+  .default('10 minutes');
+const startingOffsets = z
+  .string()
+  .refine((s) => s === 'earliest' || s === 'latest' || s.trim().startsWith('{'), 'expected earliest, latest or Spark offsets JSON')
+  .default('earliest');
+const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback);
+const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((s) => s === 'true' || s === '1');
+const jarList = z
+  .string()
+  .optional()
+  .transform((s) => s?.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/\.jar$/, 'expected comma-separated .jar paths')).min(1).optional());
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * Env + defaults (the local stack: `.stack/venv` for spark-submit, `.stack/dist/spark-master/connectors`
+ * for the jars), with command-line flags on top. A bad value fails in one line naming the variable
+ * (or `--flag`) and the value. Paths are resolved against `repoRoot`.
+ */
+export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLauncherFlags = {}, repoRoot = process.cwd()): SparkLauncherConfig {
+  const pick = <S extends z.ZodType>(flag: keyof SparkLauncherFlags, variable: string, schema: S): z.output<S> => {
+    const value = flags[flag];
+    if (value === undefined || typeof value === 'boolean') return readVar(env, variable, schema);
+    const name = `--${kebab(flag)}`;
+    return readVar({ [name]: String(value) }, name, schema);
+  };
+  const connections = loadConnectionConfig(env);
+  const stackDir = resolve(repoRoot, readVar(env, 'STREAMLINE_STACK_DIR', text('.stack')));
+  const venvBin = join(stackDir, 'venv', 'bin');
+  const path = (value: string) => resolve(repoRoot, value);
+  const uiPort = readVar(env, 'SPARK_JOB_UI_PORT', z.coerce.number().int().min(1).max(65535).optional());
+  return Object.freeze({
+    connections,
+    logLevel: loadLogLevel(env),
+    topics: {
+      created: pick('createdTopic', 'SPARK_JOB_SOURCE_TOPIC', topicName(TOPICS.created)),
+      processed: pick('processedTopic', 'SPARK_JOB_PROCESSED_TOPIC', topicName(TOPICS.processed)),
+      dlq: pick('dlqTopic', 'SPARK_JOB_DLQ_TOPIC', topicName(TOPICS.dlq)),
+    },
+    topicPartitions: readVar(env, 'SPARK_LAUNCHER_TOPIC_PARTITIONS', positiveInt(3)),
+    spark: {
+      masterUrl: flags.local ? 'local[*]' : pick('master', 'SPARK_MASTER_URL', masterUrl(connections.spark.masterUrl)),
+      submitBin: path(readVar(env, 'SPARK_SUBMIT', text(join(venvBin, 'spark-submit')))),
+      python: path(readVar(env, 'PYSPARK_PYTHON', text(join(venvBin, 'python')))),
+      connectorJars: readVar(env, 'SPARK_CONNECTOR_JARS', jarList)?.map(path),
+      connectorsDir: join(stackDir, 'dist', 'spark-master', 'connectors'),
+      coresMax: readVar(env, 'SPARK_JOB_CORES_MAX', positiveInt(1)),
+      executorCores: readVar(env, 'SPARK_JOB_EXECUTOR_CORES', positiveInt(1)),
+      executorMemory: readVar(env, 'SPARK_JOB_EXECUTOR_MEMORY', heap('512m')),
+      driverMemory: readVar(env, 'SPARK_JOB_DRIVER_MEMORY', heap('512m')),
+      shufflePartitions: readVar(env, 'SPARK_JOB_SHUFFLE_PARTITIONS', positiveInt(2)),
+      uiPort,
+      rocksDbState: readVar(env, 'SPARK_JOB_ROCKSDB_STATE', bool(true)),
+      localIp: readVar(env, 'STREAMLINE_HOST', text('127.0.0.1')),
+    },
+    job: {
+      file: path(readVar(env, 'SPARK_JOB_FILE', text(join('apps', 'spark-launcher', 'job', 'users_stream.py')))),
+      appName: readVar(env, 'SPARK_JOB_APP_NAME', z.string().regex(/^[\w.-]{1,100}$/, 'expected 1-100 letters, digits, _ . or -').default('streamline-users-stream')),
+      checkpointDir: path(pick('checkpointDir', 'SPARK_JOB_CHECKPOINT_DIR', text(join(stackDir, 'data', 'spark-checkpoints', 'users_stream')))),
+      triggerSeconds: pick('triggerSeconds', 'SPARK_JOB_TRIGGER_SECONDS', positiveNumber(2)),
+      watermark: readVar(env, 'SPARK_JOB_WATERMARK', watermark),
+      startingOffsets: pick('startingOffsets', 'SPARK_JOB_STARTING_OFFSETS', startingOffsets),
+      maxOffsetsPerTrigger: readVar(env, 'SPARK_JOB_MAX_OFFSETS_PER_TRIGGER', positiveInt(20_000)),
+      stopTimeoutSeconds: readVar(env, 'SPARK_JOB_STOP_TIMEOUT_SECONDS', positiveNumber(30)),
+    },
+    supervisor: {
+      minBackoffMs: readVar(env, 'SPARK_LAUNCHER_MIN_BACKOFF_MS', positiveInt(2_000)),
+      maxBackoffMs: readVar(env, 'SPARK_LAUNCHER_MAX_BACKOFF_MS', positiveInt(60_000)),
+      stableAfterMs: readVar(env, 'SPARK_LAUNCHER_STABLE_AFTER_MS', positiveInt(120_000)),
+      maxRestarts: readVar(env, 'SPARK_LAUNCHER_MAX_RESTARTS', nonNegativeInt(0)),
+      stopTimeoutMs: readVar(env, 'SPARK_LAUNCHER_STOP_TIMEOUT_MS', positiveInt(45_000)),
+      sourceSchemaWaitMs: readVar(env, 'SPARK_LAUNCHER_SOURCE_SCHEMA_WAIT_MS', positiveInt(60_000)),
+    },
+    statusFile: path(pick('statusFile', 'SPARK_LAUNCHER_STATUS_FILE', text(join(stackDir, 'data', 'spark-launcher', 'status.json')))),
+    shutdownTimeoutMs: readVar(env, 'SPARK_LAUNCHER_SHUTDOWN_TIMEOUT_MS', positiveInt(120_000)),
+  });
+}
