@@ -30,6 +30,8 @@ export interface CassandraWriterConfig {
   maxBytesPerPartition: number;
   /** Longest a fetch waits on an idle topic; also bounds how long a stop waits for the fetch in flight. */
   fetchMaxWaitMs: number;
+  /** A schema lookup without an answer by then fails the batch (retried), instead of hanging it. */
+  registryTimeoutMs: number;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   reportIntervalMs: number;
@@ -69,6 +71,7 @@ export function loadCassandraWriterConfig(env: Env = process.env): CassandraWrit
     partitionsConsumedConcurrently: readVar(env, 'WRITER_PARTITIONS_CONCURRENTLY', positiveInt(3)),
     maxBytesPerPartition: readVar(env, 'WRITER_MAX_BYTES_PER_PARTITION', positiveInt(1_048_576)),
     fetchMaxWaitMs: readVar(env, 'WRITER_FETCH_MAX_WAIT_MS', positiveInt(1_000)),
+    registryTimeoutMs: readVar(env, 'WRITER_REGISTRY_TIMEOUT_MS', positiveInt(30_000)),
     sessionTimeoutMs,
     heartbeatIntervalMs: readVar(env, 'WRITER_HEARTBEAT_INTERVAL_MS', positiveInt(Math.min(3_000, Math.floor(sessionTimeoutMs / 3)))),
     reportIntervalMs: readVar(env, 'WRITER_REPORT_INTERVAL_MS', positiveInt(10_000)),

@@ -20,6 +20,7 @@ describe('loadSparkLauncherConfig', () => {
       shufflePartitions: 2,
       uiPort: undefined,
       rocksDbState: true,
+      driverHost: '127.0.0.1',
     });
     expect(config.job).toMatchObject({
       file: '/repo/apps/spark-launcher/job/users_stream.py',
@@ -46,6 +47,7 @@ describe('loadSparkLauncherConfig', () => {
     expect(config.spark.connectorJars).toEqual(['/repo/a.jar', '/b/c.jar']);
     expect(config.spark.uiPort).toBe(4050);
     expect(config.spark.rocksDbState).toBe(false);
+    expect(loadSparkLauncherConfig({ SPARK_DRIVER_HOST: 'spark-launcher' }).spark.driverHost).toBe('spark-launcher');
     expect(config.spark.submitBin).toBe('/stack/venv/bin/spark-submit');
     expect(config.job.checkpointDir).toBe('/repo/ck');
     expect(config.job.triggerSeconds).toBe(0.5);

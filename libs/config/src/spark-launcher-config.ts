@@ -27,8 +27,8 @@ export interface SparkLauncherConfig {
     uiPort: number | undefined;
     /** Dedupe state in RocksDB (off-heap, bounded) rather than on the executor heap. Fixed at the first start of a checkpoint. */
     rocksDbState: boolean;
-    /** The address Spark binds and advertises (SPARK_LOCAL_IP). */
-    localIp: string;
+    /** The address the driver binds and executors connect back to (SPARK_LOCAL_IP, spark.driver.host); in a container, its hostname. */
+    driverHost: string;
   };
   job: {
     file: string;
@@ -139,7 +139,7 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
       shufflePartitions: readVar(env, 'SPARK_JOB_SHUFFLE_PARTITIONS', positiveInt(2)),
       uiPort,
       rocksDbState: readVar(env, 'SPARK_JOB_ROCKSDB_STATE', bool(true)),
-      localIp: readVar(env, 'STREAMLINE_HOST', text('127.0.0.1')),
+      driverHost: readVar(env, 'SPARK_DRIVER_HOST', text(readVar(env, 'STREAMLINE_HOST', text('127.0.0.1')))),
     },
     job: {
       file: path(readVar(env, 'SPARK_JOB_FILE', text(join('apps', 'spark-launcher', 'job', 'users_stream.py')))),

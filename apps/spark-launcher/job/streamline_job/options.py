@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--registry-url", default=DEFAULT_REGISTRY, help="Confluent-API schema registry (default %(default)s)")
     p.add_argument("--checkpoint-dir", default=DEFAULT_CHECKPOINT_DIR, help="checkpoint root; one subdirectory per query")
     p.add_argument("--trigger-seconds", type=_positive_float, default=2.0, help="micro-batch interval (default %(default)s)")
-    p.add_argument("--watermark", type=_duration, default="10 minutes", help="dedupe window on the Kafka timestamp (default %(default)s)")
+    p.add_argument("--watermark", type=_duration, default="10 minutes", help="dedupe window, on processing time (default %(default)s)")
     p.add_argument("--starting-offsets", type=_offsets, default="earliest", help="first start only; later starts resume from the checkpoint")
     p.add_argument("--max-offsets-per-trigger", type=_positive_int, default=20000, help="records per micro-batch at most (back-pressure)")
     p.add_argument("--fail-on-data-loss", type=_bool, default=True, help="fail when offsets were deleted before being read (default true)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Set
+from typing import Callable, Dict, Iterable, List, Optional, Set
 
 from pyspark import StorageLevel
 from pyspark.errors import StreamingQueryException
@@ -79,7 +79,18 @@ def build_stream(source: DataFrame, opts: JobOptions, schemas: Schemas) -> DataF
     return to_sink_rows(unique, opts.processed_topic, opts.dlq_topic, schemas.processed.id, schemas.processed.schema)
 
 
-def make_batch_writer(opts: JobOptions, registry: RegistryClient, state: RunState, log: JsonLog):
+def kafka_sink(opts: JobOptions) -> Callable[[DataFrame], None]:
+    """One Kafka write per micro-batch; each row names its topic (processed or DLQ)."""
+
+    def write(rows: DataFrame) -> None:
+        rows.write.format("kafka").option("kafka.bootstrap.servers", opts.bootstrap_servers).save()
+
+    return write
+
+
+def make_batch_writer(opts: JobOptions, registry: RegistryClient, state: RunState, log: JsonLog, sink: Optional[Callable[[DataFrame], None]] = None):
+    write_rows = sink or kafka_sink(opts)
+
     def write_batch(batch: DataFrame, batch_id: int) -> None:
         started = time.monotonic()
         # Cached so that the stateful dedupe and the Kafka read run once for the counts and the write.
@@ -98,12 +109,7 @@ def make_batch_writer(opts: JobOptions, registry: RegistryClient, state: RunStat
                 # Nothing of this batch is written yet: the restarted query reads it again, decodable.
                 state.new_schema_ids = registered
                 raise SchemaSetChangedError(f"new writer schema ids {registered} in batch {batch_id}")
-            (
-                rows.select("topic", "key", "value", "headers")
-                .write.format("kafka")
-                .option("kafka.bootstrap.servers", opts.bootstrap_servers)
-                .save()
-            )
+            write_rows(rows.select("topic", "key", "value", "headers"))
             log.info(
                 "batch written",
                 batch=batch_id,
@@ -165,23 +171,24 @@ def await_query(query: StreamingQuery, stop: StopSignal, opts: JobOptions, state
 
 def run(opts: JobOptions, log: JsonLog, stop: StopSignal) -> int:
     registry = RegistryClient(opts.registry_url)
+    extra_writer_ids: Set[int] = set()
+    # Before the JVM starts: a registry problem fails in a second, not after the session is up.
+    schemas = load_schemas(registry, opts)
     spark = (
         SparkSession.builder.appName(opts.app_name)
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )
-    extra_writer_ids: Set[int] = set()
     try:
         while True:
-            schemas = load_schemas(registry, opts, extra_writer_ids)
             state = RunState()
             query = start_query(spark, opts, schemas, registry, state, log)
             log.info(
                 "query started",
                 query=QUERY_NAME,
-                source=opts.source_topic,
-                processed=opts.processed_topic,
-                dlq=opts.dlq_topic,
+                sourceTopic=opts.source_topic,
+                processedTopic=opts.processed_topic,
+                dlqTopic=opts.dlq_topic,
                 writerSchemaIds=sorted(schemas.writers),
                 processedSchemaId=schemas.processed.id,
                 checkpoint=os.path.join(os.path.abspath(opts.checkpoint_dir), QUERY_NAME),
@@ -191,6 +198,7 @@ def run(opts: JobOptions, log: JsonLog, stop: StopSignal) -> int:
             if outcome == "schemas-changed":
                 log.info("restarting the query with new writer schemas", schemaIds=state.new_schema_ids)
                 extra_writer_ids.update(state.new_schema_ids)
+                schemas = load_schemas(registry, opts, extra_writer_ids)
                 continue
             log.info("query stopped", query=QUERY_NAME)
             return 0

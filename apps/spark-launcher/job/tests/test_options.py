@@ -1,0 +1,46 @@
+import pytest
+
+from streamline_job.options import DEFAULT_BOOTSTRAP, DEFAULT_REGISTRY, parse_options
+
+
+def test_defaults_match_the_local_stack_and_the_contract():
+    o = parse_options([])
+    assert o.bootstrap_servers == DEFAULT_BOOTSTRAP == "127.0.0.1:9092"
+    assert o.registry_url == DEFAULT_REGISTRY == "http://127.0.0.1:8081/apis/ccompat/v7"
+    assert (o.source_topic, o.processed_topic, o.dlq_topic) == ("users_created", "users_processed", "users_dlq")
+    assert (o.source_subject, o.processed_subject) == ("users_created-value", "users_processed-value")
+    assert o.checkpoint_dir == ".stack/data/spark-checkpoints/users_stream"
+    assert o.trigger_seconds == 2.0
+    assert o.watermark == "10 minutes"
+    assert o.starting_offsets == "earliest"
+    assert o.fail_on_data_loss is True
+    assert o.processed_schema_id is None
+
+
+def test_overrides():
+    o = parse_options(
+        ["--source-topic", "a", "--processed-topic", "b", "--dlq-topic", "c", "--trigger-seconds", "0.5",
+         "--watermark", "30 seconds", "--starting-offsets", "latest", "--processed-schema-id", "12",
+         "--fail-on-data-loss", "false", "--supervisor-pid", "42", "--stop-file", "/tmp/x"]
+    )
+    assert (o.source_subject, o.processed_subject, o.dlq_topic) == ("a-value", "b-value", "c")
+    assert o.trigger_seconds == 0.5 and o.watermark == "30 seconds" and o.starting_offsets == "latest"
+    assert o.processed_schema_id == 12 and o.fail_on_data_loss is False
+    assert o.supervisor_pid == 42 and o.stop_file == "/tmp/x"
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--watermark", "ten"], 'invalid duration "ten"'),
+        (["--trigger-seconds", "0"], 'invalid value "0"'),
+        (["--starting-offsets", "first"], 'invalid starting offsets "first"'),
+        (["--max-offsets-per-trigger", "-5"], 'invalid value "-5"'),
+        (["--fail-on-data-loss", "maybe"], 'invalid boolean "maybe"'),
+    ],
+)
+def test_a_bad_value_exits_2_naming_it(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        parse_options(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err

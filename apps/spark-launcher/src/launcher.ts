@@ -1,0 +1,75 @@
+import { join, dirname } from 'node:path';
+import { connectAdmin, createKafka, createRegistryClient } from '@streamline/clients';
+import type { SparkLauncherConfig } from '@streamline/config';
+import type { Logger } from '@streamline/runtime';
+import { prepareJob } from './prepare.js';
+import { launchSparkProcess } from './spark-process.js';
+import { buildSparkSubmit } from './spark-submit-command.js';
+import { createStatusFile, type StatusFile } from './status.js';
+import { superviseJob } from './supervisor.js';
+
+export interface LauncherRun {
+  status: StatusFile;
+  /** Settles when the launcher stopped (after `signal` aborted) or gave up. */
+  done: Promise<'stopped' | 'job-finished'>;
+}
+
+/**
+ * The launcher's parts put together: status file, prepare (topics, schemas, jars), spark-submit
+ * under supervision. `signal` stops it (the job finishes its batch in flight first).
+ */
+export function startLauncher(config: SparkLauncherConfig, log: Logger, signal: AbortSignal, baseEnv: NodeJS.ProcessEnv): LauncherRun {
+  const status = createStatusFile(config.statusFile, {
+    state: 'starting',
+    pid: process.pid,
+    childPid: null,
+    restarts: 0,
+    started_at: new Date().toISOString(),
+    child_started_at: null,
+    applicationId: null,
+    lastBatch: null,
+    lastExit: null,
+    nextRestartAt: null,
+    error: null,
+    master: config.spark.masterUrl,
+    appName: config.job.appName,
+    topics: config.topics,
+    checkpointDir: config.job.checkpointDir,
+  });
+  const kafka = createKafka(config.connections.kafka, log);
+  const registry = createRegistryClient(config.connections.registry);
+  const stopFile = join(dirname(config.statusFile), `stop-${process.pid}`);
+  const jobLog = log.child({ component: 'spark-job' });
+
+  const done = superviseJob(
+    {
+      log: log.child({ component: 'supervisor' }),
+      options: config.supervisor,
+      status: (patch) => status.update(patch),
+      prepare: (abort) =>
+        prepareJob(
+          {
+            config,
+            registry,
+            log: log.child({ component: 'prepare' }),
+            withAdmin: async (fn) => {
+              const admin = await connectAdmin(kafka);
+              try {
+                return await fn(admin);
+              } finally {
+                await admin.disconnect();
+              }
+            },
+          },
+          abort,
+        ),
+      launch: (prepared, events) => {
+        const command = buildSparkSubmit(config, prepared.jars, { stopFile, supervisorPid: process.pid, processedSchemaId: prepared.processedSchemaId });
+        log.debug({ command: command.command, args: command.args }, 'spark-submit command');
+        return launchSparkProcess(command, { log: jobLog, stopFile, stopTimeoutMs: config.supervisor.stopTimeoutMs, events, baseEnv });
+      },
+    },
+    signal,
+  );
+  return { status, done };
+}

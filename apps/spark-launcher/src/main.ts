@@ -1,0 +1,80 @@
+import { Command } from 'commander';
+import { loadSparkLauncherConfig, type SparkLauncherFlags } from '@streamline/config';
+import { createLogger, createShutdown, describeError } from '@streamline/runtime';
+import { startLauncher } from './launcher.js';
+import { describeStatus, readStatusFile } from './status.js';
+import { fetchSparkApp } from './spark-master.js';
+
+interface RunFlags extends SparkLauncherFlags {
+  json?: boolean;
+}
+
+const withConfigFlags = (command: Command) =>
+  command
+    .option('--master <url>', 'Spark master (default SPARK_MASTER_URL, spark://127.0.0.1:7077)')
+    .option('--local', 'run the job in-process with local[*] instead of on the cluster')
+    .option('--created-topic <name>', 'source topic (default SPARK_JOB_SOURCE_TOPIC, users_created)')
+    .option('--processed-topic <name>', 'output topic (default SPARK_JOB_PROCESSED_TOPIC, users_processed)')
+    .option('--dlq-topic <name>', 'dead-letter topic (default SPARK_JOB_DLQ_TOPIC, users_dlq)')
+    .option('--checkpoint-dir <path>', 'checkpoint root (default SPARK_JOB_CHECKPOINT_DIR, .stack/data/spark-checkpoints/users_stream)')
+    .option('--starting-offsets <offsets>', 'earliest | latest | Spark offsets JSON, first start only (default earliest)')
+    .option('--trigger-seconds <n>', 'micro-batch interval (default 2)')
+    .option('--status-file <path>', 'status file (default SPARK_LAUNCHER_STATUS_FILE, .stack/data/spark-launcher/status.json)');
+
+const program = new Command('spark-launcher').description(
+  'Submits the PySpark users stream (apps/spark-launcher/job) and keeps it running (see apps/spark-launcher/README.md).',
+);
+
+withConfigFlags(program.command('run', { isDefault: true }).description('prepare topics and schemas, submit the job, supervise it until SIGINT/SIGTERM')).action(
+  async (flags: RunFlags) => {
+    const config = loadSparkLauncherConfig(process.env, flags);
+    const log = createLogger('spark-launcher', { level: config.logLevel });
+    const shutdown = createShutdown(log, config.shutdownTimeoutMs);
+    log.info({ master: config.spark.masterUrl, topics: config.topics, checkpointDir: config.job.checkpointDir, statusFile: config.statusFile }, 'spark-launcher starting');
+    const run = startLauncher(config, log, shutdown.signal, process.env);
+    // Closed on SIGINT/SIGTERM: the job finishes its batch in flight, then exits.
+    shutdown.add('spark-job', { close: () => run.done.catch(() => undefined) });
+    try {
+      const outcome = await run.done;
+      log.info({ outcome }, 'spark-launcher stopped');
+      await shutdown.run('done');
+      process.exit(0);
+    } catch (error) {
+      log.error({ err: describeError(error) }, 'spark-launcher failed');
+      await shutdown.run('error');
+      process.exit(1);
+    }
+  },
+);
+
+program
+  .command('status')
+  .description('is the job running? exit 0 when it is, 3 when not (for Airflow and scripts)')
+  .option('--json', 'print the full report as JSON')
+  .option('--status-file <path>', 'status file (default SPARK_LAUNCHER_STATUS_FILE)')
+  .action(async (flags: RunFlags) => {
+    const config = loadSparkLauncherConfig(process.env, flags);
+    const report = describeStatus(readStatusFile(config.statusFile));
+    const sparkApp = report.status?.applicationId ? await fetchSparkApp(config.connections.spark.masterUiUrl, report.status.applicationId) : null;
+    if (flags.json) console.log(JSON.stringify({ ...report, sparkApp }, null, 2));
+    else {
+      const s = report.status;
+      console.log(
+        [
+          `state: ${report.state}${report.running ? ' (running)' : ''}`,
+          s && `launcher pid ${s.pid} ${report.launcherAlive ? 'alive' : 'gone'}, spark-submit pid ${s.childPid ?? '-'} ${report.childAlive ? 'alive' : ''}`.trim(),
+          s && `restarts: ${s.restarts}, started_at: ${s.started_at}, application: ${s.applicationId ?? '-'}${sparkApp ? ` (${sparkApp.state} on the master)` : ''}`,
+          s?.lastBatch && `last batch ${s.lastBatch.batch} at ${s.lastBatch.at}: ${s.lastBatch.processed} processed, ${s.lastBatch.dlq} to the DLQ`,
+          s?.error && `error: ${s.error}`,
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      );
+    }
+    process.exit(report.running ? 0 : 3);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(describeError(error));
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { Admin } from 'kafkajs';
+import { loadSparkLauncherConfig } from '@streamline/config';
+import type { RegistryClient } from '@streamline/clients';
+import { silentLogger } from '@streamline/runtime';
+import { prepareJob } from './prepare.js';
+import { SourceSchemaMissingError, SparkSetupError } from './errors.js';
+
+const jars = [
+  'spark-sql-kafka-0-10_2.13-4.2.0.jar',
+  'spark-token-provider-kafka-0-10_2.13-4.2.0.jar',
+  'kafka-clients-3.9.2.jar',
+  'commons-pool2-2.13.1.jar',
+  'spark-avro_2.13-4.2.0.jar',
+];
+
+function fakes(options: { existingTopics?: string[]; sourceSchemaAfter?: number } = {}) {
+  const created: Array<{ topic: string; numPartitions: number }> = [];
+  const admin = {
+    listTopics: async () => options.existingTopics ?? [],
+    createTopics: async ({ topics }: { topics: Array<{ topic: string; numPartitions: number }> }) => {
+      created.push(...topics.map(({ topic, numPartitions }) => ({ topic, numPartitions })));
+      return true;
+    },
+  } as unknown as Admin;
+  const registered: Array<{ subject: string; compatibility: string }> = [];
+  let lookups = 0;
+  const registry = {
+    updateCompatibility: async (subject: string, compatibility: string) => registered.push({ subject, compatibility }),
+    register: async () => 42,
+    getLatestSchemaMetadata: async () => {
+      if (++lookups <= (options.sourceSchemaAfter ?? 0)) throw Object.assign(new Error('Subject not found'), { status: 404 });
+      return { id: 1 };
+    },
+  } as unknown as RegistryClient;
+  return { admin, registry, created, registered, lookups: () => lookups };
+}
+
+const config = loadSparkLauncherConfig({ SPARK_LAUNCHER_SOURCE_SCHEMA_WAIT_MS: '50' }, { createdTopic: 'in', processedTopic: 'out', dlqTopic: 'dlq' });
+const deps = (f: ReturnType<typeof fakes>) => ({
+  config,
+  registry: f.registry,
+  log: silentLogger(),
+  withAdmin: <T>(fn: (admin: Admin) => Promise<T>) => fn(f.admin),
+  canRun: () => true,
+  listDir: () => jars,
+  pollMs: 5,
+});
+
+describe('prepareJob', () => {
+  it('creates the missing topics with 3 partitions, registers the processed schema BACKWARD, returns jars and id', async () => {
+    const f = fakes({ existingTopics: ['in'] });
+    const prepared = await prepareJob(deps(f), new AbortController().signal);
+    expect(f.created).toEqual([
+      { topic: 'out', numPartitions: 3 },
+      { topic: 'dlq', numPartitions: 3 },
+    ]);
+    expect(f.registered).toEqual([{ subject: 'out-value', compatibility: 'BACKWARD' }]);
+    expect(prepared.processedSchemaId).toBe(42);
+    expect(prepared.jars).toHaveLength(5);
+  });
+
+  it('waits for the source schema, then gives up with a retriable error', async () => {
+    const late = fakes({ sourceSchemaAfter: 2 });
+    await prepareJob(deps(late), new AbortController().signal);
+    expect(late.lookups()).toBe(3);
+
+    const never = fakes({ sourceSchemaAfter: 1_000_000 });
+    const error = await prepareJob(deps(never), new AbortController().signal).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceSchemaMissingError);
+    expect((error as SourceSchemaMissingError).retriable).toBe(true);
+    expect((error as Error).message).toBe('subject in-value has no registered schema yet (the relay registers it on start)');
+  });
+
+  it('fails at once, naming the path, when spark-submit is missing', async () => {
+    const f = fakes();
+    const error = await prepareJob({ ...deps(f), canRun: (p) => !p.endsWith('spark-submit') }, new AbortController().signal).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SparkSetupError);
+    expect((error as Error).message).toMatch(/^spark-submit \(SPARK_SUBMIT\) not found or not executable at .*\.stack\/venv\/bin\/spark-submit/);
+    expect(f.created).toEqual([]);
+  });
+});

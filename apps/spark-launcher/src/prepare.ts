@@ -1,0 +1,78 @@
+import { accessSync, constants } from 'node:fs';
+import type { Admin } from 'kafkajs';
+import { Compatibility, ensureTopics, registerAvroSchema, type RegistryClient } from '@streamline/clients';
+import type { SparkLauncherConfig } from '@streamline/config';
+import { sleep, type Logger } from '@streamline/runtime';
+import { usersProcessedSchema } from '@streamline/user-schema';
+import { SourceSchemaMissingError, SparkSetupError } from './errors.js';
+import { resolveConnectorJars } from './spark-submit-command.js';
+
+export interface PreparedJob {
+  jars: string[];
+  processedSchemaId: number;
+}
+
+export interface PrepareDeps {
+  config: SparkLauncherConfig;
+  /** A connected admin; disconnected by the caller. */
+  withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T>;
+  registry: RegistryClient;
+  log: Logger;
+  /** File checks; real filesystem by default. */
+  canRun?: (path: string) => boolean;
+  listDir?: (dir: string) => string[];
+  pollMs?: number;
+}
+
+const executable = (path: string) => {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** 404 from the Confluent client (unknown subject), as opposed to an unreachable registry. */
+const isNotFound = (error: unknown) => (error as { status?: unknown } | null)?.status === 404;
+
+/**
+ * What must hold before spark-submit: the programs and jars exist, the three topics exist
+ * (`ensureTopics`, created with the configured partitions when missing), users_processed-value is
+ * registered (BACKWARD) and the source topic's schema is registered (by the relay; waited for).
+ */
+export async function prepareJob(deps: PrepareDeps, signal: AbortSignal): Promise<PreparedJob> {
+  const { config, log } = deps;
+  const canRun = deps.canRun ?? executable;
+  for (const [what, path] of [
+    ['spark-submit (SPARK_SUBMIT)', config.spark.submitBin],
+    ['python (PYSPARK_PYTHON)', config.spark.python],
+  ] as const) {
+    if (!canRun(path)) throw new SparkSetupError(`${what} not found or not executable at ${path} (run \`npm run stack -- up spark-master\`)`);
+  }
+  const jars = resolveConnectorJars(config.spark, deps.listDir);
+
+  const { created, processed, dlq } = config.topics;
+  const createdTopics = await deps.withAdmin((admin) =>
+    ensureTopics(admin, [created, processed, dlq].map((topic) => ({ topic, numPartitions: config.topicPartitions }))),
+  );
+  if (createdTopics.length > 0) log.info({ topics: createdTopics, partitions: config.topicPartitions }, 'topics created');
+
+  const processedSchemaId = await registerAvroSchema(deps.registry, `${processed}-value`, usersProcessedSchema, Compatibility.BACKWARD);
+
+  const subject = `${created}-value`;
+  const deadline = Date.now() + config.supervisor.sourceSchemaWaitMs;
+  for (let logged = false; ; logged = true) {
+    try {
+      await deps.registry.getLatestSchemaMetadata(subject);
+      break;
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      if (Date.now() >= deadline || signal.aborted) throw new SourceSchemaMissingError(subject);
+      if (!logged) log.info({ subject }, 'waiting for the source topic schema');
+      await sleep(deps.pollMs ?? 1000, signal).catch(() => undefined);
+    }
+  }
+  log.info({ processedSchemaId, subject: `${processed}-value`, jars: jars.length }, 'job prepared');
+  return { jars, processedSchemaId };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { loadSparkLauncherConfig } from '@streamline/config';
+import { buildSparkSubmit, resolveConnectorJars } from './spark-submit-command.js';
+import { SparkSetupError } from './errors.js';
+
+const config = loadSparkLauncherConfig({}, {}, '/repo');
+const connectorFiles = [
+  'commons-pool2-2.13.1.jar',
+  'hadoop-client-api-3.5.0.jar',
+  'kafka-clients-3.9.2.jar',
+  'scala-library-2.13.15.jar',
+  'spark-avro_2.13-4.2.0.jar',
+  'spark-sql-kafka-0-10_2.13-4.2.0.jar',
+  'spark-tags_2.13-4.2.0.jar',
+  'spark-token-provider-kafka-0-10_2.13-4.2.0.jar',
+];
+
+const confOf = (args: string[]) =>
+  Object.fromEntries(args.flatMap((a, i) => (args[i - 1] === '--conf' ? [a.split(/=(.*)/s).slice(0, 2)] : [])));
+const flagOf = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+
+describe('resolveConnectorJars', () => {
+  it('picks the five connector jars of the stack, not the rest of the folder', () => {
+    expect(resolveConnectorJars(config.spark, () => connectorFiles)).toEqual([
+      '/repo/.stack/dist/spark-master/connectors/spark-sql-kafka-0-10_2.13-4.2.0.jar',
+      '/repo/.stack/dist/spark-master/connectors/spark-token-provider-kafka-0-10_2.13-4.2.0.jar',
+      '/repo/.stack/dist/spark-master/connectors/kafka-clients-3.9.2.jar',
+      '/repo/.stack/dist/spark-master/connectors/commons-pool2-2.13.1.jar',
+      '/repo/.stack/dist/spark-master/connectors/spark-avro_2.13-4.2.0.jar',
+    ]);
+  });
+
+  it('takes SPARK_CONNECTOR_JARS as given', () => {
+    const spark = loadSparkLauncherConfig({ SPARK_CONNECTOR_JARS: '/j/a.jar,/j/b.jar' }).spark;
+    expect(resolveConnectorJars(spark, () => [])).toEqual(['/j/a.jar', '/j/b.jar']);
+  });
+
+  it('names the missing jars and how to get them', () => {
+    const call = () => resolveConnectorJars(config.spark, () => connectorFiles.filter((f) => !f.startsWith('spark-avro')));
+    expect(call).toThrow(SparkSetupError);
+    expect(call).toThrow(/connector jars missing in \/repo\/.stack\/dist\/spark-master\/connectors: spark-avro \(run `npm run stack -- up spark-master`/);
+    expect(() => resolveConnectorJars(config.spark, () => { throw new Error('ENOENT'); })).toThrow(/spark-sql-kafka-0-10, .*spark-avro/);
+  });
+});
+
+describe('buildSparkSubmit', () => {
+  const run = { stopFile: '/run/stop-1', supervisorPid: 4242, processedSchemaId: 17 };
+
+  it('submits the job to the master with small fixed resources and the connector jars', () => {
+    const cmd = buildSparkSubmit(config, ['/j/a.jar', '/j/b.jar'], run);
+    expect(cmd.command).toBe('/repo/.stack/venv/bin/spark-submit');
+    expect(flagOf(cmd.args, '--master')).toBe('spark://127.0.0.1:7077');
+    expect(flagOf(cmd.args, '--deploy-mode')).toBe('client');
+    expect(flagOf(cmd.args, '--driver-memory')).toBe('512m');
+    expect(flagOf(cmd.args, '--jars')).toBe('/j/a.jar,/j/b.jar');
+    expect(confOf(cmd.args)).toMatchObject({
+      'spark.cores.max': '1',
+      'spark.executor.cores': '1',
+      'spark.executor.memory': '512m',
+      'spark.sql.shuffle.partitions': '2',
+      'spark.ui.enabled': 'false',
+      'spark.sql.session.timeZone': 'UTC',
+      'spark.driver.host': '127.0.0.1',
+      'spark.sql.streaming.stateStore.providerClass': 'org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider',
+    });
+    expect(cmd.env).toMatchObject({ SPARK_LOCAL_IP: '127.0.0.1', PYSPARK_PYTHON: '/repo/.stack/venv/bin/python' });
+  });
+
+  it('passes the job its topics, registry, checkpoint, trigger and stop handles after the job file', () => {
+    const cmd = buildSparkSubmit(config, ['/j/a.jar'], run);
+    const jobArgs = cmd.args.slice(cmd.args.indexOf('/repo/apps/spark-launcher/job/users_stream.py') + 1);
+    expect(jobArgs).toEqual([
+      '--bootstrap-servers', '127.0.0.1:9092',
+      '--source-topic', 'users_created',
+      '--processed-topic', 'users_processed',
+      '--dlq-topic', 'users_dlq',
+      '--registry-url', 'http://127.0.0.1:8081/apis/ccompat/v7',
+      '--checkpoint-dir', '/repo/.stack/data/spark-checkpoints/users_stream',
+      '--trigger-seconds', '2',
+      '--watermark', '10 minutes',
+      '--starting-offsets', 'earliest',
+      '--max-offsets-per-trigger', '20000',
+      '--app-name', 'streamline-users-stream',
+      '--stop-file', '/run/stop-1',
+      '--supervisor-pid', '4242',
+      '--stop-timeout-seconds', '30',
+      '--processed-schema-id', '17',
+    ]);
+  });
+
+  it('follows the config: local master, UI port, heap state store, overridden topics', () => {
+    const local = loadSparkLauncherConfig(
+      { SPARK_JOB_UI_PORT: '4041', SPARK_JOB_ROCKSDB_STATE: 'false', KAFKA_BROKERS: 'k1:9092,k2:9092' },
+      { local: true, createdTopic: 'it_in', processedTopic: 'it_out', dlqTopic: 'it_dlq' },
+      '/repo',
+    );
+    const cmd = buildSparkSubmit(local, [], { stopFile: '/s', supervisorPid: 1 });
+    expect(flagOf(cmd.args, '--master')).toBe('local[*]');
+    expect(confOf(cmd.args)['spark.ui.port']).toBe('4041');
+    expect(confOf(cmd.args)['spark.ui.enabled']).toBeUndefined();
+    expect(confOf(cmd.args)['spark.sql.streaming.stateStore.providerClass']).toBeUndefined();
+    expect([flagOf(cmd.args, '--source-topic'), flagOf(cmd.args, '--processed-topic'), flagOf(cmd.args, '--dlq-topic')]).toEqual(['it_in', 'it_out', 'it_dlq']);
+    expect(flagOf(cmd.args, '--bootstrap-servers')).toBe('k1:9092,k2:9092');
+    expect(cmd.args).not.toContain('--processed-schema-id');
+  });
+});

@@ -1,0 +1,100 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SparkLauncherConfig } from '@streamline/config';
+import { SparkSetupError } from './errors.js';
+
+/** The connector jars the job needs that pyspark does not ship (see tools/local-stack spark.ts). */
+export const CONNECTOR_JARS = ['spark-sql-kafka-0-10', 'spark-token-provider-kafka-0-10', 'kafka-clients', 'commons-pool2', 'spark-avro'] as const;
+
+export interface SparkSubmitCommand {
+  command: string;
+  args: string[];
+  /** Added to the launcher's environment. */
+  env: Record<string, string>;
+}
+
+export interface JobRunOptions {
+  /** The job finishes its batch in flight and exits 0 when this file appears. */
+  stopFile: string;
+  /** The job stops when this process (the launcher) is gone. */
+  supervisorPid: number;
+  /** The users_processed writer schema the launcher registered. */
+  processedSchemaId?: number;
+}
+
+const jarName = (prefix: string) => new RegExp(`^${prefix.replace(/[.]/g, '\\.')}[_-][\\d.]`);
+
+/** SPARK_CONNECTOR_JARS when set, else the five jars found in the connectors folder of the stack. */
+export function resolveConnectorJars(spark: SparkLauncherConfig['spark'], listDir: (dir: string) => string[] = readdirSync): string[] {
+  if (spark.connectorJars) return [...spark.connectorJars];
+  let files: string[];
+  try {
+    files = listDir(spark.connectorsDir);
+  } catch {
+    files = [];
+  }
+  const jars = CONNECTOR_JARS.map((prefix) => files.filter((f) => f.endsWith('.jar') && jarName(prefix).test(f)).sort().at(-1));
+  const missing = CONNECTOR_JARS.filter((_, i) => jars[i] === undefined);
+  if (missing.length > 0) {
+    throw new SparkSetupError(
+      `connector jars missing in ${spark.connectorsDir}: ${missing.join(', ')} (run \`npm run stack -- up spark-master\` or set SPARK_CONNECTOR_JARS)`,
+    );
+  }
+  return jars.map((f) => join(spark.connectorsDir, f!));
+}
+
+/** The spark-submit command line: small, fixed resources (2-core machine), the job and its arguments. */
+export function buildSparkSubmit(config: SparkLauncherConfig, jars: string[], run: JobRunOptions): SparkSubmitCommand {
+  const { spark, job, topics } = config;
+  const conf: Array<[string, string | number]> = [
+    ['spark.cores.max', spark.coresMax],
+    ['spark.executor.cores', spark.executorCores],
+    ['spark.executor.memory', spark.executorMemory],
+    ['spark.sql.shuffle.partitions', spark.shufflePartitions],
+    ...(spark.uiPort === undefined ? [['spark.ui.enabled', 'false'] as [string, string]] : [['spark.ui.port', spark.uiPort] as [string, number]]),
+    ['spark.driver.host', spark.driverHost],
+    ['spark.sql.session.timeZone', 'UTC'],
+    ['spark.log.level', 'WARN'],
+    ['spark.pyspark.python', spark.python],
+    ['spark.pyspark.driver.python', spark.python],
+    ...(spark.rocksDbState
+      ? ([
+          ['spark.sql.streaming.stateStore.providerClass', 'org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider'],
+          ['spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled', 'true'],
+          ['spark.sql.streaming.stateStore.rocksdb.boundedMemoryUsage', 'true'],
+          ['spark.sql.streaming.stateStore.rocksdb.maxMemoryUsageMB', '64'],
+        ] as Array<[string, string]>)
+      : []),
+  ];
+  const jobArgs: Array<[string, string | number | undefined]> = [
+    ['--bootstrap-servers', config.connections.kafka.brokers.join(',')],
+    ['--source-topic', topics.created],
+    ['--processed-topic', topics.processed],
+    ['--dlq-topic', topics.dlq],
+    ['--registry-url', config.connections.registry.url],
+    ['--checkpoint-dir', job.checkpointDir],
+    ['--trigger-seconds', job.triggerSeconds],
+    ['--watermark', job.watermark],
+    ['--starting-offsets', job.startingOffsets],
+    ['--max-offsets-per-trigger', job.maxOffsetsPerTrigger],
+    ['--app-name', job.appName],
+    ['--stop-file', run.stopFile],
+    ['--supervisor-pid', run.supervisorPid],
+    ['--stop-timeout-seconds', job.stopTimeoutSeconds],
+    ['--processed-schema-id', run.processedSchemaId],
+  ];
+  return {
+    command: spark.submitBin,
+    args: [
+      '--master', spark.masterUrl,
+      '--deploy-mode', 'client',
+      '--name', job.appName,
+      '--driver-memory', spark.driverMemory,
+      '--jars', jars.join(','),
+      ...conf.flatMap(([key, value]) => ['--conf', `${key}=${value}`]),
+      job.file,
+      ...jobArgs.filter(([, value]) => value !== undefined).flatMap(([flag, value]) => [flag, String(value)]),
+    ],
+    env: { SPARK_LOCAL_IP: spark.driverHost, PYSPARK_PYTHON: spark.python, PYTHONUNBUFFERED: '1' },
+  };
+}

@@ -1,0 +1,52 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createStatusFile, describeStatus, readStatusFile, type LauncherStatus } from './status.js';
+
+const initial: Omit<LauncherStatus, 'updated_at'> = {
+  state: 'starting',
+  pid: 100,
+  childPid: null,
+  restarts: 0,
+  started_at: '2026-01-01T00:00:00.000Z',
+  child_started_at: null,
+  applicationId: null,
+  lastBatch: null,
+  lastExit: null,
+  nextRestartAt: null,
+  error: null,
+  master: 'spark://127.0.0.1:7077',
+  appName: 'streamline-users-stream',
+  topics: { created: 'a', processed: 'b', dlq: 'c' },
+  checkpointDir: '/ck',
+};
+
+describe('status file', () => {
+  it('writes every update as JSON that `status` reads back', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'launcher-status-')), 'nested', 'status.json');
+    const file = createStatusFile(path, initial, () => new Date('2026-01-01T00:00:05.000Z'));
+    expect(readStatusFile(path)).toMatchObject({ state: 'starting', pid: 100, updated_at: '2026-01-01T00:00:05.000Z' });
+    file.update({ state: 'running', childPid: 200, applicationId: 'app-1' });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ state: 'running', childPid: 200, applicationId: 'app-1', restarts: 0 });
+    expect(readStatusFile(join(path, '..', 'missing.json'))).toBeUndefined();
+  });
+});
+
+describe('describeStatus', () => {
+  const alive = (pids: number[]) => (pid: number) => pids.includes(pid);
+
+  it('is running only when the launcher and spark-submit are alive and the query started', () => {
+    const running = { ...initial, state: 'running' as const, childPid: 200, updated_at: '' };
+    expect(describeStatus(running, alive([100, 200]))).toMatchObject({ running: true, state: 'running' });
+    expect(describeStatus(running, alive([100]))).toMatchObject({ running: false, state: 'running', childAlive: false });
+    expect(describeStatus({ ...running, state: 'backoff' }, alive([100, 200]))).toMatchObject({ running: false, state: 'backoff' });
+  });
+
+  it('tells a launcher that died from one that stopped, and a missing file from both', () => {
+    const stale = { ...initial, state: 'running' as const, childPid: 200, updated_at: '' };
+    expect(describeStatus(stale, alive([]))).toMatchObject({ running: false, state: 'dead' });
+    expect(describeStatus({ ...stale, state: 'stopped' }, alive([]))).toMatchObject({ running: false, state: 'stopped' });
+    expect(describeStatus(undefined)).toEqual({ running: false, state: 'not-started', launcherAlive: false, childAlive: false, status: null });
+  });
+});

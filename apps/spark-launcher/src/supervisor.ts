@@ -1,0 +1,148 @@
+import { describeError, isRetriable, sleep, type Logger } from '@streamline/runtime';
+import { backoffDelay } from './backoff.js';
+import { SparkJobFailedError } from './errors.js';
+import type { LauncherStatus } from './status.js';
+
+export interface ChildExit {
+  code: number | null;
+  signal: string | null;
+}
+
+/** A running spark-submit (see spark-process.ts); fakes in tests. */
+export interface JobProcess {
+  readonly pid: number;
+  /** Settles when the process has exited and its output is flushed. */
+  readonly exited: Promise<ChildExit>;
+  /** Graceful stop (the job finishes its batch in flight), escalating to SIGTERM and SIGKILL. */
+  stop(): Promise<ChildExit>;
+}
+
+export interface JobEvents {
+  onQueryStarted(applicationId: string | null): void;
+  onBatch(batch: { batch: number; records: number; processed: number; dlq: number }): void;
+}
+
+export interface SupervisorOptions {
+  minBackoffMs: number;
+  maxBackoffMs: number;
+  /** A run that lasted this long resets the backoff to its minimum. */
+  stableAfterMs: number;
+  /** Failures in a row before giving up; 0 = never. */
+  maxRestarts: number;
+}
+
+export interface SupervisorDeps<P> {
+  /** Before each start: topics, schemas, jars. A retriable failure backs off like a crash. */
+  prepare(signal: AbortSignal): Promise<P>;
+  launch(prepared: P, events: JobEvents): JobProcess;
+  status(patch: Partial<LauncherStatus>): void;
+  log: Logger;
+  options: SupervisorOptions;
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** Exit code of a job that rejected its arguments (argparse): a restart would fail the same way. */
+export const USAGE_EXIT_CODE = 2;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Keeps the Spark job running until `signal` aborts: prepare, launch, wait; on a non-zero exit (or a
+ * retriable prepare failure) restart after an exponential backoff with jitter, capped, reset after a
+ * stable run. On abort the child is stopped gracefully. Resolves when stopped (or when the job ended
+ * by itself with 0); rejects with SparkJobFailedError when it gives up.
+ */
+export async function superviseJob<P>(deps: SupervisorDeps<P>, signal: AbortSignal): Promise<'stopped' | 'job-finished'> {
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const wait = deps.sleep ?? sleep;
+  const { log, options } = deps;
+  let failures = 0;
+  let restarts = 0;
+
+  const backoff = async (reason: string): Promise<boolean> => {
+    failures++;
+    if (options.maxRestarts > 0 && failures > options.maxRestarts) return false;
+    restarts++;
+    const delayMs = backoffDelay(failures, { minMs: options.minBackoffMs, maxMs: options.maxBackoffMs }, random);
+    deps.status({ state: 'backoff', restarts, nextRestartAt: iso(now() + delayMs), childPid: null, error: reason });
+    log.warn({ failures, restarts, delayMs, reason }, 'restarting the spark job after a backoff');
+    try {
+      await wait(delayMs, signal);
+    } catch {
+      // aborted while waiting
+    }
+    return true;
+  };
+
+  while (!signal.aborted) {
+    deps.status({ state: 'starting', nextRestartAt: null, applicationId: null });
+    let prepared: P;
+    try {
+      prepared = await deps.prepare(signal);
+    } catch (error) {
+      if (!isRetriable(error)) {
+        deps.status({ state: 'failed', error: describeError(error) });
+        throw error;
+      }
+      if (signal.aborted) break;
+      if (!(await backoff(`prepare failed: ${describeError(error)}`))) {
+        deps.status({ state: 'failed', error: describeError(error) });
+        throw new SparkJobFailedError(`gave up after ${failures - 1} restarts: ${describeError(error)}`, { code: null, signal: null });
+      }
+      continue;
+    }
+    if (signal.aborted) break;
+
+    const startedAt = now();
+    let child: JobProcess;
+    try {
+      child = deps.launch(prepared, {
+        onQueryStarted: (applicationId) => {
+          deps.status({ state: 'running', applicationId, error: null });
+          log.info({ applicationId }, 'spark job running');
+        },
+        onBatch: (batch) => deps.status({ lastBatch: { ...batch, at: iso(now()) } }),
+      });
+    } catch (error) {
+      deps.status({ state: 'failed', error: describeError(error) });
+      throw error;
+    }
+    deps.status({ childPid: child.pid, child_started_at: iso(startedAt) });
+    log.info({ pid: child.pid }, 'spark-submit started');
+
+    const onAbort = () => {
+      deps.status({ state: 'stopping' });
+      log.info({ pid: child.pid }, 'stopping the spark job');
+      void child.stop();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    const exit = await child.exited;
+    signal.removeEventListener('abort', onAbort);
+    const ranMs = now() - startedAt;
+    deps.status({ childPid: null, lastExit: { ...exit, at: iso(now()) } });
+    log.info({ ...exit, ranMs }, 'spark-submit exited');
+
+    if (signal.aborted) break;
+    if (exit.code === 0) {
+      deps.status({ state: 'stopped' });
+      return 'job-finished';
+    }
+    if (exit.code === USAGE_EXIT_CODE) {
+      const error = new SparkJobFailedError('the spark job rejected its arguments (exit 2); see its log above', exit);
+      deps.status({ state: 'failed', error: error.message });
+      throw error;
+    }
+    if (ranMs >= options.stableAfterMs) failures = 0;
+    const reason = `spark job exited with ${exit.code === null ? `signal ${exit.signal}` : `code ${exit.code}`} after ${ranMs} ms`;
+    if (!(await backoff(reason))) {
+      const error = new SparkJobFailedError(`gave up after ${failures - 1} restarts in a row: ${reason}`, exit);
+      deps.status({ state: 'failed', error: error.message });
+      throw error;
+    }
+  }
+  deps.status({ state: 'stopped', childPid: null, nextRestartAt: null });
+  return 'stopped';
+}
