@@ -65,7 +65,7 @@ describe('relay (real PostgreSQL, Kafka, registry)', () => {
     const batch = users(300);
     expect(await stageUsers(pool, batch)).toEqual({ staged: 300, duplicates: 0 });
 
-    const relay = startRelay({ PG_DATABASE: database, RELAY_TOPIC: topic }, ['--once']);
+    const relay = startRelay({ PG_DATABASE: database, TOPIC_USERS_CREATED: topic }, ['--once']);
     expect(await exited(relay)).toBe(0);
     expect(await unpublished()).toBe(0);
     expect(await topicMessages(topic)).toBe(300);
@@ -93,7 +93,7 @@ describe('relay (real PostgreSQL, Kafka, registry)', () => {
   it('loses nothing when killed mid-run, and two relays at once never publish a row twice', async () => {
     const topic = uniqueName('it_relay_kill');
     await stageUsers(pool, users(3000));
-    const env = { PG_DATABASE: database, RELAY_TOPIC: topic, RELAY_BATCH_SIZE: '100' };
+    const env = { PG_DATABASE: database, TOPIC_USERS_CREATED: topic, RELAY_BATCH_SIZE: '100' };
 
     const victim = startRelay(env);
     await waitFor(async () => (await unpublished()) < 3000 && (await unpublished()) > 0, { timeoutMs: 60_000, what: 'first batches published' });

@@ -13,9 +13,9 @@ const withConfigFlags = (command: Command) =>
   command
     .option('--master <url>', 'Spark master (default SPARK_MASTER_URL, spark://127.0.0.1:7077)')
     .option('--local', 'run the job in-process with local[*] instead of on the cluster')
-    .option('--created-topic <name>', 'source topic (default SPARK_JOB_SOURCE_TOPIC, users_created)')
-    .option('--processed-topic <name>', 'output topic (default SPARK_JOB_PROCESSED_TOPIC, users_processed)')
-    .option('--dlq-topic <name>', 'dead-letter topic (default SPARK_JOB_DLQ_TOPIC, users_dlq)')
+    .option('--created-topic <name>', 'source topic (default TOPIC_USERS_CREATED, users_created)')
+    .option('--processed-topic <name>', 'output topic (default TOPIC_USERS_PROCESSED, users_processed)')
+    .option('--dlq-topic <name>', 'dead-letter topic (default TOPIC_USERS_DLQ, users_dlq)')
     .option('--checkpoint-dir <path>', 'checkpoint root (default SPARK_JOB_CHECKPOINT_DIR, .stack/data/spark-checkpoints/users_stream)')
     .option('--starting-offsets <offsets>', 'earliest | latest | Spark offsets JSON, first start only (default earliest)')
     .option('--trigger-seconds <n>', 'micro-batch interval (default 2)')

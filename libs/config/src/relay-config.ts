@@ -1,4 +1,4 @@
-import { TOPICS } from './names.js';
+import { TOPIC_VARS, TOPICS } from './names.js';
 import { loadConnectionConfig, loadLogLevel } from './connections.js';
 import { type Env, positiveInt, readVar, text } from './env-reader.js';
 
@@ -18,7 +18,7 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
   return Object.freeze({
     connections: loadConnectionConfig(env),
     logLevel: loadLogLevel(env),
-    topic: readVar(env, 'RELAY_TOPIC', text(TOPICS.created)),
+    topic: readVar(env, TOPIC_VARS.created, text(TOPICS.created)),
     batchSize: readVar(env, 'RELAY_BATCH_SIZE', positiveInt(2000)),
     pollIntervalMs: readVar(env, 'RELAY_POLL_INTERVAL_MS', positiveInt(1000)),
     lagReportIntervalMs: readVar(env, 'RELAY_LAG_REPORT_INTERVAL_MS', positiveInt(10_000)),

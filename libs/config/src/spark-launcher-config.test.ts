@@ -36,7 +36,7 @@ describe('loadSparkLauncherConfig', () => {
   it('takes env, and flags over env', () => {
     const env = {
       STREAMLINE_STACK_DIR: '/stack',
-      SPARK_JOB_SOURCE_TOPIC: 'in_env',
+      TOPIC_USERS_CREATED: 'in_env',
       SPARK_CONNECTOR_JARS: 'a.jar, /b/c.jar',
       SPARK_JOB_UI_PORT: '4050',
       SPARK_JOB_WATERMARK: '30 seconds',

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { TOPICS } from './names.js';
+import { TOPIC_VARS, TOPICS } from './names.js';
 import { loadConnectionConfig, loadLogLevel } from './connections.js';
 import { type Env, heap, positiveInt, readVar, text } from './env-reader.js';
 
@@ -121,9 +121,9 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
     connections,
     logLevel: loadLogLevel(env),
     topics: {
-      created: pick('createdTopic', 'SPARK_JOB_SOURCE_TOPIC', topicName(TOPICS.created)),
-      processed: pick('processedTopic', 'SPARK_JOB_PROCESSED_TOPIC', topicName(TOPICS.processed)),
-      dlq: pick('dlqTopic', 'SPARK_JOB_DLQ_TOPIC', topicName(TOPICS.dlq)),
+      created: pick('createdTopic', TOPIC_VARS.created, topicName(TOPICS.created)),
+      processed: pick('processedTopic', TOPIC_VARS.processed, topicName(TOPICS.processed)),
+      dlq: pick('dlqTopic', TOPIC_VARS.dlq, topicName(TOPICS.dlq)),
     },
     topicPartitions: readVar(env, 'SPARK_LAUNCHER_TOPIC_PARTITIONS', positiveInt(3)),
     spark: {
