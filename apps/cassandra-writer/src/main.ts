@@ -26,4 +26,8 @@ const program = new Command('cassandra-writer')
   });
 program.addCommand(buildQueryCommand());
 
-await program.parseAsync();
+// A bad setting (ConfigError) or flag ends here: one line naming it, exit 1.
+await program.parseAsync().catch((error: unknown) => {
+  console.error(describeError(error));
+  process.exit(1);
+});

@@ -18,6 +18,23 @@ export class RegistryUnavailableError extends StreamlineError {
   }
 }
 
+/**
+ * The registry client sets no request timeout, so one hung schema lookup would hang the batch (and
+ * a graceful stop) forever. After `timeoutMs` the decode fails with RegistryUnavailableError
+ * instead: retriable, kafkajs retries the batch.
+ */
+export function withRegistryTimeout(serde: UserDeserializer, options: { timeoutMs: number }): UserDeserializer {
+  return {
+    deserialize(payload) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new RegistryUnavailableError(new Error(`no answer within ${options.timeoutMs} ms`))), options.timeoutMs);
+      });
+      return Promise.race([serde.deserialize(payload), timeout]).finally(() => clearTimeout(timer));
+    },
+  };
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STRING_FIELDS = [
   'first_name',
@@ -105,6 +122,7 @@ export async function decodeUserMessage(serde: UserDeserializer, value: Buffer |
   try {
     decoded = await serde.deserialize(value);
   } catch (error) {
+    if (error instanceof RegistryUnavailableError) throw error;
     if (isTransientRegistryError(error)) throw new RegistryUnavailableError(error);
     return { kind: 'invalid', reason: `cannot decode with schema id ${schemaId}: ${describeError(error)}` };
   }

@@ -14,6 +14,7 @@ import { createBatchHandler, runCassandraWriter } from './cassandra-writer.js';
 import { fetchConsumerLag, startProgressReporter, type LagReport } from './consumer-lag.js';
 import { createDlqSink } from './dlq.js';
 import { migrateCassandra } from './migrate.js';
+import { withRegistryTimeout } from './user-record.js';
 import { createUserStore, type UserStore } from './user-store.js';
 import { createWriterMetrics, type WriterStats } from './writer-metrics.js';
 
@@ -41,6 +42,7 @@ export async function startWriterApp(config: CassandraWriterConfig, log: Logger,
   const closeAll = async () => {
     for (const { name, close } of closers.splice(0).reverse()) {
       try {
+        log.debug({ resource: name }, 'closing');
         await close();
       } catch (error) {
         log.warn({ resource: name, err: describeError(error) }, 'close failed');
@@ -74,7 +76,7 @@ export async function startWriterApp(config: CassandraWriterConfig, log: Logger,
     const registry = createRegistryClient(config.connections.registry);
     const baseStore = createUserStore(cassandra, { keyspace: config.cassandra.keyspace, table: config.cassandra.table, concurrency: config.concurrency });
     const handler = createBatchHandler({
-      serde: createAvroSerde<unknown>(registry, config.topic),
+      serde: withRegistryTimeout(createAvroSerde<unknown>(registry, config.topic), { timeoutMs: config.registryTimeoutMs }),
       store: options.wrapStore ? options.wrapStore(baseStore) : baseStore,
       dlq: createDlqSink(producer, config.dlqTopic),
       metrics,
@@ -86,6 +88,7 @@ export async function startWriterApp(config: CassandraWriterConfig, log: Logger,
       sessionTimeout: config.sessionTimeoutMs,
       heartbeatInterval: config.heartbeatIntervalMs,
       maxBytesPerPartition: config.maxBytesPerPartition,
+      maxWaitTimeInMs: config.fetchMaxWaitMs,
     });
     closers.push({ name: 'kafka-consumer', close: () => consumer.disconnect() });
     const lag = () => fetchConsumerLag(admin, config.groupId, config.topic, config.fromBeginning);

@@ -20,7 +20,7 @@ export interface WriterStats {
   duplicates: number;
   dlq: number;
   rounds: number;
-  /** Rows per second since the first write (0 before it). */
+  /** Rows per second over the busy span: from the first write's start to the last write's ack (idle time after it is not counted). */
   rowsPerSecond: number;
   latencyMs: LatencySummary;
 }
@@ -39,6 +39,7 @@ export function createWriterMetrics(now: () => number = Date.now): WriterMetrics
   let dlq = 0;
   let rounds = 0;
   let firstWriteAt: number | undefined;
+  let lastAckAt = 0;
   return {
     recordRound(round, storedAtMs) {
       rounds++;
@@ -46,12 +47,15 @@ export function createWriterMetrics(now: () => number = Date.now): WriterMetrics
       duplicates += round.duplicates;
       dlq += round.dlq;
       written += round.users.length;
-      if (round.users.length > 0) firstWriteAt ??= now();
+      if (round.users.length > 0) {
+        firstWriteAt ??= storedAtMs;
+        lastAckAt = now();
+      }
       // A staged_at from a skewed clock can be in the future: count it as 0 ms rather than drop it.
       for (const user of round.users) histogram.recordValue(Math.max(0, Math.round(storedAtMs - user.staged_at)));
     },
     stats() {
-      const elapsed = firstWriteAt === undefined ? 0 : (now() - firstWriteAt) / 1000;
+      const elapsed = firstWriteAt === undefined ? 0 : (lastAckAt - firstWriteAt) / 1000;
       const count = histogram.totalCount;
       return {
         consumed,

@@ -12,8 +12,9 @@ import type { ConnectionConfig } from '@streamline/config';
 export type RegistryClient = Client;
 export { Compatibility };
 
-export function createRegistryClient(config: ConnectionConfig['registry']): RegistryClient {
-  return new SchemaRegistryClient({ baseURLs: [config.url], cacheCapacity: 1000 });
+export function createRegistryClient(config: ConnectionConfig['registry'], options: { timeoutMs?: number } = {}): RegistryClient {
+  // A request timeout, so a hung registry fails a batch (to be retried) instead of stalling it.
+  return new SchemaRegistryClient({ baseURLs: [config.url], cacheCapacity: 1000, createAxiosDefaults: { timeout: options.timeoutMs ?? 10_000 } });
 }
 
 export interface AvroSerde<T> {

@@ -21,8 +21,8 @@ describe('loadCassandraWriterConfig', () => {
 
   it('takes overrides from env (tests use their own topic, group and keyspace)', () => {
     const config = loadCassandraWriterConfig({
-      WRITER_TOPIC: 'it_processed',
-      WRITER_DLQ_TOPIC: 'it_dlq',
+      TOPIC_USERS_PROCESSED: 'it_processed',
+      TOPIC_USERS_DLQ: 'it_dlq',
       WRITER_GROUP_ID: 'it_group',
       WRITER_FROM_BEGINNING: 'false',
       CASSANDRA_KEYSPACE: 'it_ks_1',

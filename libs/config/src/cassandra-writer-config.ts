@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASSANDRA, TOPICS } from './names.js';
+import { CASSANDRA, TOPIC_VARS, TOPICS } from './names.js';
 import { loadConnectionConfig, loadLogLevel } from './connections.js';
 import { type Env, oneOf, positiveInt, readVar, text } from './env-reader.js';
 
@@ -52,8 +52,8 @@ export function loadCassandraWriterConfig(env: Env = process.env): CassandraWrit
   return Object.freeze({
     connections: loadConnectionConfig(env),
     logLevel: loadLogLevel(env),
-    topic: readVar(env, 'WRITER_TOPIC', text(TOPICS.processed)),
-    dlqTopic: readVar(env, 'WRITER_DLQ_TOPIC', text(TOPICS.dlq)),
+    topic: readVar(env, TOPIC_VARS.processed, text(TOPICS.processed)),
+    dlqTopic: readVar(env, TOPIC_VARS.dlq, text(TOPICS.dlq)),
     groupId: readVar(env, 'WRITER_GROUP_ID', text('cassandra-writer')),
     fromBeginning: readVar(env, 'WRITER_FROM_BEGINNING', bool(true)),
     cassandra: {

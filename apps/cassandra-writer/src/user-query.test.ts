@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { makeProcessedUsers } from '../tests/fixtures/processed-users.js';
+import { formatTable, keepLatest, toDisplay } from './user-query.js';
+import type { StoredUser } from './user-row.js';
+
+const stored: StoredUser[] = makeProcessedUsers(6, { seed: 9, stagedAt: 1_700_000_000_000 }).map((u, i) => ({
+  ...u,
+  stored_at: 1_700_000_010_000 + [5, 1, 9, 3, 7, 2][i]! * 1000,
+}));
+
+describe('user queries', () => {
+  it('keeps the N latest by stored_at, newest first', () => {
+    expect(keepLatest(stored, 3).map((u) => u.stored_at % 100_000)).toEqual([19_000, 17_000, 15_000]);
+    expect(keepLatest(stored, 10)).toHaveLength(6);
+    expect(keepLatest([], 3)).toEqual([]);
+  });
+
+  it('shows readable dates and the end-to-end latency', () => {
+    const shown = toDisplay({ ...stored[0]!, dob: 8102, stored_at: stored[0]!.staged_at + 1234 });
+    expect(shown).toMatchObject({ id: stored[0]!.id, dob: '1992-03-08', latency_ms: 1234 });
+    expect(shown.stored_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('prints an aligned table', () => {
+    const text = formatTable([{ id: 'a', n: 1 }, { id: 'bbb', n: 22 }], ['id', 'n']);
+    expect(text).toBe(['id   n', '---  --', 'a    1', 'bbb  22'].join('\n'));
+  });
+});
