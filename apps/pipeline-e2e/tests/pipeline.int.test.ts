@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAdmin, createCassandraClient, createKafka, createPgPool, type PgPool } from '@streamline/clients';
 import { startApp, stopApp, type AppProcess } from '@streamline/pipeline-runner';
 import { stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import type { apiUserNumericPostcode } from '@streamline/user-schema/testing';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const config = testConnections();
@@ -84,7 +85,9 @@ describe.runIf(stackMode() === 'local')('pipeline end to end (real servers, all 
     expect(await storedCount()).toBe(n);
 
     // A sample compared with what the source sent (the raw JSON kept in staging).
-    const { rows } = await pool.query<{ id: string; raw: any }>('SELECT id, raw FROM users_raw ORDER BY id LIMIT 25');
+    // The API 1.4 shape, as the generator served it.
+    type Raw = typeof apiUserNumericPostcode;
+    const { rows } = await pool.query<{ id: string; raw: Raw }>('SELECT id, raw FROM users_raw ORDER BY id LIMIT 25');
     const stored = await cassandra.execute(`SELECT * FROM ${id}.created_users WHERE id IN ?`, [rows.map((r) => r.id)], { prepare: true });
     expect(stored.rowLength).toBe(rows.length);
     const byId = new Map(stored.rows.map((r) => [r.get('id').toString(), r]));
