@@ -17,9 +17,9 @@ describe.runIf(stackMode() === 'local')('KAFKA_MODE=zookeeper (the seed setup: Z
     KAFKA_MODE: 'zookeeper',
     STREAMLINE_STACK_DIR: dir,
     STREAMLINE_CACHE_DIR: loadStackConfig(process.env, root).cacheDir,
-    ZOOKEEPER_PORT: '22181',
-    KAFKA_PORT: '29092',
-    KAFKA_CONTROLLER_PORT: '29093',
+    ZOOKEEPER_PORT: '32181',
+    KAFKA_PORT: '39092',
+    KAFKA_CONTROLLER_PORT: '39093',
   };
   const cli = (...args: string[]) =>
     spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'tools/local-stack/src/cli.ts'), ...args], { cwd: root, env, encoding: 'utf8' });
@@ -37,7 +37,7 @@ describe.runIf(stackMode() === 'local')('KAFKA_MODE=zookeeper (the seed setup: Z
     expect(rows.find((r) => r.name === 'kafka')).toMatchObject({ health: 'healthy' });
     expect(rows.find((r) => r.name === 'kafka')!.detail).toContain('zookeeper mode');
 
-    const kafka = createKafka({ brokers: ['127.0.0.1:29092'], clientId: 'zk-it' });
+    const kafka = createKafka({ brokers: ['127.0.0.1:39092'], clientId: 'zk-it' });
     const admin = await connectAdmin(kafka);
     await ensureTopics(admin, [{ topic: 'zk_probe', numPartitions: 1 }]);
     const producer = await connectProducer(kafka);

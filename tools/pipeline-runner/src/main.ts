@@ -27,6 +27,12 @@ const opts = program.opts<{ count: string; source?: string; seed?: string; apiUr
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
+/** `spark-launcher status` exits 0 once the streaming query runs. */
+function sparkRunning(): boolean {
+  const res = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'apps/spark-launcher/src/main.ts'), 'status'], { cwd: root, stdio: 'ignore' });
+  return res.status === 0;
+}
+
 async function main(): Promise<number> {
   const count = Number(opts.count);
   if (!Number.isInteger(count) || count < 1) throw new Error(`invalid --count ${JSON.stringify(opts.count)}: expected a positive integer`);
@@ -47,6 +53,14 @@ async function main(): Promise<number> {
         if (code !== null && code !== 0) say(`streamline: ${app.name} exited with ${code} (log: ${app.logFile})`);
       });
     }
+    // Ingest once the streaming query runs, so the latency measures the pipeline, not Spark's start.
+    say('streamline: waiting for the Spark streaming query to start');
+    const sparkDeadline = Date.now() + 180_000;
+    while (!sparkRunning()) {
+      if (Date.now() > sparkDeadline) throw new Error(`the Spark job did not start within 180 s (log: ${apps[1]!.logFile})`);
+      if (apps[1]!.child.exitCode !== null) throw new Error(`spark-launcher exited with ${apps[1]!.child.exitCode} (log: ${apps[1]!.logFile})`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
     const runId = `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
     const ingestArgs = ['--count', String(count), '--run-id', runId, '--json'];
     if (opts.source) ingestArgs.push('--source', opts.source);
@@ -66,7 +80,14 @@ async function main(): Promise<number> {
     const ids = await stagedIds(pool, runId);
     const started = Date.now();
     const bar = new cliProgress.SingleBar(
-      { format: 'stored in Cassandra |{bar}| {value}/{total} users | {duration}s', stream: process.stderr, hideCursor: true },
+      {
+        format: 'stored in Cassandra |{bar}| {value}/{total} users | {duration}s',
+        stream: process.stderr,
+        hideCursor: true,
+        // Without a terminal (CI logs), print a plain progress line every few seconds instead.
+        noTTYOutput: true,
+        notTTYSchedule: 3000,
+      },
       cliProgress.Presets.shades_classic,
     );
     bar.start(ids.length, 0);
