@@ -10,16 +10,17 @@ import { stackMode, waitFor } from '@streamline/testing';
 const root = join(import.meta.dirname, '..', '..', '..');
 
 describe.runIf(stackMode() === 'local')('KAFKA_MODE=zookeeper (the seed setup: ZooKeeper + broker)', () => {
-  // A second, small stack beside the main one: its own folder and ports, the shared download cache.
+  // A second, small stack beside the main one: its own folder and ports (below Linux's ephemeral
+  // range 32768+, where a client socket can hold a port), the shared download cache.
   const dir = mkdtempSync(join(tmpdir(), 'streamline-zk-'));
   const env = {
     ...process.env,
     KAFKA_MODE: 'zookeeper',
     STREAMLINE_STACK_DIR: dir,
     STREAMLINE_CACHE_DIR: loadStackConfig(process.env, root).cacheDir,
-    ZOOKEEPER_PORT: '32181',
-    KAFKA_PORT: '39092',
-    KAFKA_CONTROLLER_PORT: '39093',
+    ZOOKEEPER_PORT: '12181',
+    KAFKA_PORT: '19092',
+    KAFKA_CONTROLLER_PORT: '19093',
   };
   const cli = (...args: string[]) =>
     spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'tools/local-stack/src/cli.ts'), ...args], { cwd: root, env, encoding: 'utf8' });
@@ -37,7 +38,7 @@ describe.runIf(stackMode() === 'local')('KAFKA_MODE=zookeeper (the seed setup: Z
     expect(rows.find((r) => r.name === 'kafka')).toMatchObject({ health: 'healthy' });
     expect(rows.find((r) => r.name === 'kafka')!.detail).toContain('zookeeper mode');
 
-    const kafka = createKafka({ brokers: ['127.0.0.1:39092'], clientId: 'zk-it' });
+    const kafka = createKafka({ brokers: ['127.0.0.1:19092'], clientId: 'zk-it' });
     const admin = await connectAdmin(kafka);
     await ensureTopics(admin, [{ topic: 'zk_probe', numPartitions: 1 }]);
     const producer = await connectProducer(kafka);

@@ -1,0 +1,94 @@
+/**
+ * End-to-end throughput of the whole pipeline on the local stack: N generated users from the
+ * ingestor to Cassandra, every app a process of its own, on a fresh database, topics, keyspace and
+ * Spark checkpoint. Prints a table per stage. Needs `npm run stack -- up`.
+ * Run: npx tsx bench/pipeline.bench.ts [users=50000]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectAdmin, createCassandraClient, createKafka, createPgPool } from '@streamline/clients';
+import { loadConnectionConfig } from '@streamline/config';
+import { startApp, stopApp } from '@streamline/pipeline-runner';
+
+const n = Number(process.argv[2] ?? 50_000);
+const root = join(import.meta.dirname, '..');
+const config = loadConnectionConfig();
+const id = `bench_${Date.now().toString(36)}`;
+const checkpoint = mkdtempSync(join(tmpdir(), 'streamline-bench-'));
+const env: Record<string, string> = {
+  PG_DATABASE: id,
+  TOPIC_USERS_CREATED: `${id}_created`,
+  TOPIC_USERS_PROCESSED: `${id}_processed`,
+  TOPIC_USERS_DLQ: `${id}_dlq`,
+  CASSANDRA_KEYSPACE: id,
+  WRITER_GROUP_ID: `${id}_writer`,
+  SPARK_JOB_CHECKPOINT_DIR: checkpoint,
+  SPARK_JOB_APP_NAME: id,
+  LOG_LEVEL: 'warn',
+};
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const pgAdmin = createPgPool(config.pg, { database: 'postgres', max: 1 });
+await pgAdmin.query(`CREATE DATABASE ${id}`);
+const pool = createPgPool({ ...config.pg, database: id }, { max: 2 });
+const cassandra = createCassandraClient(config.cassandra);
+const logDir = join(root, '.stack', 'logs', 'bench', id);
+const apps = ['relay', 'spark-launcher', 'cassandra-writer'].map((name) => startApp(root, name, [], logDir, env));
+
+const count = async () => {
+  try {
+    return Number((await cassandra.execute(`SELECT count(*) FROM ${id}.created_users`, [], { readTimeout: 120_000 })).first().get('count'));
+  } catch {
+    return 0;
+  }
+};
+try {
+  // Wait until the streaming query runs, so the figures measure the pipeline, not start-up.
+  while (spawnSync(tsx, [join(root, 'apps/spark-launcher/src/main.ts'), 'status'], { env: { ...process.env, ...env }, stdio: 'ignore' }).status !== 0) {
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  const t0 = Date.now();
+  const ingest = spawnSync(tsx, [join(root, 'apps/ingestor/src/main.ts'), '--source', 'generator', '--seed', id, '--count', String(n), '--json'], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  if (ingest.status !== 0) throw new Error(`ingestor failed: ${ingest.stderr}`);
+  const summary = JSON.parse(ingest.stdout.trim().split('\n').pop()!);
+  while ((await count()) < summary.staged) await new Promise((r) => setTimeout(r, 1000));
+  const wallMs = Date.now() - t0;
+
+  const outbox = (
+    await pool.query(
+      `SELECT extract(epoch FROM max(published_at) - min(created_at)) * 1000 AS span_ms,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM published_at - created_at) * 1000) AS p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM published_at - created_at) * 1000) AS p99
+       FROM outbox`,
+    )
+  ).rows[0];
+  const rows = (await cassandra.execute(`SELECT staged_at, processed_at, stored_at FROM ${id}.created_users`, [], { fetchSize: 100_000, readTimeout: 120_000 })).rows;
+  const lat = rows.map((r) => r.get('stored_at').getTime() - r.get('staged_at').getTime()).sort((a, b) => a - b);
+  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.ceil((p / 100) * lat.length) - 1)]!;
+  const firstStaged = Math.min(...rows.map((r) => r.get('staged_at').getTime()));
+  const lastStored = Math.max(...rows.map((r) => r.get('stored_at').getTime()));
+  const rate = (count: number, ms: number) => Math.round((count * 1000) / ms).toLocaleString('en-US');
+
+  console.log(`\nusers: ${n}, every server and app on this machine (${(await import('node:os')).cpus().length} cores)\n`);
+  console.log('| stage | users | users/s | latency |');
+  console.log('| --- | ---: | ---: | --- |');
+  console.log(`| ingest: fetch + stage (PostgreSQL) | ${summary.staged} | ${Math.round(summary.rate).toLocaleString('en-US')} | |`);
+  console.log(`| relay: outbox -> Kafka | ${summary.staged} | ${rate(summary.staged, Number(outbox.span_ms))} | staged -> published p50 ${Math.round(outbox.p50)} ms, p99 ${Math.round(outbox.p99)} ms |`);
+  console.log(`| end to end: staged -> stored in Cassandra | ${rows.length} | ${rate(rows.length, lastStored - firstStaged)} | p50 ${pct(50)} ms, p99 ${pct(99)} ms |`);
+  console.log(`| wall clock: ingest start -> last row stored | ${rows.length} | ${rate(rows.length, wallMs)} | ${(wallMs / 1000).toFixed(1)} s |`);
+} finally {
+  await Promise.all(apps.map((a) => stopApp(a)));
+  await pool.end();
+  await pgAdmin.query(`DROP DATABASE IF EXISTS ${id} WITH (FORCE)`);
+  await pgAdmin.end();
+  await cassandra.execute(`DROP KEYSPACE IF EXISTS ${id}`).catch(() => undefined);
+  await cassandra.shutdown();
+  const admin = await connectAdmin(createKafka(config.kafka));
+  await admin.deleteTopics({ topics: [env.TOPIC_USERS_CREATED!, env.TOPIC_USERS_PROCESSED!, env.TOPIC_USERS_DLQ!] }).catch(() => undefined);
+  await admin.disconnect();
+  rmSync(checkpoint, { recursive: true, force: true });
+}
