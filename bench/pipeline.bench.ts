@@ -5,32 +5,18 @@
  * Run: npx tsx bench/pipeline.bench.ts [users=50000]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectAdmin, createCassandraClient, createKafka, createPgPool } from '@streamline/clients';
+import { createCassandraClient, createPgPool } from '@streamline/clients';
 import { loadConnectionConfig } from '@streamline/config';
-import { startApp, stopApp } from '@streamline/pipeline-runner';
+import { createIsolatedRun, startApp, stopApp } from '@streamline/pipeline-runner';
 
 const n = Number(process.argv[2] ?? 50_000);
 const root = join(import.meta.dirname, '..');
 const config = loadConnectionConfig();
 const id = `bench_${Date.now().toString(36)}`;
-const checkpoint = mkdtempSync(join(tmpdir(), 'streamline-bench-'));
-const env: Record<string, string> = {
-  PG_DATABASE: id,
-  TOPIC_USERS_CREATED: `${id}_created`,
-  TOPIC_USERS_PROCESSED: `${id}_processed`,
-  TOPIC_USERS_DLQ: `${id}_dlq`,
-  CASSANDRA_KEYSPACE: id,
-  WRITER_GROUP_ID: `${id}_writer`,
-  SPARK_JOB_CHECKPOINT_DIR: checkpoint,
-  SPARK_JOB_APP_NAME: id,
-  LOG_LEVEL: 'warn',
-};
+const run = await createIsolatedRun(config, id);
+const env = { ...run.env, LOG_LEVEL: 'warn' };
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
-const pgAdmin = createPgPool(config.pg, { database: 'postgres', max: 1 });
-await pgAdmin.query(`CREATE DATABASE ${id}`);
 const pool = createPgPool({ ...config.pg, database: id }, { max: 2 });
 const cassandra = createCassandraClient(config.cassandra);
 const logDir = join(root, '.stack', 'logs', 'bench', id);
@@ -83,12 +69,6 @@ try {
 } finally {
   await Promise.all(apps.map((a) => stopApp(a)));
   await pool.end();
-  await pgAdmin.query(`DROP DATABASE IF EXISTS ${id} WITH (FORCE)`);
-  await pgAdmin.end();
-  await cassandra.execute(`DROP KEYSPACE IF EXISTS ${id}`).catch(() => undefined);
   await cassandra.shutdown();
-  const admin = await connectAdmin(createKafka(config.kafka));
-  await admin.deleteTopics({ topics: [env.TOPIC_USERS_CREATED!, env.TOPIC_USERS_PROCESSED!, env.TOPIC_USERS_DLQ!] }).catch(() => undefined);
-  await admin.disconnect();
-  rmSync(checkpoint, { recursive: true, force: true });
+  await run.drop();
 }

@@ -1,10 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAdmin, createCassandraClient, createKafka, createPgPool, type PgPool } from '@streamline/clients';
-import { startApp, stopApp, type AppProcess } from '@streamline/pipeline-runner';
+import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
+import { createIsolatedRun, startApp, stopApp, type AppProcess, type IsolatedRun } from '@streamline/pipeline-runner';
 import { stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
 import type { apiUserNumericPostcode } from '@streamline/user-schema/testing';
 
@@ -18,20 +16,9 @@ const config = testConnections();
  */
 describe.runIf(stackMode() === 'local')('pipeline end to end (real servers, all four apps)', () => {
   const id = uniqueName('e2e');
-  const checkpoint = mkdtempSync(join(tmpdir(), 'streamline-e2e-'));
-  const env: Record<string, string> = {
-    PG_DATABASE: id,
-    TOPIC_USERS_CREATED: `${id}_created`,
-    TOPIC_USERS_PROCESSED: `${id}_processed`,
-    TOPIC_USERS_DLQ: `${id}_dlq`,
-    CASSANDRA_KEYSPACE: id,
-    WRITER_GROUP_ID: `${id}_writer`,
-    SPARK_JOB_CHECKPOINT_DIR: checkpoint,
-    SPARK_JOB_APP_NAME: id,
-    LOG_LEVEL: 'info',
-  };
+  let env: Record<string, string> = {};
+  let run: IsolatedRun;
   const logDir = join(root, '.stack', 'logs', 'e2e', id);
-  const pgAdmin = createPgPool(config.pg, { database: 'postgres', max: 1 });
   const cassandra = createCassandraClient(config.cassandra);
   let pool: PgPool;
   const apps = new Map<string, AppProcess>();
@@ -56,7 +43,8 @@ describe.runIf(stackMode() === 'local')('pipeline end to end (real servers, all 
   const unpublished = async () => Number((await pool.query('SELECT count(*) FROM outbox WHERE published_at IS NULL')).rows[0].count);
 
   beforeAll(async () => {
-    await pgAdmin.query(`CREATE DATABASE ${id}`);
+    run = await createIsolatedRun(config, id);
+    env = { ...run.env, LOG_LEVEL: 'info' };
     pool = createPgPool({ ...config.pg, database: id }, { max: 2 });
     start('relay');
     start('spark-launcher');
@@ -66,14 +54,8 @@ describe.runIf(stackMode() === 'local')('pipeline end to end (real servers, all 
   afterAll(async () => {
     await Promise.all([...apps.values()].map((a) => stopApp(a)));
     await pool?.end();
-    await pgAdmin.query(`DROP DATABASE IF EXISTS ${id} WITH (FORCE)`);
-    await pgAdmin.end();
-    await cassandra.execute(`DROP KEYSPACE IF EXISTS ${id}`).catch(() => undefined);
     await cassandra.shutdown();
-    const admin = await connectAdmin(createKafka(config.kafka));
-    await admin.deleteTopics({ topics: [env.TOPIC_USERS_CREATED!, env.TOPIC_USERS_PROCESSED!, env.TOPIC_USERS_DLQ!] }).catch(() => undefined);
-    await admin.disconnect();
-    rmSync(checkpoint, { recursive: true, force: true });
+    await run?.drop();
   });
 
   it('lands N generated users as exactly N rows in Cassandra, field by field; the same seed again adds none', async () => {
