@@ -9,7 +9,7 @@ import { loadStackConfig } from '@streamline/config';
 import { describeError } from '@streamline/runtime';
 import { startApp, stopApp, type AppProcess } from './app-processes.js';
 import { renderRunReport } from './run-report.js';
-import { percentile, stagedIds, storedRows } from './stored-users.js';
+import { percentile, relayStats, stagedIds, storedRows } from './stored-users.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -108,6 +108,7 @@ async function main(): Promise<number> {
       renderRunReport({
         runId,
         ingest: summary,
+        relay: await relayStats(pool, runId),
         stored: stored.length,
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),

@@ -1,6 +1,7 @@
 export interface RunReport {
   runId: string;
   ingest: Record<string, unknown>;
+  relay: { published: number; p50Ms: number | null; p99Ms: number | null };
   stored: number;
   p50: number | undefined;
   p99: number | undefined;
@@ -16,7 +17,8 @@ export function renderRunReport(r: RunReport): string {
     ['staged (new)', String(r.ingest.staged ?? '-'), `${r.ingest.rate ?? '-'} users/s into PostgreSQL`],
     ['duplicates skipped', String(r.ingest.duplicates ?? '-'), 'already staged by an earlier run'],
     ['rejected', String(r.ingest.rejected ?? '-'), 'bad records, reasons in the ingestor log'],
-    ['stored in Cassandra', String(r.stored), `waited ${ms(r.waitedMs)} after ingest`],
+    ['published to Kafka (relay)', String(r.relay.published), `staged -> published p50 ${ms(r.relay.p50Ms ?? undefined)}, p99 ${ms(r.relay.p99Ms ?? undefined)}`],
+    ['stored in Cassandra', String(r.stored), `waited ${ms(r.waitedMs)} after ingest (${r.stored > 0 ? Math.round((r.stored * 1000) / r.waitedMs) : 0} users/s)`],
     ['latency staging -> Cassandra', `p50 ${ms(r.p50)}`, `p99 ${ms(r.p99)}`],
   ];
   const w0 = Math.max(...rows.map((x) => x[0].length));

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { renderRunReport } from './run-report.js';
+
+describe('renderRunReport', () => {
+  it('prints one line per stage with counts, rates and latencies', () => {
+    const text = renderRunReport({
+      runId: 'run-1',
+      ingest: { fetched: 1000, staged: 990, duplicates: 10, rejected: 0, rate: 2500, source: 'generator', seed: 'demo' },
+      relay: { published: 990, p50Ms: 120, p99Ms: 900 },
+      stored: 990,
+      p50: 1500,
+      p99: 4200,
+      waitedMs: 2000,
+    });
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('run run-1');
+    expect(lines.find((l) => l.startsWith('staged (new)'))).toMatch(/990\s+2500 users\/s into PostgreSQL/);
+    expect(lines.find((l) => l.startsWith('published to Kafka'))).toMatch(/990\s+staged -> published p50 120 ms, p99 900 ms/);
+    expect(lines.find((l) => l.startsWith('stored in Cassandra'))).toMatch(/990\s+waited 2.00 s after ingest \(495 users\/s\)/);
+    expect(lines.find((l) => l.startsWith('latency'))).toMatch(/p50 1.50 s\s+p99 4.20 s/);
+  });
+});
