@@ -22,7 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['{apps,libs,tools}/**/tests/**/*.int.test.ts'],
+          include: ['{apps,libs,tools,airflow-dags}/**/tests/**/*.int.test.ts'],
           // The real servers start once per run (or are reused when already up).
           globalSetup: ['libs/testing/src/global-setup.ts'],
           hookTimeout: 900_000,

@@ -1,5 +1,6 @@
-// The Python half of `npm test`: the PySpark job's pytest suites, run with the stack's venv
-// (created by `npm run stack -- up`, which the Vitest global setup runs first).
+// The Python half of `npm test`: each pytest suite with the venv it runs in, created by
+// `npm run stack -- up` (which the Vitest global setup runs first).
+// Usage: node tools/bootstrap/run-pytest.mjs [suite-folder ...]   (default: all suites)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -7,12 +8,26 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const stackDir = resolve(root, process.env.STREAMLINE_STACK_DIR ?? '.stack');
-const python = join(stackDir, 'venv', 'bin', 'python');
-const suites = ['apps/spark-launcher/job'];
+const suites = {
+  // The PySpark job, in the Spark venv.
+  'apps/spark-launcher/job': { python: join(stackDir, 'venv', 'bin', 'python'), component: 'spark-master' },
+  // DAG integrity, in Airflow's venv.
+  'airflow-dags': { python: join(stackDir, 'dist', 'airflow', 'bin', 'python'), component: 'airflow-api-server' },
+};
 
-if (!existsSync(python)) {
-  console.error(`pytest: no Python venv at ${python}: run \`npm run stack -- up spark-master\` first`);
-  process.exit(1);
+const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(suites);
+let failed = 0;
+for (const folder of wanted) {
+  const suite = suites[folder];
+  if (!suite) {
+    console.error(`pytest: unknown suite ${folder} (known: ${Object.keys(suites).join(', ')})`);
+    process.exit(2);
+  }
+  if (!existsSync(suite.python)) {
+    console.error(`pytest: no Python at ${suite.python}: run \`npm run stack -- up ${suite.component}\` first`);
+    process.exit(1);
+  }
+  const res = spawnSync(suite.python, ['-m', 'pytest', '-q', folder], { cwd: root, stdio: 'inherit' });
+  if (res.status !== 0) failed++;
 }
-const res = spawnSync(python, ['-m', 'pytest', '-q', ...suites], { cwd: root, stdio: 'inherit' });
-process.exit(res.status ?? 1);
+process.exit(failed ? 1 : 0);

@@ -38,6 +38,8 @@ export interface Component {
   health(ctx: StackContext): Promise<HealthResult>;
   stopSignal?: NodeJS.Signals;
   stopTimeoutMs?: number;
+  /** False for a process without a port of its own (its `port` is where its health is read). */
+  ownsPort?: boolean;
 }
 
 /** Runs a probe with a time limit, turning errors into an unhealthy result. */

@@ -113,7 +113,7 @@ export function createStack(config: StackConfig, reporter: Reporter = createRepo
       await c.afterStart?.(ctx);
       return;
     }
-    if (await portOpen(config.host, c.port(config))) {
+    if (c.ownsPort !== false && (await portOpen(config.host, c.port(config)))) {
       throw new StackError(`port ${c.port(config)} for ${c.name} is taken by a process this stack did not start: stop it or set another port (see README, Ports)`);
     }
     const started = Date.now();

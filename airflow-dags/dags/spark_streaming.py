@@ -1,0 +1,33 @@
+"""Keeps the Spark streaming job running: asks the spark-launcher for its status and starts it
+(detached, supervised by the launcher) when it is not running."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.providers.standard.operators.bash import BashOperator
+from airflow.sdk import DAG
+
+from streamline_common import DEFAULT_ARGS, ROOT, app_command
+
+LOG = ROOT / ".stack" / "logs" / "apps" / "spark-launcher.log"
+
+with DAG(
+    dag_id="spark_streaming",
+    description="Make sure the Spark Structured Streaming job runs",
+    schedule="*/10 * * * *",
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    tags=["streamline", "spark"],
+    default_args=DEFAULT_ARGS,
+) as dag:
+    BashOperator(
+        task_id="ensure_running",
+        # `status` exits 0 when the job runs, 3 when not; then start the launcher in the background.
+        bash_command=(
+            f"if {app_command('spark-launcher', 'status')}; then echo 'spark job running'; else "
+            f"mkdir -p {LOG.parent} && (setsid nohup sh -c {repr(app_command('spark-launcher', ''))} >> {LOG} 2>&1 &) && "
+            f"sleep 60 && {app_command('spark-launcher', 'status')}; fi"
+        ),
+        execution_timeout=timedelta(minutes=5),
+    )

@@ -1,0 +1,58 @@
+"""Fetches users on a schedule: runs the ingestor (the Node app) for a count and a seed derived from
+the run, then checks that the run's users reached PostgreSQL staging."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from airflow.providers.standard.operators.bash import BashOperator
+from airflow.providers.standard.operators.python import PythonOperator
+from airflow.sdk import DAG
+
+from streamline_common import DEFAULT_ARGS, app_command, ingest_run_id, ingest_seed, pg_dsn, setting
+
+
+def check_staged(ti, run_id: str, **_) -> dict:
+    """Fails unless every user the ingestor fetched is in staging (new ones under this run's id,
+    the rest staged by earlier runs) and nothing was rejected without a reason."""
+    import psycopg2
+
+    summary = json.loads(ti.xcom_pull(task_ids="ingest"))
+    if not summary.get("ok", True):
+        raise RuntimeError(f"ingestor failed: {summary.get('error')}")
+    with psycopg2.connect(pg_dsn()) as conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM users_raw WHERE ingest_run_id = %s", (ingest_run_id(run_id),))
+        staged = cur.fetchone()[0]
+    if staged != summary["staged"]:
+        raise RuntimeError(f"staging holds {staged} users of run {ingest_run_id(run_id)}, the ingestor reported {summary['staged']}")
+    if summary["staged"] + summary["duplicates"] + summary["rejected"] != summary["fetched"]:
+        raise RuntimeError(f"fetched {summary['fetched']} but staged {summary['staged']} + duplicates {summary['duplicates']} + rejected {summary['rejected']}")
+    print(f"run {ingest_run_id(run_id)}: {staged} new users in staging, {summary['duplicates']} already there, {summary['rejected']} rejected")
+    return {"staged": staged, "duplicates": summary["duplicates"], "rejected": summary["rejected"]}
+
+
+with DAG(
+    dag_id="user_ingest",
+    description="Fetch users (randomuser.me or the offline generator) into PostgreSQL staging",
+    schedule=setting("user_ingest_schedule", "*/5 * * * *"),
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    tags=["streamline", "ingest"],
+    default_args=DEFAULT_ARGS,
+    user_defined_macros={"ingest_run_id": ingest_run_id, "ingest_seed": ingest_seed},
+) as dag:
+    ingest = BashOperator(
+        task_id="ingest",
+        # The seed comes from the run, so a retried or re-run Airflow run fetches the same users (idempotent).
+        bash_command=app_command(
+            "ingestor",
+            "--count {{ params.count }} --source {{ params.source }} --seed {{ ingest_seed(run_id) }}"
+            " --run-id {{ ingest_run_id(run_id) }} --json",
+        ),
+        params={"count": int(setting("user_ingest_count", "1000")), "source": setting("user_ingest_source", "generator")},
+        do_xcom_push=True,
+        execution_timeout=timedelta(minutes=15),
+    )
+    check = PythonOperator(task_id="check_staged", python_callable=check_staged, execution_timeout=timedelta(minutes=2))
+    ingest >> check

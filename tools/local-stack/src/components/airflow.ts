@@ -1,0 +1,110 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StackConfig } from '@streamline/config';
+import { probe, type Component, type StackContext } from '../component.js';
+import { ensureDir } from '../paths.js';
+import { findPython } from '../prerequisites.js';
+import { runCommand } from '../run-command.js';
+
+export const AIRFLOW_VERSION = '3.3.2';
+
+const root = join(import.meta.dirname, '..', '..', '..', '..');
+/** `pip freeze` of a green install: upstream releases cannot break the install (Airflow's advice). */
+const constraints = join(root, 'airflow-dags', 'constraints.txt');
+const venvOf = (stackDir: string) => join(stackDir, 'dist', 'airflow');
+export const airflowVenv = (ctx: StackContext) => venvOf(ctx.paths.root);
+const home = (ctx: StackContext) => ctx.paths.data('airflow');
+
+/** The environment every Airflow process (and `airflow dags test`) shares. */
+export function airflowEnv(config: StackConfig, stackDir: string): Record<string, string> {
+  const pg = config.connections.pg;
+  const api = `http://${config.host}:${config.ports.airflow}`;
+  return {
+    AIRFLOW_HOME: join(stackDir, 'data', 'airflow'),
+    AIRFLOW__DATABASE__SQL_ALCHEMY_CONN: `postgresql+psycopg2://${pg.user}:${pg.password}@${pg.host}:${pg.port}/airflow`,
+    AIRFLOW__CORE__DAGS_FOLDER: join(root, 'airflow-dags', 'dags'),
+    AIRFLOW__CORE__LOAD_EXAMPLES: 'False',
+    AIRFLOW__CORE__EXECUTOR: 'LocalExecutor',
+    // LocalExecutor starts `parallelism` workers at once: 32 by default, far too many for 2 cores.
+    AIRFLOW__CORE__PARALLELISM: '4',
+    // Every process must sign and check tokens with the same secrets.
+    AIRFLOW__API_AUTH__JWT_SECRET: 'streamline-local-stack-jwt-secret',
+    AIRFLOW__API__SECRET_KEY: 'streamline-local-stack-api-secret',
+    AIRFLOW__API__PORT: String(config.ports.airflow),
+    AIRFLOW__API__BASE_URL: api,
+    AIRFLOW__CORE__EXECUTION_API_SERVER_URL: `${api}/execution/`,
+    AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS: 'admin:admin',
+    STREAMLINE_ROOT: root,
+    PATH: `${join(venvOf(stackDir), 'bin')}:${process.env.PATH}`,
+  };
+}
+
+const airflowBin = (ctx: StackContext) => join(airflowVenv(ctx), 'bin', 'airflow');
+
+function service(name: string, args: string[]): Component {
+  return {
+    name,
+    installKey: 'uses-airflow-api-server-install',
+    installLane: 'none',
+    enabled: () => true,
+    port: (config) => config.ports.airflow,
+    dependsOn: () => ['airflow-api-server'],
+    install: async () => undefined,
+    prepare: async () => undefined,
+    launch: (ctx) => ({ command: airflowBin(ctx), args, env: airflowEnv(ctx.config, ctx.paths.root) }),
+    // It serves no port of its own: the API server's health endpoint reports its heartbeat.
+    ownsPort: false,
+    health: (ctx) => probe(async () => `heartbeat ${await healthOf(ctx, name.replace('airflow-', '').replace('-', '_'))}`),
+  };
+}
+
+async function healthOf(ctx: StackContext, part: string): Promise<string> {
+  const res = await fetch(`http://${ctx.config.host}:${ctx.config.ports.airflow}/api/v2/monitor/health`);
+  if (!res.ok) throw new Error(`health answered ${res.status}`);
+  const json = (await res.json()) as Record<string, { status?: string | null } | undefined>;
+  const status = json[part]?.status;
+  if (status !== 'healthy') throw new Error(`${part} is ${status ?? 'not reporting yet'}`);
+  return 'healthy';
+}
+
+/**
+ * Apache Airflow from PyPI in its own venv, metadata in the stack's PostgreSQL (database
+ * `airflow`). The API server (UI and REST) carries the install and the DB migration; the
+ * scheduler and the DAG processor run beside it.
+ */
+export const airflowApiServer: Component = {
+  name: 'airflow-api-server',
+  installKey: `apache-airflow-${AIRFLOW_VERSION}`,
+  installLane: 'python',
+  enabled: () => true,
+  port: (config) => config.ports.airflow,
+  dependsOn: () => ['postgres'],
+  async install(ctx) {
+    const venv = airflowVenv(ctx);
+    const log = ctx.paths.log('install-airflow');
+    if (!existsSync(join(venv, 'bin', 'python'))) await runCommand(findPython(), ['-m', 'venv', venv], { logFile: log });
+    ctx.reporter.step('airflow-api-server', `pip install apache-airflow[postgres]==${AIRFLOW_VERSION} -c airflow-dags/constraints.txt (PyPI)`);
+    await runCommand(
+      join(venv, 'bin', 'python'),
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', '-c', constraints, `apache-airflow[postgres]==${AIRFLOW_VERSION}`, 'pytest==9.2.0'],
+      { env: { PIP_CACHE_DIR: ctx.paths.pipCache }, logFile: log },
+    );
+  },
+  async prepare(ctx) {
+    ensureDir(home(ctx));
+    // A fixed admin password, shown in the README (a local dev stack; set your own in production).
+    const passwords = join(home(ctx), 'simple_auth_manager_passwords.json.generated');
+    if (!existsSync(passwords)) writeFileSync(passwords, JSON.stringify({ admin: 'admin' }));
+    ctx.reporter.step('airflow-api-server', 'airflow db migrate');
+    await runCommand(airflowBin(ctx), ['db', 'migrate'], { env: airflowEnv(ctx.config, ctx.paths.root), logFile: ctx.paths.log('airflow-api-server') });
+  },
+  launch: (ctx) => ({
+    command: airflowBin(ctx),
+    args: ['api-server', '--host', ctx.config.host, '--port', String(ctx.config.ports.airflow)],
+    env: airflowEnv(ctx.config, ctx.paths.root),
+  }),
+  health: (ctx) => probe(async () => `UI on :${ctx.config.ports.airflow} (admin/admin), metadatabase ${await healthOf(ctx, 'metadatabase')}`),
+};
+
+export const airflowScheduler = service('airflow-scheduler', ['scheduler']);
+export const airflowDagProcessor = service('airflow-dag-processor', ['dag-processor']);
