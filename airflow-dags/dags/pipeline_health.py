@@ -36,6 +36,18 @@ def spark_job(**_) -> str:
     return "running"
 
 
+def writer_lag(**_) -> dict:
+    res = _run("cassandra-writer", "lag")
+    if res.returncode != 0:
+        raise RuntimeError(f"cassandra-writer lag failed: {res.stderr.strip()[-500:]}")
+    lag = json.loads(res.stdout.strip().splitlines()[-1])
+    limit = int(setting("max_writer_lag", "100000"))
+    if lag["total"] > limit:
+        raise RuntimeError(f"cassandra-writer behind: {lag['total']} messages not yet stored (limit {limit}), per partition {lag['partitions']}")
+    print(f"writer lag: {lag['total']}")
+    return lag
+
+
 with DAG(
     dag_id="pipeline_health",
     description="Fail loudly when a stage of the pipeline is stuck",
@@ -48,3 +60,4 @@ with DAG(
 ) as dag:
     PythonOperator(task_id="relay_lag", python_callable=relay_lag, execution_timeout=timedelta(minutes=3))
     PythonOperator(task_id="spark_job", python_callable=spark_job, execution_timeout=timedelta(minutes=3))
+    PythonOperator(task_id="writer_lag", python_callable=writer_lag, execution_timeout=timedelta(minutes=3))

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { loadCassandraWriterConfig } from '@streamline/config';
 import { createLogger, createShutdown, describeError } from '@streamline/runtime';
+import { connectAdmin, createKafka } from '@streamline/clients';
+import { fetchConsumerLag } from './consumer-lag.js';
 import { buildQueryCommand } from './query-command.js';
 import { startWriterApp } from './writer-app.js';
 
@@ -25,6 +27,20 @@ const program = new Command('cassandra-writer')
     }
   });
 program.addCommand(buildQueryCommand());
+program
+  .command('lag')
+  .description("print the consumer group's lag on the processed topic as JSON ({total, partitions}) and exit")
+  .action(async () => {
+    const config = loadCassandraWriterConfig(process.env);
+    const admin = await connectAdmin(createKafka(config.connections.kafka));
+    try {
+      console.log(JSON.stringify(await fetchConsumerLag(admin, config.groupId, config.topic, config.fromBeginning)));
+    } catch (error) {
+      throw new Error(`cannot read the lag of group ${config.groupId} on ${config.topic}: ${describeError(error)}`);
+    } finally {
+      await admin.disconnect();
+    }
+  });
 
 // A bad setting (ConfigError) or flag ends here: one line naming it, exit 1.
 await program.parseAsync().catch((error: unknown) => {

@@ -16,7 +16,7 @@ export interface HealthResult {
 }
 
 /** Installs run in lanes: Maven's local repository is not safe for concurrent writers. */
-export type InstallLane = 'maven' | 'python' | 'none';
+export type InstallLane = 'maven' | 'python' | 'airflow' | 'none';
 
 /** One real server of the local stack. */
 export interface Component {

@@ -163,7 +163,7 @@ export function createStack(config: StackConfig, reporter: Reporter = createRepo
       requireMaven();
     }
     if (names.has('postgres')) findPostgresBin();
-    if (list.some((c) => c.installLane === 'python')) findPython();
+    if (list.some((c) => c.installLane === 'python' || c.installLane === 'airflow')) findPython();
   };
 
   return {

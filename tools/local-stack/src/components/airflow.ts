@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackConfig } from '@streamline/config';
@@ -75,7 +76,8 @@ async function healthOf(ctx: StackContext, part: string): Promise<string> {
 export const airflowApiServer: Component = {
   name: 'airflow-api-server',
   installKey: `apache-airflow-${AIRFLOW_VERSION}`,
-  installLane: 'python',
+  // Its own venv: installs beside pyspark's rather than after it.
+  installLane: 'airflow',
   enabled: () => true,
   port: (config) => config.ports.airflow,
   dependsOn: () => ['postgres'],
@@ -92,9 +94,13 @@ export const airflowApiServer: Component = {
   },
   async prepare(ctx) {
     ensureDir(home(ctx));
-    // A fixed admin password, shown in the README (a local dev stack; set your own in production).
+    // The admin login is generated once and printed once; it stays in the passwords file.
     const passwords = join(home(ctx), 'simple_auth_manager_passwords.json.generated');
-    if (!existsSync(passwords)) writeFileSync(passwords, JSON.stringify({ admin: 'admin' }));
+    if (!existsSync(passwords)) {
+      const password = randomBytes(9).toString('base64url');
+      writeFileSync(passwords, JSON.stringify({ admin: password }), { mode: 0o600 });
+      ctx.reporter.done('airflow-api-server', `UI login: admin / ${password} (kept in ${passwords})`);
+    }
     ctx.reporter.step('airflow-api-server', 'airflow db migrate');
     await runCommand(airflowBin(ctx), ['db', 'migrate'], { env: airflowEnv(ctx.config, ctx.paths.root), logFile: ctx.paths.log('airflow-api-server') });
   },
@@ -103,7 +109,7 @@ export const airflowApiServer: Component = {
     args: ['api-server', '--host', ctx.config.host, '--port', String(ctx.config.ports.airflow)],
     env: airflowEnv(ctx.config, ctx.paths.root),
   }),
-  health: (ctx) => probe(async () => `UI on :${ctx.config.ports.airflow} (admin/admin), metadatabase ${await healthOf(ctx, 'metadatabase')}`),
+  health: (ctx) => probe(async () => `UI on :${ctx.config.ports.airflow}, metadatabase ${await healthOf(ctx, 'metadatabase')}`),
 };
 
 export const airflowScheduler = service('airflow-scheduler', ['scheduler']);
