@@ -4,6 +4,7 @@ import {
   Compatibility,
   SchemaRegistryClient,
   SerdeType,
+  TopicNameStrategy,
   type Client,
 } from '@confluentinc/schemaregistry';
 import avro from 'avsc';
@@ -74,8 +75,10 @@ export function createAvroSerde<T>(client: RegistryClient, topic: string, option
 
 /** The Confluent client's own serde, kept for cross-checking the wire format in tests. */
 export function createConfluentAvroSerde<T>(client: RegistryClient, topic: string, schemaId: number): AvroSerde<T> {
-  const serializer = new AvroSerializer(client, SerdeType.VALUE, { autoRegisterSchemas: false, useSchemaId: schemaId });
-  const deserializer = new AvroDeserializer(client, SerdeType.VALUE, {});
+  // TopicNameStrategy, stated: the client's default first asks the newer /associations API, which
+  // Apicurio does not implement (the call can hang until the request timeout).
+  const serializer = new AvroSerializer(client, SerdeType.VALUE, { autoRegisterSchemas: false, useSchemaId: schemaId, subjectNameStrategy: TopicNameStrategy });
+  const deserializer = new AvroDeserializer(client, SerdeType.VALUE, { subjectNameStrategy: TopicNameStrategy });
   return {
     serialize: (value) => serializer.serialize(topic, value),
     deserialize: (payload) => deserializer.deserialize(topic, payload) as Promise<T>,
