@@ -14,7 +14,7 @@ export interface RetryOptions {
 export const defaultRetryOptions: RetryOptions = { retries: 5, minDelayMs: 200, maxDelayMs: 10_000 };
 
 /**
- * The project's one backoff helper: exponential with full jitter, capped delay, and errors that are
+ * The project's one backoff helper: exponential with jitter (each delay randomised 1-2x), capped, and errors that are
  * not retriable (see `isRetriable`) fail at once. Do not wrap a client that already retries.
  */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: Partial<RetryOptions> = {}): Promise<T> {
