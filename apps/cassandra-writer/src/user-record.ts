@@ -2,6 +2,7 @@ import { RestError } from '@confluentinc/schemaregistry';
 import { readSchemaId } from '@streamline/clients';
 import { StreamlineError, describeError } from '@streamline/runtime';
 import { InvalidRecordError, type UserProcessed } from '@streamline/user-schema';
+import { RECORD_FIELDS, type FieldKind } from './user-row.js';
 
 /** What the writer needs from the Avro serde (`createAvroSerde`): decoding by the schema id in the message. */
 export interface UserDeserializer {
@@ -18,40 +19,18 @@ export class RegistryUnavailableError extends StreamlineError {
   }
 }
 
-/**
- * The registry client sets no request timeout, so one hung schema lookup would hang the batch (and
- * a graceful stop) forever. After `timeoutMs` the decode fails with RegistryUnavailableError
- * instead: retriable, kafkajs retries the batch.
- */
-export function withRegistryTimeout(serde: UserDeserializer, options: { timeoutMs: number }): UserDeserializer {
-  return {
-    deserialize(payload) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new RegistryUnavailableError(new Error(`no answer within ${options.timeoutMs} ms`))), options.timeoutMs);
-      });
-      return Promise.race([serde.deserialize(payload), timeout]).finally(() => clearTimeout(timer));
-    },
-  };
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const STRING_FIELDS = [
-  'first_name',
-  'last_name',
-  'gender',
-  'address',
-  'post_code',
-  'email',
-  'username',
-  'phone',
-  'cell',
-  'picture',
-  'nationality',
-] as const;
-const TIMESTAMP_FIELDS = ['registered_date', 'staged_at', 'processed_at'] as const;
 const MAX_TIMESTAMP_MS = 8.64e15; // what a JS Date (and so the driver) can hold
 const INT32 = { min: -2_147_483_648, max: 2_147_483_647 };
+
+/** Why a value of this kind cannot be stored, or null when it can. */
+const problem: Record<FieldKind, (v: unknown) => string | null> = {
+  uuid: (v) => (typeof v === 'string' && UUID.test(v) ? null : 'not a uuid'),
+  string: (v) => (typeof v === 'string' ? null : 'expected a string'),
+  int: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= INT32.min && v <= INT32.max ? null : 'expected a 32-bit integer'),
+  date: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= INT32.min && v <= INT32.max ? null : 'expected a 32-bit integer'),
+  'timestamp-millis': (v) => (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_TIMESTAMP_MS ? null : 'expected epoch millis'),
+};
 
 /**
  * Checks a decoded value against what the table can store and returns exactly the record's fields
@@ -60,41 +39,13 @@ const INT32 = { min: -2_147_483_648, max: 2_147_483_647 };
 export function toUserProcessed(value: unknown): UserProcessed {
   if (value === null || typeof value !== 'object') throw new InvalidRecordError('(record)', value, 'not a record');
   const v = value as Record<string, unknown>;
-  if (typeof v.id !== 'string' || !UUID.test(v.id)) throw new InvalidRecordError('id', v.id, 'not a uuid');
-  for (const field of STRING_FIELDS) {
-    if (typeof v[field] !== 'string') throw new InvalidRecordError(field, v[field], 'expected a string');
+  const record: Record<string, unknown> = {};
+  for (const { name, kind } of RECORD_FIELDS) {
+    const reason = problem[kind](v[name]);
+    if (reason) throw new InvalidRecordError(name, v[name], reason);
+    record[name] = kind === 'uuid' ? (v[name] as string).toLowerCase() : v[name];
   }
-  for (const field of ['dob', 'age'] as const) {
-    const n = v[field];
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < INT32.min || n > INT32.max) {
-      throw new InvalidRecordError(field, n, 'expected a 32-bit integer');
-    }
-  }
-  for (const field of TIMESTAMP_FIELDS) {
-    const n = v[field];
-    if (typeof n !== 'number' || !Number.isFinite(n) || Math.abs(n) > MAX_TIMESTAMP_MS) {
-      throw new InvalidRecordError(field, n, 'expected epoch millis');
-    }
-  }
-  return {
-    id: (v.id as string).toLowerCase(),
-    first_name: v.first_name as string,
-    last_name: v.last_name as string,
-    gender: v.gender as string,
-    address: v.address as string,
-    post_code: v.post_code as string,
-    email: v.email as string,
-    username: v.username as string,
-    dob: v.dob as number,
-    age: v.age as number,
-    registered_date: v.registered_date as number,
-    phone: v.phone as string,
-    cell: v.cell as string,
-    picture: v.picture as string,
-    nationality: v.nationality as string,
-    staged_at: v.staged_at as number,
-    processed_at: v.processed_at as number,
-  };
+  return record as unknown as UserProcessed;
 }
 
 /** Registry trouble worth a retry: no HTTP answer at all, a 5xx, 408 or 429. A 404 (unknown id) is the message's fault. */

@@ -1,30 +1,24 @@
 import { cassandra } from '@streamline/clients';
-import type { UserProcessed } from '@streamline/user-schema';
+import { usersProcessedSchema, type UserProcessed } from '@streamline/user-schema';
 
 const { LocalDate, Uuid } = cassandra.types;
 const DATE_CENTER = 2 ** 31;
 
-/** Columns of `created_users` in the order the INSERT binds them (see migrations/001). */
-export const USER_COLUMNS = [
-  'id',
-  'first_name',
-  'last_name',
-  'gender',
-  'address',
-  'post_code',
-  'email',
-  'username',
-  'dob',
-  'age',
-  'registered_date',
-  'phone',
-  'cell',
-  'picture',
-  'nationality',
-  'staged_at',
-  'processed_at',
-  'stored_at',
-] as const;
+/** How a users_processed field is typed, read off the Avro schema: its logical type, else its type. */
+export type FieldKind = 'uuid' | 'string' | 'int' | 'date' | 'timestamp-millis';
+
+type AvroField = { name: string; type: string | { type: string; logicalType?: string } };
+
+/** The record's fields in schema order: the table follows the one schema definition, it does not restate it. */
+export const RECORD_FIELDS: ReadonlyArray<{ name: keyof UserProcessed; kind: FieldKind }> = (
+  usersProcessedSchema as unknown as { fields: AvroField[] }
+).fields.map((f) => ({
+  name: f.name as keyof UserProcessed,
+  kind: (typeof f.type === 'string' ? f.type : (f.type.logicalType ?? f.type.type)) as FieldKind,
+}));
+
+/** Columns of `created_users` in the order the INSERT binds them (migrate.test.ts checks migrations/001 has them). */
+export const USER_COLUMNS: readonly string[] = [...RECORD_FIELDS.map((f) => f.name), 'stored_at'];
 
 /** A row as stored: the users_processed record plus `stored_at` (epoch millis). */
 export type StoredUser = UserProcessed & { stored_at: number };
@@ -43,51 +37,23 @@ export function selectUsersCql(keyspace: string, table: string): string {
  * (days since epoch) as `LocalDate`, timestamp-millis as `Date`.
  */
 export function toInsertParams(user: UserProcessed, storedAt: Date): unknown[] {
-  return [
-    Uuid.fromString(user.id),
-    user.first_name,
-    user.last_name,
-    user.gender,
-    user.address,
-    user.post_code,
-    user.email,
-    user.username,
-    daysToLocalDate(user.dob),
-    user.age,
-    new Date(user.registered_date),
-    user.phone,
-    user.cell,
-    user.picture,
-    user.nationality,
-    new Date(user.staged_at),
-    new Date(user.processed_at),
-    storedAt,
-  ];
+  const toCql: Partial<Record<FieldKind, (v: never) => unknown>> = {
+    uuid: (v: string) => Uuid.fromString(v),
+    date: (v: number) => daysToLocalDate(v),
+    'timestamp-millis': (v: number) => new Date(v),
+  };
+  return [...RECORD_FIELDS.map(({ name, kind }) => (toCql[kind] ?? ((v: unknown) => v))(user[name] as never)), storedAt];
 }
 
 /** The inverse of `toInsertParams`: a row read back, with the record's own types (millis, days). */
 export function fromRow(row: cassandra.types.Row): StoredUser {
-  const millis = (name: string): number => (row.get(name) as Date | null)?.getTime() ?? 0;
-  return {
-    id: (row.get('id') as cassandra.types.Uuid).toString(),
-    first_name: row.get('first_name') as string,
-    last_name: row.get('last_name') as string,
-    gender: row.get('gender') as string,
-    address: row.get('address') as string,
-    post_code: row.get('post_code') as string,
-    email: row.get('email') as string,
-    username: row.get('username') as string,
-    dob: localDateToDays(row.get('dob') as cassandra.types.LocalDate),
-    age: row.get('age') as number,
-    registered_date: millis('registered_date'),
-    phone: row.get('phone') as string,
-    cell: row.get('cell') as string,
-    picture: row.get('picture') as string,
-    nationality: row.get('nationality') as string,
-    staged_at: millis('staged_at'),
-    processed_at: millis('processed_at'),
-    stored_at: millis('stored_at'),
+  const fromCql: Partial<Record<FieldKind, (v: never) => unknown>> = {
+    uuid: (v: cassandra.types.Uuid) => v.toString(),
+    date: (v: cassandra.types.LocalDate) => localDateToDays(v),
+    'timestamp-millis': (v: Date | null) => v?.getTime() ?? 0,
   };
+  const record = Object.fromEntries(RECORD_FIELDS.map(({ name, kind }) => [name, (fromCql[kind] ?? ((v: unknown) => v))(row.get(name) as never)]));
+  return { ...(record as unknown as UserProcessed), stored_at: (row.get('stored_at') as Date | null)?.getTime() ?? 0 };
 }
 
 /** The Avro date (days since epoch) as a CQL date. */

@@ -14,7 +14,6 @@ import { createBatchHandler, runCassandraWriter } from './cassandra-writer.js';
 import { fetchConsumerLag, startProgressReporter, type LagReport } from './consumer-lag.js';
 import { createDlqSink } from './dlq.js';
 import { migrateCassandra } from './migrate.js';
-import { withRegistryTimeout } from './user-record.js';
 import { createUserStore, type UserStore } from './user-store.js';
 import { createWriterMetrics, type WriterStats } from './writer-metrics.js';
 
@@ -73,10 +72,11 @@ export async function startWriterApp(config: CassandraWriterConfig, log: Logger,
     await ensureTopics(admin, [{ topic: config.topic }, { topic: config.dlqTopic }]);
     const producer = await connectProducer(kafka);
     closers.push({ name: 'dlq-producer', close: () => producer.disconnect() });
-    const registry = createRegistryClient(config.connections.registry);
+    // The client's request timeout bounds a hung lookup; decoding turns it into a retriable error.
+    const registry = createRegistryClient(config.connections.registry, { timeoutMs: config.registryTimeoutMs });
     const baseStore = createUserStore(cassandra, { keyspace: config.cassandra.keyspace, table: config.cassandra.table, concurrency: config.concurrency });
     const handler = createBatchHandler({
-      serde: withRegistryTimeout(createAvroSerde<unknown>(registry, config.topic), { timeoutMs: config.registryTimeoutMs }),
+      serde: createAvroSerde<unknown>(registry, config.topic),
       store: options.wrapStore ? options.wrapStore(baseStore) : baseStore,
       dlq: createDlqSink(producer, config.dlqTopic),
       metrics,
