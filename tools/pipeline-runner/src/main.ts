@@ -91,11 +91,13 @@ async function main(): Promise<number> {
       cliProgress.Presets.shades_classic,
     );
     bar.start(ids.length, 0);
-    let stored = await storedRows(cassandra, ids);
+    // Each poll asks only for the ids not seen yet: a stored row stays stored.
+    const stored = await storedRows(cassandra, ids);
     const deadline = started + Number(opts.timeout) * 1000;
     while (stored.length < ids.length && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 1000));
-      stored = await storedRows(cassandra, ids);
+      const seen = new Set(stored.map((r) => r.id));
+      stored.push(...(await storedRows(cassandra, ids.filter((id) => !seen.has(id)))));
       bar.update(stored.length);
     }
     bar.update(stored.length);
