@@ -3,17 +3,13 @@ the Spark job's state (through the launcher) and the Cassandra writer's consumer
 from __future__ import annotations
 
 import json
-import subprocess
 from datetime import datetime, timedelta
 
 from airflow.providers.standard.operators.python import PythonOperator
 from airflow.sdk import DAG
 
-from streamline_common import DEFAULT_ARGS, app_command, setting
-
-
-def _run(app: str, args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(app_command(app, args), shell=True, capture_output=True, text=True, timeout=120)
+from streamline_common import DEFAULT_ARGS, run_app as _run
+from streamline_settings import setting
 
 
 def relay_lag(**_) -> dict:

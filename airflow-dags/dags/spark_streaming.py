@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG
 
-from streamline_common import DEFAULT_ARGS, ROOT, app_command
+from streamline_common import DEFAULT_ARGS, ROOT, AppEnvBashOperator, app_command
 
 LOG = ROOT / ".stack" / "logs" / "apps" / "spark-launcher.log"
 
@@ -21,7 +20,7 @@ with DAG(
     tags=["streamline", "spark"],
     default_args=DEFAULT_ARGS,
 ) as dag:
-    BashOperator(
+    AppEnvBashOperator(
         task_id="ensure_running",
         # `status` exits 0 when the job runs, 3 when not; then start the launcher in the background.
         bash_command=(

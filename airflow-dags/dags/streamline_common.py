@@ -1,15 +1,18 @@
-"""Shared by the streamline DAGs: where the apps are, how to run them, where the servers are.
-
-Settings come from Airflow Variables when set (Admin > Variables), else from the environment,
-else the local stack's defaults.
-"""
+"""Shared by the streamline DAGs: where the apps are and how to run them (a task's app gets the
+servers' addresses from `streamline_settings.app_env`)."""
 from __future__ import annotations
 
 import os
 import re
 import shlex
+import subprocess
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+
+from airflow.providers.standard.operators.bash import BashOperator
+
+from streamline_settings import app_env
 
 ROOT = Path(os.environ.get("STREAMLINE_ROOT", Path(__file__).resolve().parents[2]))
 
@@ -19,19 +22,6 @@ DEFAULT_ARGS = {
     "retry_delay": timedelta(seconds=30),
     "retry_exponential_backoff": True,
 }
-
-
-def setting(name: str, default: str) -> str:
-    """An Airflow Variable `name`, else env var NAME (upper case), else `default`."""
-    try:
-        from airflow.sdk import Variable
-
-        value = Variable.get(name, default=None)
-        if value is not None:
-            return str(value)
-    except Exception:  # parsing outside a task (no API to ask): fall back to env
-        pass
-    return os.environ.get(name.upper(), default)
 
 
 def app_command(app: str, args: str) -> str:
@@ -55,9 +45,26 @@ def ingest_seed(airflow_run_id: str) -> str:
     return re.sub(r"[^\w.-]", "-", airflow_run_id)[:64]
 
 
-def pg_dsn() -> str:
-    return (
-        f"host={setting('pg_host', '127.0.0.1')} port={setting('pg_port', '5433')} "
-        f"user={setting('pg_user', 'streamline')} password={setting('pg_password', 'streamline')} "
-        f"dbname={setting('pg_database', 'streamline')}"
-    )
+class AppEnvBashOperator(BashOperator):
+    """A BashOperator whose env holds the servers' addresses from Airflow connections / Variables
+    (resolved when the task runs, not at parse time), on top of the worker's env."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(append_env=True, **kwargs)
+
+    def execute(self, context: Any) -> Any:
+        self.env = {**(self.env or {}), **app_env()}
+        return super().execute(context)
+
+
+class NodeAppOperator(AppEnvBashOperator):
+    """Runs one of the Node apps with `arguments` (Jinja-templated)."""
+
+    def __init__(self, *, app: str, arguments: str, **kwargs: Any) -> None:
+        super().__init__(bash_command=app_command(app, arguments), **kwargs)
+        self.app = app
+
+
+def run_app(app: str, args: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    """Runs an app inside a Python task, with the same env as NodeAppOperator gives it."""
+    return subprocess.run(app_command(app, args), shell=True, capture_output=True, text=True, timeout=timeout, env={**os.environ, **app_env()})

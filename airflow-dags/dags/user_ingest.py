@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from airflow.providers.standard.operators.bash import BashOperator
 from airflow.providers.standard.operators.python import PythonOperator
 from airflow.sdk import DAG
 
-from streamline_common import DEFAULT_ARGS, app_command, ingest_run_id, ingest_seed, pg_dsn, setting
+from streamline_common import DEFAULT_ARGS, NodeAppOperator, ingest_run_id, ingest_seed
+from streamline_settings import app_env, pg_dsn, setting
 
 
 def check_staged(ti, run_id: str, **_) -> dict:
@@ -20,7 +20,7 @@ def check_staged(ti, run_id: str, **_) -> dict:
     summary = json.loads(ti.xcom_pull(task_ids="ingest"))
     if not summary.get("ok", True):
         raise RuntimeError(f"ingestor failed: {summary.get('error')}")
-    with psycopg2.connect(pg_dsn()) as conn, conn.cursor() as cur:
+    with psycopg2.connect(pg_dsn(app_env())) as conn, conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM users_raw WHERE ingest_run_id = %s", (ingest_run_id(run_id),))
         staged = cur.fetchone()[0]
     if staged != summary["staged"]:
@@ -42,13 +42,13 @@ with DAG(
     default_args=DEFAULT_ARGS,
     user_defined_macros={"ingest_run_id": ingest_run_id, "ingest_seed": ingest_seed},
 ) as dag:
-    ingest = BashOperator(
+    ingest = NodeAppOperator(
         task_id="ingest",
+        app="ingestor",
         # The seed comes from the run, so a retried or re-run Airflow run fetches the same users (idempotent).
-        bash_command=app_command(
-            "ingestor",
+        arguments=(
             "--count {{ params.count }} --source {{ params.source }} --seed {{ ingest_seed(run_id) }}"
-            " --run-id {{ ingest_run_id(run_id) }} --json",
+            " --run-id {{ ingest_run_id(run_id) }} --json"
         ),
         params={"count": int(setting("user_ingest_count", "1000")), "source": setting("user_ingest_source", "generator")},
         do_xcom_push=True,

@@ -1,50 +1,76 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgPool } from '@streamline/clients';
+import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
 import { loadStackConfig } from '@streamline/config';
-import { stackMode, testConnections, uniqueName } from '@streamline/testing';
+import { createIsolatedRun, startApp, stopApp, storedRows, type AppProcess, type IsolatedRun } from '@streamline/pipeline-runner';
+import { stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
 import { airflowEnv } from '../../tools/local-stack/src/components/airflow.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
-describe.runIf(stackMode() === 'local')('Airflow DAG user_ingest (real Airflow, real PostgreSQL)', () => {
+/**
+ * A real `airflow dags test user_ingest` with the pipeline running (relay, Spark job, writer) on
+ * this test's own database, topics and keyspace. The staging database reaches the ingestor only
+ * through the Airflow connection `streamline_postgres`: the env names another, missing, database.
+ */
+describe.runIf(stackMode() === 'local')('Airflow DAG user_ingest (real Airflow, real pipeline)', () => {
   const config = testConnections();
-  const database = uniqueName('it_airflow');
-  const admin = createPgPool(config.pg, { database: 'postgres', max: 1 });
+  const id = uniqueName('it_airflow');
+  const logDir = join(root, '.stack', 'logs', 'airflow-it', id);
+  const cassandra = createCassandraClient(config.cassandra);
+  const apps: AppProcess[] = [];
+  let run: IsolatedRun;
+  let pool: PgPool;
 
   beforeAll(async () => {
-    // Its own staging database; the ingestor creates the tables.
-    await admin.query(`CREATE DATABASE ${database}`);
+    run = await createIsolatedRun(config, id);
+    pool = createPgPool({ ...config.pg, database: id }, { max: 1 });
+    for (const app of ['relay', 'spark-launcher', 'cassandra-writer']) apps.push(startApp(root, app, [], logDir, run.env));
   });
 
   afterAll(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await Promise.all(apps.map((a) => stopApp(a)));
+    await pool?.end();
+    await cassandra.shutdown();
+    await run?.drop();
   });
 
-  it('`airflow dags test user_ingest` runs the ingestor and its check, and the users are in staging', async () => {
+  it('runs the ingestor and its check; the run\'s users are in staging, then in Cassandra', async () => {
+    const n = 250;
     const stack = loadStackConfig(process.env, root);
-    const env = { ...process.env, ...airflowEnv(stack, stack.dir), PG_DATABASE: database, USER_INGEST_COUNT: '250', USER_INGEST_SOURCE: 'generator' };
-    const res = spawnSync(join(stack.dir, 'dist', 'airflow', 'bin', 'airflow'), ['dags', 'test', 'user_ingest'], {
-      cwd: root,
-      env,
-      encoding: 'utf8',
-      timeout: 170_000,
-    });
-    expect(res.status, `${res.stdout.slice(-3000)}\n${res.stderr.slice(-3000)}`).toBe(0);
-    expect(res.stdout + res.stderr).toMatch(/DagRun Finished: dag_id=user_ingest.*state=success/);
+    const connection = { conn_type: 'postgres', host: config.pg.host, port: config.pg.port, login: config.pg.user, password: config.pg.password, schema: id };
+    const env = {
+      ...process.env,
+      ...airflowEnv(stack, stack.dir),
+      ...run.env,
+      PG_DATABASE: `${id}_not_this_one`,
+      AIRFLOW_CONN_STREAMLINE_POSTGRES: JSON.stringify(connection),
+      USER_INGEST_COUNT: String(n),
+      USER_INGEST_SOURCE: 'generator',
+    };
+    const res = spawnSync(join(stack.dir, 'dist', 'airflow', 'bin', 'airflow'), ['dags', 'test', 'user_ingest'], { cwd: root, env, encoding: 'utf8', timeout: 170_000 });
+    const output = `${res.stdout}\n${res.stderr}`;
+    expect(res.status, output.slice(-6000)).toBe(0);
+    expect(output).toMatch(/DagRun Finished: dag_id=user_ingest.*state=success/);
+    expect(output).toMatch(/connection streamline_postgres sets .*PG_DATABASE/);
 
-    const pool = createPgPool({ ...config.pg, database }, { max: 1 });
-    try {
-      const { rows } = await pool.query<{ runs: string; users: string; outbox: string }>(
-        `SELECT count(DISTINCT ingest_run_id) AS runs, count(*) AS users, (SELECT count(*) FROM outbox) AS outbox FROM users_raw`,
-      );
-      expect(rows[0]).toEqual({ runs: '1', users: '250', outbox: '250' });
-      const runId = (await pool.query<{ ingest_run_id: string }>('SELECT DISTINCT ingest_run_id FROM users_raw')).rows[0]!.ingest_run_id;
-      expect(runId).toMatch(/^airflow-manual__/);
-    } finally {
-      await pool.end();
-    }
-  });
+    const { rows } = await pool.query<{ runs: string; users: string; outbox: string }>(
+      `SELECT count(DISTINCT ingest_run_id) AS runs, count(*) AS users, (SELECT count(*) FROM outbox) AS outbox FROM users_raw`,
+    );
+    expect(rows[0]).toEqual({ runs: '1', users: String(n), outbox: String(n) });
+    const staged = (await pool.query<{ id: string; ingest_run_id: string }>('SELECT id, ingest_run_id FROM users_raw')).rows;
+    expect(staged[0]!.ingest_run_id).toMatch(/^airflow-manual__/);
+
+    // With the pipeline running, the same users end up in Cassandra: exactly those, each once.
+    const ids = staged.map((r) => r.id);
+    const table = `${id}.created_users`;
+    await waitFor(async () => (await storedRows(cassandra, ids, table).catch(() => [])).length === n, {
+      timeoutMs: 150_000,
+      intervalMs: 1000,
+      what: `the ${n} users of the Airflow run in Cassandra`,
+    });
+    expect(new Set((await storedRows(cassandra, ids, table)).map((r) => r.id))).toEqual(new Set(ids));
+    expect(Number((await cassandra.execute(`SELECT count(*) FROM ${table}`)).first().get('count'))).toBe(n);
+  }, 330_000);
 });
