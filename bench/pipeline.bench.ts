@@ -6,9 +6,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import type { types } from 'cassandra-driver';
 import { createCassandraClient, createPgPool } from '@streamline/clients';
 import { loadConnectionConfig } from '@streamline/config';
 import { createIsolatedRun, startApp, stopApp } from '@streamline/pipeline-runner';
+import { cpuByTree, cpuDelta } from './cpu-usage.js';
 
 const n = Number(process.argv[2] ?? 50_000);
 const root = join(import.meta.dirname, '..');
@@ -34,6 +36,15 @@ try {
   while (spawnSync(tsx, [join(root, 'apps/spark-launcher/src/main.ts'), 'status'], { env: { ...process.env, ...env }, stdio: 'ignore' }).status !== 0) {
     await new Promise((r) => setTimeout(r, 2000));
   }
+  // Which process tree burns the CPU: each server, each app (the Spark job's driver runs under
+  // spark-launcher, its executor under spark-worker), and the ingestor (reaped by this process).
+  const servers = JSON.parse(spawnSync(tsx, [join(root, 'tools/local-stack/src/cli.ts'), 'status', '--json'], { encoding: 'utf8' }).stdout) as { name: string; pid: number | null }[];
+  const roots = new Map<string, number>([
+    ...servers.filter((c) => c.pid).map((c) => [c.name, c.pid!] as [string, number]),
+    ...apps.map((a) => [a.name, a.child.pid!] as [string, number]),
+    ['ingestor (+ bench polling)', process.pid],
+  ]);
+  const cpuBefore = cpuByTree(roots);
   const t0 = Date.now();
   const ingest = spawnSync(tsx, [join(root, 'apps/ingestor/src/main.ts'), '--source', 'generator', '--seed', id, '--count', String(n), '--json'], {
     env: { ...process.env, ...env },
@@ -43,6 +54,7 @@ try {
   const summary = JSON.parse(ingest.stdout.trim().split('\n').pop()!);
   while ((await count()) < summary.staged) await new Promise((r) => setTimeout(r, 1000));
   const wallMs = Date.now() - t0;
+  const cpu = cpuDelta(cpuBefore, cpuByTree(roots));
 
   const outbox = (
     await pool.query(
@@ -52,7 +64,14 @@ try {
        FROM outbox`,
     )
   ).rows[0];
-  const rows = (await cassandra.execute(`SELECT staged_at, processed_at, stored_at FROM ${id}.created_users`, [], { fetchSize: 100_000, readTimeout: 120_000 })).rows;
+  const rows: types.Row[] = [];
+  let pageState: string | undefined;
+  do {
+    // Page by page: one execute returns a single page of fetchSize rows.
+    const rs: types.ResultSet = await cassandra.execute(`SELECT staged_at, processed_at, stored_at FROM ${id}.created_users`, [], { fetchSize: 50_000, readTimeout: 120_000, ...(pageState ? { pageState } : {}) });
+    rows.push(...rs.rows);
+    pageState = rs.pageState ?? undefined;
+  } while (pageState);
   const lat = rows.map((r) => r.get('stored_at').getTime() - r.get('staged_at').getTime()).sort((a, b) => a - b);
   const pct = (p: number) => lat[Math.min(lat.length - 1, Math.ceil((p / 100) * lat.length) - 1)]!;
   const firstStaged = Math.min(...rows.map((r) => r.get('staged_at').getTime()));
@@ -66,6 +85,16 @@ try {
   console.log(`| relay: outbox -> Kafka | ${summary.staged} | ${rate(summary.staged, Number(outbox.span_ms))} | staged -> published p50 ${Math.round(outbox.p50)} ms, p99 ${Math.round(outbox.p99)} ms |`);
   console.log(`| end to end: staged -> stored in Cassandra | ${rows.length} | ${rate(rows.length, lastStored - firstStaged)} | p50 ${pct(50)} ms, p99 ${pct(99)} ms |`);
   console.log(`| wall clock: ingest start -> last row stored | ${rows.length} | ${rate(rows.length, wallMs)} | ${(wallMs / 1000).toFixed(1)} s |`);
+
+  // CPU per user is what bounds throughput: 2 cores give 2,000,000 CPU-µs a second, so 20k users/s
+  // leaves 100 µs per user for every stage together.
+  const total = [...cpu.values()].reduce((a, b) => a + b, 0);
+  console.log(`\n| process tree | CPU s | CPU µs / user | share |`);
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const [name, s] of [...cpu].sort((a, b) => b[1] - a[1])) {
+    console.log(`| ${name} | ${s.toFixed(1)} | ${Math.round((s * 1e6) / n)} | ${Math.round((100 * s) / total)}% |`);
+  }
+  console.log(`| total | ${total.toFixed(1)} | ${Math.round((total * 1e6) / n)} | users/s this CPU allows on ${(await import('node:os')).cpus().length} cores: ${rate(n * (await import('node:os')).cpus().length, total * 1000)} |`);
 } finally {
   await Promise.all(apps.map((a) => stopApp(a)));
   await pool.end();

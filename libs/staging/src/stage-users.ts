@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { PgPool } from '@streamline/clients';
 import { TOPICS } from '@streamline/config';
 import type { UserToStage } from '@streamline/user-schema';
@@ -14,7 +13,11 @@ export interface StageResult {
 /**
  * Stages a batch in one transaction: new users into users_raw (a user already there is skipped),
  * and for each new one an outbox row carrying the record with its staged_at. One round trip for
- * the users and one for the outbox, whatever the batch size.
+ * the users and the outbox, whatever the batch size.
+ *
+ * The batch travels as one JSON array parameter: a single JSON.stringify on the client and one
+ * jsonb parse on the server, where per-user jsonb[] elements cost an array-literal escape of each
+ * JSON text in node-postgres and an unescape on the server (most of the staging CPU before).
  */
 export async function stageUsers(pool: PgPool, batch: Array<{ raw: unknown; record: UserToStage }>): Promise<StageResult> {
   if (batch.length === 0) return { staged: 0, duplicates: 0 };
@@ -24,26 +27,20 @@ export async function stageUsers(pool: PgPool, batch: Array<{ raw: unknown; reco
     const res = await client.query(
       `WITH input AS (
          -- A user twice in one batch is staged once.
-         SELECT DISTINCT ON (id) * FROM unnest($1::uuid[], $2::jsonb[], $3::jsonb[], $4::uuid[]) AS t(id, raw, record, event_id)
+         SELECT DISTINCT ON (id) id, raw, record FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, raw jsonb, record jsonb)
        ), inserted AS (
-         INSERT INTO users_raw (id, raw, record, first_name, last_name, email, source, ingest_run_id)
-         SELECT id, raw, record, record->>'first_name', record->>'last_name', record->>'email', record->>'source', record->>'ingest_run_id'
+         INSERT INTO users_raw (id, raw, first_name, last_name, email, source, ingest_run_id)
+         SELECT id, raw, record->>'first_name', record->>'last_name', record->>'email', record->>'source', record->>'ingest_run_id'
          FROM input
          ON CONFLICT (id) DO NOTHING
-         RETURNING id, record, staged_at
+         RETURNING id, staged_at
        )
        INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, created_at)
-       SELECT input.event_id, $5, inserted.id::text, 'UserCreated',
-              inserted.record || jsonb_build_object('staged_at', (extract(epoch FROM inserted.staged_at) * 1000)::bigint),
+       SELECT gen_random_uuid(), $2, inserted.id::text, 'UserCreated',
+              input.record || jsonb_build_object('staged_at', (extract(epoch FROM inserted.staged_at) * 1000)::bigint),
               inserted.staged_at
        FROM inserted JOIN input USING (id)`,
-      [
-        batch.map((u) => u.record.id),
-        batch.map((u) => JSON.stringify(u.raw)),
-        batch.map((u) => JSON.stringify(u.record)),
-        batch.map(() => randomUUID()),
-        TOPICS.created,
-      ],
+      [JSON.stringify(batch.map((u) => ({ id: u.record.id, raw: u.raw, record: u.record }))), TOPICS.created],
     );
     await client.query(`NOTIFY ${OUTBOX_CHANNEL}`);
     await client.query('COMMIT');

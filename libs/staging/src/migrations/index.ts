@@ -1,7 +1,11 @@
 import { sql as m001 } from './001-users-raw-and-outbox.js';
+import { sql as m002 } from './002-users-raw-without-record.js';
 
 /**
  * The staging migrations in order. They live in TypeScript (not .sql files read at run time) so
  * the bundled apps carry them. Append new ones; never edit an applied one.
  */
-export const stagingMigrations: ReadonlyArray<{ name: string; sql: string }> = [{ name: '001_users_raw_and_outbox.sql', sql: m001 }];
+export const stagingMigrations: ReadonlyArray<{ name: string; sql: string }> = [
+  { name: '001_users_raw_and_outbox.sql', sql: m001 },
+  { name: '002_users_raw_without_record.sql', sql: m002 },
+];
