@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import fetch from 'node-fetch';
-import { type Logger, describeError, sleep, withRetry } from '@streamline/runtime';
+import { type Logger, describeError, withRetry } from '@streamline/runtime';
 import { ApiRequestError, FetchFailedError, MalformedResponseError } from './errors.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -144,32 +144,20 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const signals = [options.signal, callSignal].filter((s): s is AbortSignal => s !== undefined);
       const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
       let attempts = 0;
-      // withRetry decides when to try again (backoff with jitter); it cannot take a delay from the
-      // error, so a Retry-After is kept here and the next attempt first sleeps whatever is left of
-      // it: the wait is max(backoff, Retry-After), never their sum.
-      let notBefore = 0;
       try {
         const page = await withRetry(
           async () => {
-            const wait = notBefore - Date.now();
-            if (wait > 0) await sleep(wait, signal);
             attempts++;
             stats.requests++;
-            try {
-              return await requestOnce(url, signal);
-            } catch (error) {
-              if (error instanceof ApiRequestError && error.retryAfterMs !== undefined) {
-                const capped = Math.min(error.retryAfterMs, options.maxRetryAfterMs);
-                notBefore = Date.now() + capped;
-              }
-              throw error;
-            }
+            return await requestOnce(url, signal);
           },
           {
             retries: options.retries,
             minDelayMs: options.minDelayMs,
             maxDelayMs: options.maxDelayMs,
             ...(signal ? { signal } : {}),
+            // A Retry-After is honoured, a longer one cut to maxRetryAfterMs.
+            minDelayFor: (error) => (error instanceof ApiRequestError && error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, options.maxRetryAfterMs) : undefined),
             onRetry: (error, attempt, delayMs) => {
               stats.retries++;
               const retryAfterMs = error instanceof ApiRequestError ? error.retryAfterMs : undefined;

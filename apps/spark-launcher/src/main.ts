@@ -18,7 +18,7 @@ const withConfigFlags = (command: Command) =>
     .option('--dlq-topic <name>', 'dead-letter topic (default TOPIC_USERS_DLQ, users_dlq)')
     .option('--checkpoint-dir <path>', 'checkpoint root (default SPARK_JOB_CHECKPOINT_DIR, .stack/data/spark-checkpoints/users_stream)')
     .option('--starting-offsets <offsets>', 'earliest | latest | Spark offsets JSON, first start only (default earliest)')
-    .option('--trigger-seconds <n>', 'micro-batch interval (default 2)')
+    .option('--trigger-seconds <n>', 'micro-batch interval (default 5)')
     .option('--status-file <path>', 'status file (default SPARK_LAUNCHER_STATUS_FILE, .stack/data/spark-launcher/status.json)');
 
 const program = new Command('spark-launcher').description(

@@ -25,7 +25,7 @@ describe('loadSparkLauncherConfig', () => {
     expect(config.job).toMatchObject({
       file: '/repo/apps/spark-launcher/job/users_stream.py',
       checkpointDir: '/repo/.stack/data/spark-checkpoints/users_stream',
-      triggerSeconds: 2,
+      triggerSeconds: 5,
       watermark: '10 minutes',
       startingOffsets: 'earliest',
     });

@@ -145,10 +145,10 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
       file: path(readVar(env, 'SPARK_JOB_FILE', text(join('apps', 'spark-launcher', 'job', 'users_stream.py')))),
       appName: readVar(env, 'SPARK_JOB_APP_NAME', z.string().regex(/^[\w.-]{1,100}$/, 'expected 1-100 letters, digits, _ . or -').default('streamline-users-stream')),
       checkpointDir: path(pick('checkpointDir', 'SPARK_JOB_CHECKPOINT_DIR', text(join(stackDir, 'data', 'spark-checkpoints', 'users_stream')))),
-      triggerSeconds: pick('triggerSeconds', 'SPARK_JOB_TRIGGER_SECONDS', positiveNumber(2)),
+      triggerSeconds: pick('triggerSeconds', 'SPARK_JOB_TRIGGER_SECONDS', positiveNumber(5)),
       watermark: readVar(env, 'SPARK_JOB_WATERMARK', watermark),
       startingOffsets: pick('startingOffsets', 'SPARK_JOB_STARTING_OFFSETS', startingOffsets),
-      maxOffsetsPerTrigger: readVar(env, 'SPARK_JOB_MAX_OFFSETS_PER_TRIGGER', positiveInt(20_000)),
+      maxOffsetsPerTrigger: readVar(env, 'SPARK_JOB_MAX_OFFSETS_PER_TRIGGER', positiveInt(50_000)),
       stopTimeoutSeconds: readVar(env, 'SPARK_JOB_STOP_TIMEOUT_SECONDS', positiveNumber(30)),
     },
     supervisor: {

@@ -50,3 +50,32 @@ describe('withRetry', () => {
     expect(calls).toBe(3);
   });
 });
+
+describe('withRetry minDelayFor (e.g. Retry-After)', () => {
+  it('waits at least what the error asks before the next attempt, and reports that wait', async () => {
+    const starts: number[] = [];
+    const delays: number[] = [];
+    await withRetry(
+      async () => {
+        starts.push(Date.now());
+        if (starts.length === 1) throw new StreamlineError('slow down', { retriable: true });
+      },
+      { ...fast, minDelayFor: () => 150, onRetry: (_e, _a, delayMs) => delays.push(delayMs) },
+    );
+    expect(starts).toHaveLength(2);
+    expect(starts[1]! - starts[0]!).toBeGreaterThanOrEqual(145);
+    expect(delays).toEqual([150]);
+  });
+
+  it('keeps the backoff when the error asks for nothing', async () => {
+    const delays: number[] = [];
+    let calls = 0;
+    await withRetry(
+      async () => {
+        if (++calls < 3) throw new StreamlineError('busy', { retriable: true });
+      },
+      { minDelayMs: 5, maxDelayMs: 50, minDelayFor: () => undefined, onRetry: (_e, _a, delayMs) => delays.push(delayMs) },
+    );
+    expect(delays).toEqual([5, 10]);
+  });
+});

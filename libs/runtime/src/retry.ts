@@ -8,6 +8,11 @@ export interface RetryOptions {
   maxDelayMs: number;
   /** Called before each new attempt, e.g. to log it. */
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /**
+   * The least wait the failure asks for (e.g. an HTTP Retry-After): the next attempt starts after
+   * max(backoff, this), never their sum.
+   */
+  minDelayFor?: (error: unknown) => number | undefined;
   signal?: AbortSignal;
 }
 
@@ -19,8 +24,13 @@ export const defaultRetryOptions: RetryOptions = { retries: 5, minDelayMs: 200, 
  */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: Partial<RetryOptions> = {}): Promise<T> {
   const opts = { ...defaultRetryOptions, ...options };
+  // p-retry sleeps the backoff; an error's minimum wait is kept here and the next attempt first
+  // sleeps whatever is left of it.
+  let notBefore = 0;
   return pRetry(
     async (attempt) => {
+      const wait = notBefore - Date.now();
+      if (wait > 0) await sleep(wait, opts.signal);
       try {
         return await fn(attempt);
       } catch (error) {
@@ -36,7 +46,10 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       randomize: true,
       ...(opts.signal ? { signal: opts.signal } : {}),
       onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-        if (retriesLeft > 0) opts.onRetry?.(error, attemptNumber, Math.min(opts.maxDelayMs, opts.minDelayMs * 2 ** (attemptNumber - 1)));
+        const backoff = Math.min(opts.maxDelayMs, opts.minDelayMs * 2 ** (attemptNumber - 1));
+        const least = opts.minDelayFor?.(error) ?? 0;
+        notBefore = Date.now() + least;
+        if (retriesLeft > 0) opts.onRetry?.(error, attemptNumber, Math.max(backoff, least));
       },
     },
   );

@@ -10,7 +10,7 @@ def test_defaults_match_the_local_stack_and_the_contract():
     assert (o.source_topic, o.processed_topic, o.dlq_topic) == ("users_created", "users_processed", "users_dlq")
     assert (o.source_subject, o.processed_subject) == ("users_created-value", "users_processed-value")
     assert o.checkpoint_dir == ".stack/data/spark-checkpoints/users_stream"
-    assert o.trigger_seconds == 2.0
+    assert o.trigger_seconds == 5.0
     assert o.watermark == "10 minutes"
     assert o.starting_offsets == "earliest"
     assert o.fail_on_data_loss is True
