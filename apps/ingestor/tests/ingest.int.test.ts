@@ -143,6 +143,10 @@ describe('ingestor (real PostgreSQL staging)', () => {
     expect(await countWhere('SELECT count(*) AS n FROM outbox', [])).toBe(outboxBefore);
     expect(await outboxFor(expected)).toHaveLength(500);
     expect(await countWhere(`SELECT count(*) AS n FROM outbox WHERE payload->>'ingest_run_id' = $1`, [rerunId])).toBe(0);
+    // ...but the rerun's users are known as fetched by it (what `npm start` checks in Cassandra).
+    const refetched = await pool.query<{ id: string }>('SELECT id FROM users_refetched WHERE ingest_run_id = $1', [rerunId]);
+    expect(new Set(refetched.rows.map((r) => r.id))).toEqual(new Set(expected));
+    expect(await countWhere('SELECT count(*) AS n FROM users_refetched WHERE ingest_run_id = $1', [runId])).toBe(0);
   });
 
   it('CLI: with bad records and 503/429 faults on, rejects and counts the bad records, never stages them', async () => {

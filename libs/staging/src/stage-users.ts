@@ -12,8 +12,8 @@ export interface StageResult {
 
 /**
  * Stages a batch in one transaction: new users into users_raw (a user already there is skipped),
- * and for each new one an outbox row carrying the record with its staged_at. One round trip for
- * the users and the outbox, whatever the batch size.
+ * and for each new one an outbox row carrying the record with its staged_at; a user staged before
+ * is noted in users_refetched for this run. One round trip, whatever the batch size.
  *
  * The batch travels as one JSON array parameter: a single JSON.stringify on the client and one
  * jsonb parse on the server, where per-user jsonb[] elements cost an array-literal escape of each
@@ -34,6 +34,11 @@ export async function stageUsers(pool: PgPool, batch: Array<{ raw: unknown; reco
          FROM input
          ON CONFLICT (id) DO NOTHING
          RETURNING id, staged_at
+       ), refetched AS (
+         -- Staged by an earlier run: remembered for this run too (none in a run of new users).
+         INSERT INTO users_refetched (ingest_run_id, id)
+         SELECT record->>'ingest_run_id', id FROM input WHERE id NOT IN (SELECT id FROM inserted)
+         ON CONFLICT DO NOTHING
        )
        INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, created_at)
        SELECT gen_random_uuid(), $2, inserted.id::text, 'UserCreated',

@@ -3,6 +3,8 @@ export interface RunReport {
   ingest: Record<string, unknown>;
   relay: { published: number; p50Ms: number | null; p99Ms: number | null };
   stored: number;
+  /** Of `stored`, users an earlier run had staged (and stored). */
+  storedEarlier: number;
   p50: number | undefined;
   p99: number | undefined;
   waitedMs: number;
@@ -18,7 +20,12 @@ export function renderRunReport(r: RunReport): string {
     ['duplicates skipped', String(r.ingest.duplicates ?? '-'), 'already staged by an earlier run'],
     ['rejected', String(r.ingest.rejected ?? '-'), 'bad records, reasons in the ingestor log'],
     ['published to Kafka (relay)', String(r.relay.published), `staged -> published p50 ${ms(r.relay.p50Ms ?? undefined)}, p99 ${ms(r.relay.p99Ms ?? undefined)}`],
-    ['stored in Cassandra', String(r.stored), `waited ${ms(r.waitedMs)} after ingest (${r.stored > 0 ? Math.round((r.stored * 1000) / r.waitedMs) : 0} users/s)`],
+    [
+      'stored in Cassandra',
+      String(r.stored),
+      `${r.storedEarlier > 0 ? `${r.storedEarlier} of them by an earlier run; ` : ''}waited ${ms(r.waitedMs)} after ingest` +
+        (r.stored > r.storedEarlier ? ` (${Math.round(((r.stored - r.storedEarlier) * 1000) / r.waitedMs)} new users/s)` : ''),
+    ],
     ['latency staging -> Cassandra', `p50 ${ms(r.p50)}`, `p99 ${ms(r.p99)}`],
   ];
   const w0 = Math.max(...rows.map((x) => x[0].length));

@@ -1,5 +1,6 @@
 import { sql as m001 } from './001-users-raw-and-outbox.js';
 import { sql as m002 } from './002-users-raw-without-record.js';
+import { sql as m003 } from './003-users-refetched.js';
 
 /**
  * The staging migrations in order. They live in TypeScript (not .sql files read at run time) so
@@ -8,4 +9,5 @@ import { sql as m002 } from './002-users-raw-without-record.js';
 export const stagingMigrations: ReadonlyArray<{ name: string; sql: string }> = [
   { name: '001_users_raw_and_outbox.sql', sql: m001 },
   { name: '002_users_raw_without_record.sql', sql: m002 },
+  { name: '003_users_refetched.sql', sql: m003 },
 ];
