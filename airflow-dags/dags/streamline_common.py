@@ -25,13 +25,15 @@ DEFAULT_ARGS = {
 
 
 def app_command(app: str, args: str) -> str:
-    """Shell command running one of the Node apps: the built bundle when there is one, else the source
-    through tsx (the repo's dev setup)."""
-    bundle = ROOT / "dist" / "apps" / app / "main.js"
-    if bundle.exists():
-        runner = f"node {shlex.quote(str(bundle))}"
+    """Shell command running one of the Node apps: from source through tsx in a checkout (so a
+    bundle left in dist/ by an older build never runs stale code), else the built bundle (a deployed
+    image that carries only dist/)."""
+    tsx = ROOT / "node_modules" / ".bin" / "tsx"
+    source = ROOT / "apps" / app / "src" / "main.ts"
+    if tsx.exists() and source.exists():
+        runner = f"{shlex.quote(str(tsx))} {shlex.quote(str(source))}"
     else:
-        runner = f"{shlex.quote(str(ROOT / 'node_modules' / '.bin' / 'tsx'))} {shlex.quote(str(ROOT / 'apps' / app / 'src' / 'main.ts'))}"
+        runner = f"node {shlex.quote(str(ROOT / 'dist' / 'apps' / app / 'main.js'))}"
     return f"cd {shlex.quote(str(ROOT))} && {runner} {args}"
 
 

@@ -19,39 +19,43 @@ describe.runIf(stackMode() === 'local')('Airflow DAG user_ingest (real Airflow, 
   const id = uniqueName('it_airflow');
   const logDir = join(root, '.stack', 'logs', 'airflow-it', id);
   const cassandra = createCassandraClient(config.cassandra);
-  const apps: AppProcess[] = [];
+  const apps = new Map<string, AppProcess>();
   let run: IsolatedRun;
   let pool: PgPool;
 
   beforeAll(async () => {
     run = await createIsolatedRun(config, id);
     pool = createPgPool({ ...config.pg, database: id }, { max: 1 });
-    for (const app of ['relay', 'spark-launcher', 'cassandra-writer']) apps.push(startApp(root, app, [], logDir, run.env));
+    for (const app of ['relay', 'spark-launcher', 'cassandra-writer']) apps.set(app, startApp(root, app, [], logDir, run.env));
   });
 
   afterAll(async () => {
-    await Promise.all(apps.map((a) => stopApp(a)));
+    await Promise.all([...apps.values()].map((a) => stopApp(a)));
     await pool?.end();
     await cassandra.shutdown();
     await run?.drop();
   });
 
+  const airflow = (dag: string, env: NodeJS.ProcessEnv) => {
+    const stack = loadStackConfig(process.env, root);
+    const res = spawnSync(join(stack.dir, 'dist', 'airflow', 'bin', 'airflow'), ['dags', 'test', dag], {
+      cwd: root,
+      env: { ...process.env, ...airflowEnv(stack, stack.dir), ...run.env, ...env },
+      encoding: 'utf8',
+      timeout: 170_000,
+    });
+    return { status: res.status, output: `${res.stdout}\n${res.stderr}` };
+  };
+  // The staging database reaches the apps only through the Airflow connection.
+  const viaConnection = () => ({
+    PG_DATABASE: `${id}_not_this_one`,
+    AIRFLOW_CONN_STREAMLINE_POSTGRES: JSON.stringify({ conn_type: 'postgres', host: config.pg.host, port: config.pg.port, login: config.pg.user, password: config.pg.password, schema: id }),
+  });
+
   it('runs the ingestor and its check; the run\'s users are in staging, then in Cassandra', async () => {
     const n = 250;
-    const stack = loadStackConfig(process.env, root);
-    const connection = { conn_type: 'postgres', host: config.pg.host, port: config.pg.port, login: config.pg.user, password: config.pg.password, schema: id };
-    const env = {
-      ...process.env,
-      ...airflowEnv(stack, stack.dir),
-      ...run.env,
-      PG_DATABASE: `${id}_not_this_one`,
-      AIRFLOW_CONN_STREAMLINE_POSTGRES: JSON.stringify(connection),
-      USER_INGEST_COUNT: String(n),
-      USER_INGEST_SOURCE: 'generator',
-    };
-    const res = spawnSync(join(stack.dir, 'dist', 'airflow', 'bin', 'airflow'), ['dags', 'test', 'user_ingest'], { cwd: root, env, encoding: 'utf8', timeout: 170_000 });
-    const output = `${res.stdout}\n${res.stderr}`;
-    expect(res.status, output.slice(-6000)).toBe(0);
+    const { status, output } = airflow('user_ingest', { ...viaConnection(), USER_INGEST_COUNT: String(n), USER_INGEST_SOURCE: 'generator' });
+    expect(status, output.slice(-6000)).toBe(0);
     expect(output).toMatch(/DagRun Finished: dag_id=user_ingest.*state=success/);
     expect(output).toMatch(/connection streamline_postgres sets .*PG_DATABASE/);
 
@@ -72,5 +76,18 @@ describe.runIf(stackMode() === 'local')('Airflow DAG user_ingest (real Airflow, 
     });
     expect(new Set((await storedRows(cassandra, ids, table)).map((r) => r.id))).toEqual(new Set(ids));
     expect(Number((await cassandra.execute(`SELECT count(*) FROM ${table}`)).first().get('count'))).toBe(n);
+  }, 330_000);
+
+  it('pipeline_health passes while the stages keep up, and fails naming the Spark job once it stops', async () => {
+    const healthy = airflow('pipeline_health', viaConnection());
+    expect(healthy.status, healthy.output.slice(-6000)).toBe(0);
+    expect(healthy.output).toMatch(/relay lag: \{'unpublished': 0/);
+    expect(healthy.output).toMatch(/writer lag: 0\b/);
+
+    await stopApp(apps.get('spark-launcher')!);
+    const stuck = airflow('pipeline_health', viaConnection());
+    expect(stuck.status).not.toBe(0);
+    expect(stuck.output).toMatch(/spark job not running/);
+    expect(stuck.output).toMatch(/DagRun Finished: dag_id=pipeline_health.*state=failed/);
   }, 330_000);
 });

@@ -26,7 +26,8 @@ const program = new Command('relay')
 const options = program.opts<{ once?: boolean; lag?: boolean }>();
 
 const config = loadRelayConfig(process.env);
-const log = createLogger('relay', { level: config.logLevel });
+// With --lag, stdout carries only the JSON answer; the logs go to stderr.
+const log = createLogger('relay', { level: config.logLevel, ...(options.lag ? { destination: 'stderr' as const } : {}) });
 const shutdown = createShutdown(log, config.shutdownTimeoutMs);
 
 async function main(): Promise<void> {

@@ -26,6 +26,7 @@ export async function createIsolatedRun(config: ConnectionConfig, id: string): P
     WRITER_GROUP_ID: `${id}_writer`,
     SPARK_JOB_CHECKPOINT_DIR: checkpoint,
     SPARK_JOB_APP_NAME: id,
+    SPARK_LAUNCHER_STATUS_FILE: join(checkpoint, 'launcher-status.json'),
   };
   const admin = createPgPool(config.pg, { database: 'postgres', max: 1 });
   try {
