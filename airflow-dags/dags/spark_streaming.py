@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from airflow.sdk import DAG
 
 from streamline_common import DEFAULT_ARGS, ROOT, AppEnvBashOperator, app_command
+from streamline_settings import setting
 
 LOG = ROOT / ".stack" / "logs" / "apps" / "spark-launcher.log"
 
@@ -20,13 +21,17 @@ with DAG(
     tags=["streamline", "spark"],
     default_args=DEFAULT_ARGS,
 ) as dag:
+    status = app_command("spark-launcher", "status")
     AppEnvBashOperator(
         task_id="ensure_running",
-        # `status` exits 0 when the job runs, 3 when not; then start the launcher in the background.
+        # `status` exits 0 when the job runs, 3 when not; then start the launcher in the background
+        # (it supervises the job) and wait until its streaming query runs.
         bash_command=(
-            f"if {app_command('spark-launcher', 'status')}; then echo 'spark job running'; else "
-            f"mkdir -p {LOG.parent} && (setsid nohup sh -c {repr(app_command('spark-launcher', ''))} >> {LOG} 2>&1 &) && "
-            f"sleep 60 && {app_command('spark-launcher', 'status')}; fi"
+            f"if {status}; then echo 'spark job running'; exit 0; fi; "
+            f"mkdir -p {LOG.parent} && (setsid nohup sh -c {repr(app_command('spark-launcher', ''))} >> {LOG} 2>&1 &); "
+            f"for i in $(seq 1 {{{{ params.wait_s // 5 }}}}); do sleep 5; if {status} > /dev/null; then {status}; exit 0; fi; done; "
+            f"echo 'the spark job did not start within {{{{ params.wait_s }}}} s, see {LOG}'; exit 1"
         ),
-        execution_timeout=timedelta(minutes=5),
+        params={"wait_s": int(setting("spark_start_timeout_s", "240"))},
+        execution_timeout=timedelta(minutes=6),
     )

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
@@ -8,6 +9,15 @@ import { stackMode, testConnections, uniqueName, waitFor } from '@streamline/tes
 import { airflowEnv } from '../../tools/local-stack/src/components/airflow.js';
 
 const root = join(import.meta.dirname, '..', '..');
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /**
  * A real `airflow dags test user_ingest` with the pipeline running (relay, Spark job, writer) on
@@ -78,7 +88,7 @@ describe.runIf(stackMode() === 'local')('Airflow DAG user_ingest (real Airflow, 
     expect(Number((await cassandra.execute(`SELECT count(*) FROM ${table}`)).first().get('count'))).toBe(n);
   }, 330_000);
 
-  it('pipeline_health passes while the stages keep up, and fails naming the Spark job once it stops', async () => {
+  it('pipeline_health passes while the stages keep up and fails naming a stopped Spark job; spark_streaming starts it again', async () => {
     const healthy = airflow('pipeline_health', viaConnection());
     expect(healthy.status, healthy.output.slice(-6000)).toBe(0);
     expect(healthy.output).toMatch(/relay lag: \{'unpublished': 0/);
@@ -89,5 +99,19 @@ describe.runIf(stackMode() === 'local')('Airflow DAG user_ingest (real Airflow, 
     expect(stuck.status).not.toBe(0);
     expect(stuck.output).toMatch(/spark job not running/);
     expect(stuck.output).toMatch(/DagRun Finished: dag_id=pipeline_health.*state=failed/);
-  }, 330_000);
+
+    // spark_streaming starts the launcher again (detached) and waits for the streaming query.
+    const restarted = airflow('spark_streaming', viaConnection());
+    expect(restarted.status, restarted.output.slice(-6000)).toBe(0);
+    const status = JSON.parse(readFileSync(run.env.SPARK_LAUNCHER_STATUS_FILE!, 'utf8')) as { pid: number; state: string };
+    expect(status.state).toBe('running');
+    try {
+      process.kill(status.pid, 0); // the detached launcher is alive
+      const healthyAgain = airflow('pipeline_health', viaConnection());
+      expect(healthyAgain.status, healthyAgain.output.slice(-6000)).toBe(0);
+    } finally {
+      process.kill(status.pid, 'SIGTERM');
+      await waitFor(async () => !isAlive(status.pid), { timeoutMs: 60_000, what: 'the detached spark-launcher stopping' });
+    }
+  }, 600_000);
 });
