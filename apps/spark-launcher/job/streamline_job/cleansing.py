@@ -14,6 +14,13 @@ from pyspark.sql import functions as F
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 EPOCH_DATE = dt.date(1970, 1, 1)
 EPOCH_TS = dt.datetime(1970, 1, 1)
+
+
+def processing_time() -> Column:
+    """The wall clock, read per row. Not current_timestamp(): Spark folds that into a literal per
+    micro-batch and inlines it in the generated Java, so every batch compiled its code anew."""
+    now = F.timestamp_millis(F.expr("reflect('java.lang.System', 'currentTimeMillis')").cast("long"))
+    return F.coalesce(now, F.lit(EPOCH_TS))  # non-nullable, as the Avro field
 REASON_VALUE_CHARS = 80
 
 # users_processed.avsc field order; to_avro matches fields by name, the order keeps the struct readable.
@@ -82,7 +89,7 @@ def processed_struct(user: Column, today: Optional[Column] = None, now: Optional
     """The users_processed record. Every field is non-nullable (as in users_processed.avsc): the
     coalesce fallbacks only satisfy the types, since invalid records never reach the encoder."""
     today = F.current_date() if today is None else today
-    now = F.current_timestamp() if now is None else now
+    now = processing_time() if now is None else now
     text = lambda c: F.coalesce(clean_text(c), F.lit(""))  # noqa: E731
     dob = dob_date(user)
     fields = {

@@ -10,7 +10,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.avro.functions import from_avro, to_avro
 
 from . import framing
-from .cleansing import invalid_reason, processed_struct
+from .cleansing import invalid_reason, processed_struct, processing_time
 
 DLQ_STAGE = "spark"
 HEADER_TYPE = "array<struct<key:string,value:binary>>"
@@ -76,7 +76,7 @@ def deduplicate(classified: DataFrame, watermark: str) -> DataFrame:
     if not classified.isStreaming:  # a batch (tests, backfills): plain dedupe
         return classified.dropDuplicates(["dedupe_key"])
     return (
-        classified.withColumn("seen_at", F.current_timestamp())
+        classified.withColumn("seen_at", processing_time())
         .withWatermark("seen_at", watermark)
         .dropDuplicatesWithinWatermark(["dedupe_key"])
     )

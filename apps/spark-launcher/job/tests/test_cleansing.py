@@ -4,7 +4,7 @@ import pytest
 from pyspark.sql import functions as F
 
 from conftest import users_df
-from streamline_job.cleansing import PROCESSED_FIELDS, age_on, invalid_reason, normalise_phone, processed_struct
+from streamline_job.cleansing import PROCESSED_FIELDS, age_on, invalid_reason, normalise_phone, processed_struct, processing_time
 
 TODAY = dt.date(2026, 3, 8)
 NOW = dt.datetime(2026, 3, 8, 10, 0, 0)
@@ -119,3 +119,23 @@ def test_the_first_failing_rule_is_reported_and_a_dob_of_today_is_fine(spark):
 def test_a_long_value_is_cut_in_the_reason(spark):
     reason = cleanse(spark, email="x" * 500)["reason"]
     assert reason == f'invalid email "{"x" * 80}": no @'
+
+
+def test_processing_time_is_the_wall_clock_per_row_and_never_null(spark):
+    before = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    df = spark.range(3).select(processing_time().alias("t"))
+    rows = df.collect()
+    after = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    assert df.schema["t"].nullable is False
+    for row in rows:
+        assert before - dt.timedelta(seconds=1) <= row["t"] <= after + dt.timedelta(seconds=1)
+
+
+def test_processing_time_stays_out_of_the_generated_code(spark):
+    # current_timestamp() becomes a literal per query, inlined in the Java Spark generates, so every
+    # micro-batch compiled new code; the per-row clock keeps the code of two plans identical.
+    def code(column):
+        return spark.range(1).select(column.alias("t"))._jdf.queryExecution().debug().codegenToSeq().toString()
+
+    assert code(F.current_timestamp()) != code(F.current_timestamp())
+    assert code(processing_time()) == code(processing_time())
