@@ -31,8 +31,8 @@ export function buildQueryCommand(name = 'query', write: (text: string) => void 
   return new Command(name)
     .description('print stored users from Cassandra: one by id, or the latest N by stored_at')
     .addOption(new Option('--id <uuid>', 'the user with this id').argParser(parseUuid).conflicts('latest'))
-    .addOption(new Option('--latest <n>', 'the N latest by stored_at (scans at most --scan-limit rows, see README)').argParser(parseCount))
-    .addOption(new Option('--scan-limit <rows>', 'rows scanned for --latest').argParser(parseCount).default(10_000))
+    .addOption(new Option('--latest <n>', 'the N latest by stored_at (from the writer\'s rounds table; else scans at most --scan-limit rows, see README)').argParser(parseCount))
+    .addOption(new Option('--scan-limit <rows>', 'rows scanned for --latest when the rounds table holds too few').argParser(parseCount).default(10_000))
     .option('--json', 'print JSON instead of a table')
     .action(async (options: QueryOptions, command: Command) => {
       if (!options.id && !options.latest) command.error('error: give --id <uuid> or --latest <n>');
@@ -50,11 +50,15 @@ export function buildQueryCommand(name = 'query', write: (text: string) => void 
           write(options.json ? JSON.stringify(toDisplay(user), null, 2) : formatTable([toDisplay(user)]));
           return;
         }
-        const { users, scanned, complete } = await latestUsers(client, keyspace, table, options.latest!, options.scanLimit);
+        const { users, scanned, complete, fromRounds } = await latestUsers(client, keyspace, table, options.latest!, options.scanLimit);
         if (options.json) write(JSON.stringify(users.map(toDisplay), null, 2));
         else {
           write(formatTable(users.map(toDisplay)));
-          write(`${users.length} of ${scanned} rows scanned${complete ? '' : ` (scan limit reached: latest among the first ${scanned} in token order)`}`);
+          write(
+            fromRounds
+              ? `${users.length} latest, from the writer's newest rounds`
+              : `${users.length} of ${scanned} rows scanned${complete ? '' : ` (scan limit reached: latest among the first ${scanned} in token order)`}`,
+          );
         }
       } finally {
         await client.shutdown();

@@ -1,5 +1,5 @@
 import { cassandra, type CassandraClient } from '@streamline/clients';
-import { daysToIsoDate, fromRow, selectUsersCql, type StoredUser } from './user-row.js';
+import { daysToIsoDate, daysToLocalDate, fromRow, selectUsersCql, type StoredUser } from './user-row.js';
 
 export async function findUserById(client: CassandraClient, keyspace: string, table: string, id: string): Promise<StoredUser | undefined> {
   const rs = await client.execute(`${selectUsersCql(keyspace, table)} WHERE id = ?`, [cassandra.types.Uuid.fromString(id)], { prepare: true });
@@ -20,12 +20,28 @@ export function keepLatest(users: Iterable<StoredUser>, n: number): StoredUser[]
   return top;
 }
 
+const DAY_MS = 86_400_000;
+
+/** Ids of the newest write rounds (`<table>_rounds`, one partition per day), newest first, until `n` distinct ones. */
+export async function latestRoundIds(client: CassandraClient, keyspace: string, table: string, n: number, now = Date.now(), days = 7): Promise<string[]> {
+  const ids = new Set<string>();
+  const today = Math.floor(now / DAY_MS);
+  for (let day = today; day > today - days && ids.size < n; day--) {
+    const rs = await client.execute(`SELECT ids FROM ${keyspace}.${table}_rounds WHERE day = ?`, [daysToLocalDate(day)], { prepare: true, fetchSize: 200 });
+    for await (const row of rs) {
+      for (const id of (row.get('ids') as cassandra.types.Uuid[] | null) ?? []) ids.add(id.toString());
+      if (ids.size >= n) break;
+    }
+  }
+  return [...ids];
+}
+
 /**
- * The latest `n` stored users. `id` is the partition key, so there is no order by time on the
- * server: this pages through at most `scanLimit` rows (in token order) and sorts by stored_at on the
- * client. Exact when the table holds no more than `scanLimit` rows; beyond that it is the latest
- * among the rows scanned. A time-ordered query would need its own table (e.g. partitioned by day,
- * clustered by stored_at).
+ * The latest `n` stored users. `id` is the partition key, so the users table has no order by time:
+ * the writer lists each round's ids in `<table>_rounds` (by day, newest first), and this reads the
+ * newest rounds, then those users. When the rounds hold fewer than `n` (rows older than their 7-day
+ * TTL, or stored before that table existed) it falls back to scanning at most `scanLimit` users in
+ * token order and sorting by stored_at on the client: exact up to `scanLimit` rows.
  */
 export async function latestUsers(
   client: CassandraClient,
@@ -33,18 +49,29 @@ export async function latestUsers(
   table: string,
   n: number,
   scanLimit = 10_000,
-): Promise<{ users: StoredUser[]; scanned: number; complete: boolean }> {
+): Promise<{ users: StoredUser[]; scanned: number; complete: boolean; fromRounds: boolean }> {
+  // No rounds table yet (a keyspace no writer has migrated to 002): the scan below answers; a
+  // Cassandra that cannot be reached fails there too.
+  const ids = await latestRoundIds(client, keyspace, table, n).catch(() => []);
+  if (ids.length >= n) {
+    const found: StoredUser[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      const rs = await client.execute(`${selectUsersCql(keyspace, table)} WHERE id IN ?`, [ids.slice(i, i + 100).map((id) => cassandra.types.Uuid.fromString(id))], { prepare: true });
+      found.push(...rs.rows.map(fromRow));
+    }
+    return { users: keepLatest(found, n), scanned: found.length, complete: true, fromRounds: true };
+  }
   let scanned = 0;
   const rows: StoredUser[] = [];
   let top: StoredUser[] = [];
   const rs = await client.execute(`${selectUsersCql(keyspace, table)} LIMIT ?`, [scanLimit + 1], { prepare: true, fetchSize: 1000 });
   for await (const row of rs) {
-    if (scanned === scanLimit) return { users: keepLatest([...top, ...rows], n), scanned, complete: false };
+    if (scanned === scanLimit) return { users: keepLatest([...top, ...rows], n), scanned, complete: false, fromRounds: false };
     scanned++;
     rows.push(fromRow(row));
     if (rows.length >= 1000) top = keepLatest([...top, ...rows.splice(0)], n);
   }
-  return { users: keepLatest([...top, ...rows], n), scanned, complete: true };
+  return { users: keepLatest([...top, ...rows], n), scanned, complete: true, fromRounds: false };
 }
 
 /** A stored user with readable dates (what `query --json` prints). */

@@ -28,6 +28,10 @@ export function insertUserCql(keyspace: string, table: string): string {
   return `INSERT INTO ${keyspace}.${table} (${USER_COLUMNS.join(', ')}) VALUES (${USER_COLUMNS.map(() => '?').join(', ')})`;
 }
 
+export function insertRoundCql(keyspace: string, table: string): string {
+  return `INSERT INTO ${keyspace}.${table}_rounds (day, stored_at, round, ids) VALUES (?, ?, ?, ?)`;
+}
+
 export function selectUsersCql(keyspace: string, table: string): string {
   return `SELECT ${USER_COLUMNS.join(', ')} FROM ${keyspace}.${table}`;
 }

@@ -1,7 +1,7 @@
 import { cassandra, type CassandraClient } from '@streamline/clients';
 import { StreamlineError, describeError } from '@streamline/runtime';
 import type { UserProcessed } from '@streamline/user-schema';
-import { insertUserCql, toInsertParams } from './user-row.js';
+import { daysToLocalDate, insertRoundCql, insertUserCql, toInsertParams } from './user-row.js';
 
 export interface UserStore {
   /** Upserts every user with `stored_at = storedAt`; resolves only when Cassandra acknowledged all of them. */
@@ -17,10 +17,12 @@ export class CassandraWriteError extends StreamlineError {
 
 /**
  * Prepared INSERTs run by the driver's `executeConcurrent` with at most `concurrency` in flight:
- * no per-record await in sequence, and no unbounded fan-out.
+ * no per-record await in sequence, and no unbounded fan-out. Once they are acknowledged, one row in
+ * `<table>_rounds` lists the round's ids (what `query --latest` reads).
  */
 export function createUserStore(client: CassandraClient, options: { keyspace: string; table: string; concurrency: number }): UserStore {
   const query = insertUserCql(options.keyspace, options.table);
+  const roundQuery = insertRoundCql(options.keyspace, options.table);
   return {
     async write(users, storedAt) {
       if (users.length === 0) return;
@@ -31,6 +33,8 @@ export function createUserStore(client: CassandraClient, options: { keyspace: st
           raiseOnFirstError: true,
           collectResults: false,
         });
+        const day = daysToLocalDate(Math.floor(storedAt.getTime() / 86_400_000));
+        await client.execute(roundQuery, [day, storedAt, cassandra.types.TimeUuid.fromDate(storedAt), users.map((u) => cassandra.types.Uuid.fromString(u.id))], { prepare: true });
       } catch (error) {
         throw new CassandraWriteError(users.length, error);
       }

@@ -119,7 +119,15 @@ describe('cassandra-writer (real Kafka, registry, Cassandra)', () => {
     const latest = queryCli(n, ['--latest', '3']).split('\n');
     expect(latest[0]).toMatch(/^id\s+first_name\s+last_name\s+email/);
     expect(latest.slice(2, 5).every((line) => expected.has(line.split(/\s+/)[0]!))).toBe(true);
-    expect(latest[5]).toBe(`3 of ${N} rows scanned`);
+    expect(latest[5]).toBe("3 latest, from the writer's newest rounds");
+    // ...and they are the latest: none stored before the third-latest stored_at of the table.
+    const storedAts = (await cassandra.execute(`SELECT stored_at FROM ${n.keyspace}.created_users`, [], { fetchSize: 1000 })).rows.map((r) => (r.get('stored_at') as Date).getTime()).sort((a, b) => b - a);
+    const latestJson = JSON.parse(queryCli(n, ['--latest', '3', '--json'])) as Array<{ stored_at: string }>;
+    expect(latestJson).toHaveLength(3);
+    for (const u of latestJson) expect(Date.parse(u.stored_at)).toBeGreaterThanOrEqual(storedAts[2]!);
+    // Without the rounds (e.g. past their TTL) it falls back to the bounded scan.
+    await cassandra.execute(`TRUNCATE ${n.keyspace}.created_users_rounds`);
+    expect(queryCli(n, ['--latest', '3']).split('\n')[5]).toBe(`3 of ${N} rows scanned`);
   });
 
   it('keeps up with a larger backlog (informal throughput; speed is not asserted)', async () => {
