@@ -4,20 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
 import { loadStackConfig } from '@streamline/config';
+import { isProcessAlive } from '@streamline/runtime';
 import { createIsolatedRun, startApp, stopApp, storedRows, type AppProcess, type IsolatedRun } from '@streamline/pipeline-runner';
 import { stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
 import { airflowEnv } from '../../tools/local-stack/src/components/airflow.js';
 
 const root = join(import.meta.dirname, '..', '..');
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * A real `airflow dags test user_ingest` with the pipeline running (relay, Spark job, writer) on
@@ -106,12 +98,12 @@ describe.runIf(stackMode() === 'local')('Airflow DAG user_ingest (real Airflow, 
     const status = JSON.parse(readFileSync(run.env.SPARK_LAUNCHER_STATUS_FILE!, 'utf8')) as { pid: number; state: string };
     expect(status.state).toBe('running');
     try {
-      process.kill(status.pid, 0); // the detached launcher is alive
+      expect(isProcessAlive(status.pid)).toBe(true); // the detached launcher
       const healthyAgain = airflow('pipeline_health', viaConnection());
       expect(healthyAgain.status, healthyAgain.output.slice(-6000)).toBe(0);
     } finally {
       process.kill(status.pid, 'SIGTERM');
-      await waitFor(async () => !isAlive(status.pid), { timeoutMs: 60_000, what: 'the detached spark-launcher stopping' });
+      await waitFor(async () => !isProcessAlive(status.pid), { timeoutMs: 60_000, what: 'the detached spark-launcher stopping' });
     }
   }, 600_000);
 });

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isProcessAlive } from '@streamline/runtime';
 
 /**
  * starting: preparing topics/schemas or spark-submit launched, query not started yet;
@@ -66,14 +67,6 @@ export function readStatusFile(path: string): LauncherStatus | undefined {
   }
 }
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export interface StatusReport {
   /** The one answer Airflow needs: the launcher and its job are alive and the query runs. */
@@ -86,7 +79,7 @@ export interface StatusReport {
 }
 
 /** What `spark-launcher status` answers, from the status file and a liveness check of the pids. */
-export function describeStatus(status: LauncherStatus | undefined, isAlive: (pid: number) => boolean = pidAlive): StatusReport {
+export function describeStatus(status: LauncherStatus | undefined, isAlive: (pid: number) => boolean = isProcessAlive): StatusReport {
   if (!status) return { running: false, state: 'not-started', launcherAlive: false, childAlive: false, status: null };
   const launcherAlive = isAlive(status.pid);
   const childAlive = status.childPid !== null && isAlive(status.childPid);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isProcessAlive } from '@streamline/runtime';
 import { ensureDir } from './paths.js';
 
 export interface LaunchSpec {
@@ -37,21 +38,10 @@ export function readPid(pidFile: string): number | undefined {
   return Number.isFinite(pid) && pid > 0 ? pid : undefined;
 }
 
-export function isAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    // A zombie still answers kill(0); treat it as gone.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 /** Resident memory of a process in MiB, from /proc (Linux). */
 export function rssMiB(pid: number | undefined): number | undefined {
-  if (!isAlive(pid)) return undefined;
+  if (!isProcessAlive(pid)) return undefined;
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
@@ -77,7 +67,7 @@ export async function stopProcess(pid: number, signal: NodeJS.Signals = 'SIGTERM
   send(signal);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!isAlive(pid)) return 'stopped';
+    if (!isProcessAlive(pid)) return 'stopped';
     await new Promise((r) => setTimeout(r, 200));
   }
   send('SIGKILL');

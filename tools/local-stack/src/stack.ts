@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackConfig } from '@streamline/config';
-import { describeError, StreamlineError } from '@streamline/runtime';
+import { describeError, isProcessAlive, StreamlineError } from '@streamline/runtime';
 import { components as allComponents } from './components/index.js';
 import type { Component, HealthResult, StackContext } from './component.js';
 import { ensureDir, stackPaths } from './paths.js';
 import { findJava17, findPostgresBin, findPython, requireMaven } from './prerequisites.js';
 import { portOpen } from './port-check.js';
-import { isAlive, launchDetached, readPid, removePidFile, rssMiB, stopProcess } from './processes.js';
+import { launchDetached, readPid, removePidFile, rssMiB, stopProcess } from './processes.js';
 import { createReporter, type Reporter } from './reporter.js';
 
 export class StackError extends StreamlineError {}
@@ -91,7 +91,7 @@ export function createStack(config: StackConfig, reporter: Reporter = createRepo
     let last: HealthResult = { healthy: false, detail: 'not probed yet' };
     let lastReport = Date.now();
     while (Date.now() < deadline) {
-      if (!isAlive(pid)) throw new StackError(`${c.name} exited during start-up (log: ${paths.log(c.name)}):\n${tailOfLog(c)}`);
+      if (!isProcessAlive(pid)) throw new StackError(`${c.name} exited during start-up (log: ${paths.log(c.name)}):\n${tailOfLog(c)}`);
       last = await c.health(ctx);
       if (last.healthy) return last;
       if (Date.now() - lastReport > 10_000) {
@@ -105,7 +105,7 @@ export function createStack(config: StackConfig, reporter: Reporter = createRepo
 
   const start = async (c: Component) => {
     const pid = pidOf(c);
-    if (isAlive(pid)) {
+    if (isProcessAlive(pid)) {
       if (!(await c.health(ctx)).healthy) {
         reporter.step(c.name, `already running (pid ${pid}), waiting until healthy`);
         await waitHealthy(c, pid!);
@@ -143,7 +143,7 @@ export function createStack(config: StackConfig, reporter: Reporter = createRepo
 
   const statusOf = async (c: Component): Promise<ComponentStatus> => {
     const pid = pidOf(c);
-    const running = isAlive(pid);
+    const running = isProcessAlive(pid);
     const health = running ? await c.health(ctx) : { healthy: false, detail: 'not running' };
     return {
       name: c.name,
@@ -182,7 +182,7 @@ export function createStack(config: StackConfig, reporter: Reporter = createRepo
       const list = withDependencies().reverse().filter((c) => !names?.length || names.includes(c.name));
       for (const c of list) {
         const pid = pidOf(c);
-        if (isAlive(pid)) {
+        if (isProcessAlive(pid)) {
           reporter.step(c.name, `stopping (pid ${pid})`);
           const how = await stopProcess(pid!, c.stopSignal ?? 'SIGTERM', c.stopTimeoutMs ?? 30_000);
           reporter.done(c.name, how === 'stopped' ? 'stopped' : 'killed after the stop timeout');
@@ -195,7 +195,7 @@ export function createStack(config: StackConfig, reporter: Reporter = createRepo
       // Every component, enabled or not, so switching KAFKA_MODE cannot leave a server behind.
       for (const c of [...registry].reverse()) {
         const pid = pidOf(c);
-        if (isAlive(pid)) await stopProcess(pid!, c.stopSignal ?? 'SIGTERM', c.stopTimeoutMs ?? 30_000);
+        if (isProcessAlive(pid)) await stopProcess(pid!, c.stopSignal ?? 'SIGTERM', c.stopTimeoutMs ?? 30_000);
         removePidFile(paths.pidFile(c.name));
       }
       rmSync(join(paths.root, 'data'), { recursive: true, force: true });
