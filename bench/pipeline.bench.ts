@@ -10,6 +10,7 @@ import type { types } from 'cassandra-driver';
 import { connectAdmin, createCassandraClient, createKafka, createPgPool } from '@streamline/clients';
 import { loadConnectionConfig } from '@streamline/config';
 import { createIsolatedRun, startApp, stopApp } from '@streamline/pipeline-runner';
+import { fetchConsumerLag } from '../apps/cassandra-writer/src/consumer-lag.js';
 import { cpuByTree, cpuDelta } from './cpu-usage.js';
 
 const n = Number(process.argv[2] ?? 50_000);
@@ -32,9 +33,7 @@ const writerCaughtUp = async (expected: number) => {
   const topic = run.env.TOPIC_USERS_PROCESSED!;
   const ends = await admin.fetchTopicOffsets(topic).catch(() => []);
   if (ends.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0) < expected) return false;
-  const [committed] = await admin.fetchOffsets({ groupId: run.env.WRITER_GROUP_ID!, topics: [topic] });
-  const at = new Map(committed?.partitions.map((p) => [p.partition, p.offset]) ?? []);
-  return ends.every((p) => at.get(p.partition) === p.high);
+  return (await fetchConsumerLag(admin, run.env.WRITER_GROUP_ID!, topic)).total === 0;
 };
 const count = async () => {
   try {

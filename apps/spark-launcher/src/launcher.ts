@@ -5,7 +5,7 @@ import type { Logger } from '@streamline/runtime';
 import { prepareJob } from './prepare.js';
 import { launchSparkProcess } from './spark-process.js';
 import { buildSparkSubmit } from './spark-submit-command.js';
-import { createStatusFile, type StatusFile } from './status.js';
+import { createStatusFile, initialStatus, type StatusFile } from './status.js';
 import { superviseJob } from './supervisor.js';
 
 export interface LauncherRun {
@@ -19,23 +19,10 @@ export interface LauncherRun {
  * under supervision. `signal` stops it (the job finishes its batch in flight first).
  */
 export function startLauncher(config: SparkLauncherConfig, log: Logger, signal: AbortSignal, baseEnv: NodeJS.ProcessEnv): LauncherRun {
-  const status = createStatusFile(config.statusFile, {
-    state: 'starting',
-    pid: process.pid,
-    childPid: null,
-    restarts: 0,
-    started_at: new Date().toISOString(),
-    child_started_at: null,
-    applicationId: null,
-    lastBatch: null,
-    lastExit: null,
-    nextRestartAt: null,
-    error: null,
-    master: config.spark.masterUrl,
-    appName: config.job.appName,
-    topics: config.topics,
-    checkpointDir: config.job.checkpointDir,
-  });
+  const status = createStatusFile(
+    config.statusFile,
+    initialStatus({ pid: process.pid, master: config.spark.masterUrl, appName: config.job.appName, topics: config.topics, checkpointDir: config.job.checkpointDir }),
+  );
   const kafka = createKafka(config.connections.kafka, log);
   const registry = createRegistryClient(config.connections.registry);
   const stopFile = join(dirname(config.statusFile), `stop-${process.pid}`);

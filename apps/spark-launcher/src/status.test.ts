@@ -2,25 +2,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createStatusFile, describeStatus, readStatusFile, type LauncherStatus } from './status.js';
+import { createStatusFile, describeStatus, initialStatus, readStatusFile } from './status.js';
 
-const initial: Omit<LauncherStatus, 'updated_at'> = {
-  state: 'starting',
-  pid: 100,
-  childPid: null,
-  restarts: 0,
-  started_at: '2026-01-01T00:00:00.000Z',
-  child_started_at: null,
-  applicationId: null,
-  lastBatch: null,
-  lastExit: null,
-  nextRestartAt: null,
-  error: null,
-  master: 'spark://127.0.0.1:7077',
-  appName: 'streamline-users-stream',
-  topics: { created: 'a', processed: 'b', dlq: 'c' },
-  checkpointDir: '/ck',
-};
+const initial = initialStatus(
+  { pid: 100, master: 'spark://127.0.0.1:7077', appName: 'streamline-users-stream', topics: { created: 'a', processed: 'b', dlq: 'c' }, checkpointDir: '/ck' },
+  new Date('2026-01-01T00:00:00.000Z'),
+);
 
 describe('status file', () => {
   it('writes every update as JSON that `status` reads back', () => {

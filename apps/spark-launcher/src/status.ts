@@ -32,6 +32,26 @@ export interface LauncherStatus {
   updated_at: string;
 }
 
+/** What a launcher says about itself before anything happened: starting, no child, no batch yet. */
+export function initialStatus(
+  launcher: Pick<LauncherStatus, 'pid' | 'master' | 'appName' | 'topics' | 'checkpointDir'>,
+  startedAt: Date = new Date(),
+): Omit<LauncherStatus, 'updated_at'> {
+  return {
+    state: 'starting',
+    childPid: null,
+    restarts: 0,
+    started_at: startedAt.toISOString(),
+    child_started_at: null,
+    applicationId: null,
+    lastBatch: null,
+    lastExit: null,
+    nextRestartAt: null,
+    error: null,
+    ...launcher,
+  };
+}
+
 export interface StatusFile {
   readonly path: string;
   /** Merges `patch` into the current status and writes it atomically (temp file + rename). */
