@@ -64,7 +64,6 @@ class NodeAppOperator(AppEnvBashOperator):
 
     def __init__(self, *, app: str, arguments: str, **kwargs: Any) -> None:
         super().__init__(bash_command=app_command(app, arguments), **kwargs)
-        self.app = app
 
 
 def run_app(app: str, args: str, timeout: int = 120) -> subprocess.CompletedProcess:

@@ -1,5 +1,5 @@
 import { cassandra, type CassandraClient } from '@streamline/clients';
-import { daysToIsoDate, daysToLocalDate, fromRow, selectUsersCql, type StoredUser } from './user-row.js';
+import { dayOf, daysToIsoDate, daysToLocalDate, fromRow, selectUsersCql, type StoredUser } from './user-row.js';
 
 export async function findUserById(client: CassandraClient, keyspace: string, table: string, id: string): Promise<StoredUser | undefined> {
   const rs = await client.execute(`${selectUsersCql(keyspace, table)} WHERE id = ?`, [cassandra.types.Uuid.fromString(id)], { prepare: true });
@@ -20,12 +20,10 @@ export function keepLatest(users: Iterable<StoredUser>, n: number): StoredUser[]
   return top;
 }
 
-const DAY_MS = 86_400_000;
-
 /** Ids of the newest write rounds (`<table>_rounds`, one partition per day), newest first, until `n` distinct ones. */
 export async function latestRoundIds(client: CassandraClient, keyspace: string, table: string, n: number, now = Date.now(), days = 7): Promise<string[]> {
   const ids = new Set<string>();
-  const today = Math.floor(now / DAY_MS);
+  const today = dayOf(now);
   for (let day = today; day > today - days && ids.size < n; day--) {
     const rs = await client.execute(`SELECT ids FROM ${keyspace}.${table}_rounds WHERE day = ?`, [daysToLocalDate(day)], { prepare: true, fetchSize: 200 });
     for await (const row of rs) {

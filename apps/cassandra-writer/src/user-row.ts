@@ -60,6 +60,11 @@ export function fromRow(row: cassandra.types.Row): StoredUser {
   return { ...(record as unknown as UserProcessed), stored_at: (row.get('stored_at') as Date | null)?.getTime() ?? 0 };
 }
 
+/** Days since epoch of an instant (UTC): the partition of `<table>_rounds`. */
+export function dayOf(ms: number): number {
+  return Math.floor(ms / 86_400_000);
+}
+
 /** The Avro date (days since epoch) as a CQL date. */
 export function daysToLocalDate(days: number): cassandra.types.LocalDate {
   return LocalDate.fromString(String(days));

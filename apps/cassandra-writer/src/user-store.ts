@@ -1,7 +1,7 @@
 import { cassandra, type CassandraClient } from '@streamline/clients';
 import { StreamlineError, describeError } from '@streamline/runtime';
 import type { UserProcessed } from '@streamline/user-schema';
-import { daysToLocalDate, insertRoundCql, insertUserCql, toInsertParams } from './user-row.js';
+import { dayOf, daysToLocalDate, insertRoundCql, insertUserCql, toInsertParams } from './user-row.js';
 
 export interface UserStore {
   /** Upserts every user with `stored_at = storedAt`; resolves only when Cassandra acknowledged all of them. */
@@ -33,7 +33,7 @@ export function createUserStore(client: CassandraClient, options: { keyspace: st
           raiseOnFirstError: true,
           collectResults: false,
         });
-        const day = daysToLocalDate(Math.floor(storedAt.getTime() / 86_400_000));
+        const day = daysToLocalDate(dayOf(storedAt.getTime()));
         await client.execute(roundQuery, [day, storedAt, cassandra.types.TimeUuid.fromDate(storedAt), users.map((u) => cassandra.types.Uuid.fromString(u.id))], { prepare: true });
       } catch (error) {
         throw new CassandraWriteError(users.length, error);

@@ -15,12 +15,6 @@ UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 EPOCH_DATE = dt.date(1970, 1, 1)
 EPOCH_TS = dt.datetime(1970, 1, 1)
 
-
-def processing_time() -> Column:
-    """The wall clock, read per row. Not current_timestamp(): Spark folds that into a literal per
-    micro-batch and inlines it in the generated Java, so every batch compiled its code anew."""
-    now = F.timestamp_millis(F.expr("reflect('java.lang.System', 'currentTimeMillis')").cast("long"))
-    return F.coalesce(now, F.lit(EPOCH_TS))  # non-nullable, as the Avro field
 REASON_VALUE_CHARS = 80
 
 # users_processed.avsc field order; to_avro matches fields by name, the order keeps the struct readable.
@@ -28,6 +22,13 @@ PROCESSED_FIELDS: List[str] = [
     "id", "first_name", "last_name", "gender", "address", "post_code", "email", "username", "dob", "age",
     "registered_date", "phone", "cell", "picture", "nationality", "staged_at", "processed_at",
 ]
+
+
+def processing_time() -> Column:
+    """The wall clock, read per row. Not current_timestamp(): Spark folds that into a literal per
+    micro-batch and inlines it in the generated Java, so every batch compiled its code anew."""
+    now = F.timestamp_millis(F.expr("reflect('java.lang.System', 'currentTimeMillis')").cast("long"))
+    return F.coalesce(now, F.lit(EPOCH_TS))  # non-nullable, as the Avro field
 
 
 def clean_text(c: Column) -> Column:
