@@ -2,26 +2,17 @@
 the Spark job's state (through the launcher) and the Cassandra writer's consumer lag."""
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 from airflow.providers.standard.operators.python import PythonOperator
 from airflow.sdk import DAG
 
-from streamline_common import DEFAULT_ARGS, run_app as _run
+from streamline_common import DEFAULT_ARGS, app_json, run_app as _run
 from streamline_settings import setting
 
 
-def _app_json(app: str, args: str) -> dict:
-    """Runs an app command that ends by printing one JSON line; fails with its stderr otherwise."""
-    res = _run(app, args)
-    if res.returncode != 0:
-        raise RuntimeError(f"{app} {args} failed: {res.stderr.strip()[-500:]}")
-    return json.loads(res.stdout.strip().splitlines()[-1])
-
-
 def relay_lag(**_) -> dict:
-    lag = _app_json("relay", "--lag")
+    lag = app_json("relay", "--lag")
     max_age = int(setting("max_relay_lag_ms", "300000"))
     if lag["oldestAgeMs"] is not None and lag["oldestAgeMs"] > max_age:
         raise RuntimeError(f"relay stuck: {lag['unpublished']} unpublished outbox rows, the oldest {lag['oldestAgeMs']} ms old (limit {max_age} ms)")
@@ -38,7 +29,7 @@ def spark_job(**_) -> str:
 
 
 def writer_lag(**_) -> dict:
-    lag = _app_json("cassandra-writer", "lag")
+    lag = app_json("cassandra-writer", "lag")
     limit = int(setting("max_writer_lag", "100000"))
     if lag["total"] > limit:
         raise RuntimeError(f"cassandra-writer behind: {lag['total']} messages not yet stored (limit {limit}), per partition {lag['partitions']}")

@@ -2,6 +2,7 @@
 servers' addresses from `streamline_settings.app_env`)."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -69,3 +70,11 @@ class NodeAppOperator(AppEnvBashOperator):
 def run_app(app: str, args: str, timeout: int = 120) -> subprocess.CompletedProcess:
     """Runs an app inside a Python task, with the same env as NodeAppOperator gives it."""
     return subprocess.run(app_command(app, args), shell=True, capture_output=True, text=True, timeout=timeout, env={**os.environ, **app_env()})
+
+
+def app_json(app: str, args: str) -> dict:
+    """Runs an app command that ends by printing one JSON line; fails with its stderr otherwise."""
+    res = run_app(app, args)
+    if res.returncode != 0:
+        raise RuntimeError(f"{app} {args} failed: {res.stderr.strip()[-500:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])

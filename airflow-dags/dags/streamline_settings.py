@@ -103,11 +103,3 @@ def app_env(get_connection: Callable[[str], Any | None] = _connection, get_varia
             env.update(found)
     return env
 
-
-def pg_dsn(env: dict[str, str]) -> str:
-    """libpq DSN from the apps' env (their defaults are the local stack's)."""
-    get = lambda name, default: env.get(name) or os.environ.get(name) or default  # noqa: E731
-    return (
-        f"host={get('PG_HOST', '127.0.0.1')} port={get('PG_PORT', '5433')} user={get('PG_USER', 'streamline')} "
-        f"password={get('PG_PASSWORD', 'streamline')} dbname={get('PG_DATABASE', 'streamline')}"
-    )

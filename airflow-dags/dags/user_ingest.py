@@ -3,26 +3,24 @@ the run, then checks that the run's users reached PostgreSQL staging."""
 from __future__ import annotations
 
 import json
+import shlex
 from datetime import datetime, timedelta
 
 from airflow.providers.standard.operators.python import PythonOperator
 from airflow.sdk import DAG
 
-from streamline_common import DEFAULT_ARGS, NodeAppOperator, ingest_run_id, ingest_seed
-from streamline_settings import app_env, pg_dsn, setting
+from streamline_common import DEFAULT_ARGS, NodeAppOperator, app_json, ingest_run_id, ingest_seed
+from streamline_settings import setting
 
 
 def check_staged(ti, run_id: str, **_) -> dict:
     """Fails unless every user the ingestor fetched is in staging (new ones under this run's id,
     the rest staged by earlier runs) and nothing was rejected without a reason."""
-    import psycopg2
-
     summary = json.loads(ti.xcom_pull(task_ids="ingest"))
     if not summary.get("ok", True):
         raise RuntimeError(f"ingestor failed: {summary.get('error')}")
-    with psycopg2.connect(pg_dsn(app_env())) as conn, conn.cursor() as cur:
-        cur.execute("SELECT count(*) FROM users_raw WHERE ingest_run_id = %s", (ingest_run_id(run_id),))
-        staged = cur.fetchone()[0]
+    # The ingestor counts (it owns the staging schema and the server addresses, see app_env).
+    staged = app_json("ingestor", f"staged --run-id {shlex.quote(ingest_run_id(run_id))}")["staged"]
     if staged != summary["staged"]:
         raise RuntimeError(f"staging holds {staged} users of run {ingest_run_id(run_id)}, the ingestor reported {summary['staged']}")
     if summary["staged"] + summary["duplicates"] + summary["rejected"] != summary["fetched"]:

@@ -3,7 +3,7 @@ import json
 
 from airflow.sdk import Connection
 
-from streamline_settings import app_env, connection_env, pg_dsn
+from streamline_settings import app_env, connection_env
 
 
 def conn(conn_id: str, **fields) -> Connection:
@@ -56,8 +56,3 @@ def test_connection_wins_over_variable_and_variables_only_set_known_names():
 def test_no_connection_no_variable_leaves_the_apps_defaults():
     assert app_env(get_connection=lambda _: None, get_variable=lambda _: None) == {}
 
-
-def test_pg_dsn_from_env_overrides(monkeypatch):
-    monkeypatch.delenv("PG_HOST", raising=False)
-    monkeypatch.setenv("PG_PORT", "6000")
-    assert pg_dsn({"PG_DATABASE": "d"}) == "host=127.0.0.1 port=6000 user=streamline password=streamline dbname=d"

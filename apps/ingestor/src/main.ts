@@ -9,6 +9,7 @@ import { runIngest } from './ingest.js';
 import { chooseSource, newRunId, newSeed } from './source.js';
 import { createBatchStager, prepareStaging } from './stage-batch.js';
 import { formatSummary, summaryJson } from './summary.js';
+import { stagedCount } from '@streamline/staging';
 
 /**
  * SIGINT/SIGTERM only start the shutdown (stop intake, let the run stage what it fetched, close
@@ -134,6 +135,25 @@ async function serveGeneratorCommand(flags: Pick<IngestorFlags, 'host' | 'port' 
   }
 }
 
+/** `staged --run-id R`: how many users run R staged, as one JSON line (what Airflow's check asks). */
+async function stagedCommand(flags: { runId: string }): Promise<void> {
+  let config: IngestorConfig;
+  try {
+    config = loadIngestorConfig(process.env, {});
+  } catch (error) {
+    failAndExit(error, true, 2);
+  }
+  const pool = createPgPool(config.connections.pg, { max: 1, applicationName: 'ingestor' });
+  try {
+    await prepareStaging(pool, config.connections.pg);
+    console.log(JSON.stringify({ runId: flags.runId, staged: await stagedCount(pool, flags.runId) }));
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    failAndExit(error, true);
+  }
+  await pool.end();
+}
+
 const program = new Command('ingestor')
   .description('Fetches users from a randomuser.me-compatible API (or the offline generator) into PostgreSQL staging. See apps/ingestor/README.md.')
   .showHelpAfterError();
@@ -162,5 +182,11 @@ program
   .option('--port <port>', 'port to bind, 0 for any free one [GENERATOR_PORT, 8089]')
   .option('--faults <spec>', 'faults to inject, e.g. 503=0.2,bad=0.01 [GENERATOR_FAULTS]')
   .action(serveGeneratorCommand);
+
+program
+  .command('staged')
+  .description('print how many users a run staged, as one JSON line')
+  .requiredOption('--run-id <id>', 'the run (ingest_run_id)')
+  .action(stagedCommand);
 
 await program.parseAsync();

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgPool, type PgPool } from '@streamline/clients';
@@ -116,6 +116,14 @@ describe('ingestor (real PostgreSQL staging)', () => {
 
     const ids = await rawIds(runId);
     expect(ids).toHaveLength(500);
+    // `staged --run-id` (what Airflow's check asks) counts the same.
+    const staged = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'apps/ingestor/src/main.ts'), 'staged', '--run-id', runId], {
+      cwd: root,
+      env: { ...process.env, PG_DATABASE: database },
+      encoding: 'utf8',
+    });
+    expect(staged.status, staged.stderr).toBe(0);
+    expect(JSON.parse(staged.stdout.trim())).toEqual({ runId, staged: 500 });
     expect(new Set(ids)).toEqual(new Set(expected));
     const raw = await pool.query<{ first_name: string; source: string; login_uuid: string; id: string }>(
       `SELECT id, first_name, source, raw->'login'->>'uuid' AS login_uuid FROM users_raw WHERE ingest_run_id = $1 LIMIT 5`,

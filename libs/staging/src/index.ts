@@ -1,3 +1,4 @@
 export * from './migrate.js';
 export * from './outbox.js';
 export * from './stage-users.js';
+export * from './run-users.js';

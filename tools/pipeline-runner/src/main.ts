@@ -9,7 +9,8 @@ import { loadStackConfig } from '@streamline/config';
 import { describeError } from '@streamline/runtime';
 import { startApp, stopApp, type AppProcess } from './app-processes.js';
 import { renderRunReport } from './run-report.js';
-import { fetchedIds, percentile, relayStats, storedRows } from './stored-users.js';
+import { fetchedIds } from '@streamline/staging';
+import { percentile, relayStats, storedRows } from './stored-users.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 

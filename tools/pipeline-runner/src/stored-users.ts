@@ -1,22 +1,6 @@
 import type { CassandraClient, PgPool } from '@streamline/clients';
 import { CASSANDRA } from '@streamline/config';
 
-export interface FetchedIds {
-  /** Staged by the run. */
-  staged: string[];
-  /** Fetched again: staged by an earlier run. */
-  refetched: string[];
-}
-
-/** Ids the run fetched: those it staged (new users) and those earlier runs had staged already. */
-export async function fetchedIds(pool: PgPool, runId: string): Promise<FetchedIds> {
-  const { rows } = await pool.query<{ id: string; staged: boolean }>(
-    'SELECT id, true AS staged FROM users_raw WHERE ingest_run_id = $1 UNION ALL SELECT id, false FROM users_refetched WHERE ingest_run_id = $1',
-    [runId],
-  );
-  return { staged: rows.filter((r) => r.staged).map((r) => r.id), refetched: rows.filter((r) => !r.staged).map((r) => r.id) };
-}
-
 export interface StoredRow {
   id: string;
   latencyMs: number;

@@ -1,0 +1,23 @@
+import type { PgPool } from '@streamline/clients';
+
+export interface FetchedIds {
+  /** Staged by the run. */
+  staged: string[];
+  /** Fetched again: staged by an earlier run. */
+  refetched: string[];
+}
+
+/** Ids the run fetched: those it staged (new users) and those earlier runs had staged already. */
+export async function fetchedIds(pool: PgPool, runId: string): Promise<FetchedIds> {
+  const { rows } = await pool.query<{ id: string; staged: boolean }>(
+    'SELECT id, true AS staged FROM users_raw WHERE ingest_run_id = $1 UNION ALL SELECT id, false FROM users_refetched WHERE ingest_run_id = $1',
+    [runId],
+  );
+  return { staged: rows.filter((r) => r.staged).map((r) => r.id), refetched: rows.filter((r) => !r.staged).map((r) => r.id) };
+}
+
+/** How many users the run staged (new ones). */
+export async function stagedCount(pool: PgPool, runId: string): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM users_raw WHERE ingest_run_id = $1', [runId]);
+  return Number(rows[0]!.n);
+}
