@@ -2,12 +2,11 @@
 the Spark job's state (through the launcher) and the Cassandra writer's consumer lag."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from airflow.providers.standard.operators.python import PythonOperator
-from airflow.sdk import DAG
 
-from streamline_common import DEFAULT_ARGS, app_json, run_app as _run
+from streamline_common import DEFAULT_ARGS, app_json, run_app as _run, streamline_dag
 from streamline_settings import setting
 
 
@@ -37,14 +36,11 @@ def writer_lag(**_) -> dict:
     return lag
 
 
-with DAG(
-    dag_id="pipeline_health",
+with streamline_dag(
+    "pipeline_health",
     description="Fail loudly when a stage of the pipeline is stuck",
     schedule="*/5 * * * *",
-    start_date=datetime(2026, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    tags=["streamline", "monitoring"],
+    tag="monitoring",
     default_args={**DEFAULT_ARGS, "retries": 0},
 ) as dag:
     PythonOperator(task_id="relay_lag", python_callable=relay_lag, execution_timeout=timedelta(minutes=3))

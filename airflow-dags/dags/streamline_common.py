@@ -7,11 +7,12 @@ import os
 import re
 import shlex
 import subprocess
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from airflow.providers.standard.operators.bash import BashOperator
+from airflow.sdk import DAG
 
 from streamline_settings import app_env
 
@@ -23,6 +24,21 @@ DEFAULT_ARGS = {
     "retry_delay": timedelta(seconds=30),
     "retry_exponential_backoff": True,
 }
+
+
+def streamline_dag(dag_id: str, *, description: str, schedule: str, tag: str, default_args: dict | None = None, **kwargs: Any) -> DAG:
+    """A DAG under the project's policy: tagged `streamline`, no catchup, one run at a time."""
+    return DAG(
+        dag_id=dag_id,
+        description=description,
+        schedule=schedule,
+        start_date=datetime(2026, 1, 1),
+        catchup=False,
+        max_active_runs=1,
+        tags=["streamline", tag],
+        default_args=DEFAULT_ARGS if default_args is None else default_args,
+        **kwargs,
+    )
 
 
 def app_command(app: str, args: str) -> str:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import shlex
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from airflow.providers.standard.operators.python import PythonOperator
-from airflow.sdk import DAG
 
-from streamline_common import DEFAULT_ARGS, NodeAppOperator, app_json, ingest_run_id, ingest_seed
+from streamline_common import NodeAppOperator, app_json, ingest_run_id, ingest_seed, streamline_dag
 from streamline_settings import setting
 
 
@@ -29,15 +28,11 @@ def check_staged(ti, run_id: str, **_) -> dict:
     return {"staged": staged, "duplicates": summary["duplicates"], "rejected": summary["rejected"]}
 
 
-with DAG(
-    dag_id="user_ingest",
+with streamline_dag(
+    "user_ingest",
     description="Fetch users (randomuser.me or the offline generator) into PostgreSQL staging",
     schedule=setting("user_ingest_schedule", "*/5 * * * *"),
-    start_date=datetime(2026, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    tags=["streamline", "ingest"],
-    default_args=DEFAULT_ARGS,
+    tag="ingest",
     user_defined_macros={"ingest_run_id": ingest_run_id, "ingest_seed": ingest_seed},
 ) as dag:
     ingest = NodeAppOperator(
