@@ -23,7 +23,7 @@ const root = join(import.meta.dirname, '..');
 const config = loadConnectionConfig();
 const id = `bench_${Date.now().toString(36)}`;
 const run = await createIsolatedRun(config, id);
-const env = { ...run.env, LOG_LEVEL: 'warn' };
+const env = { ...run.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const pool = createPgPool({ ...config.pg, database: id }, { max: 2 });
 const cassandra = createCassandraClient(config.cassandra);
@@ -100,8 +100,8 @@ try {
   const measured = rows.filter((r) => r.get('staged_at').getTime() >= measuredFrom.getTime());
   const lat = measured.map((r) => r.get('stored_at').getTime() - r.get('staged_at').getTime()).sort((a, b) => a - b);
   const pct = (p: number) => lat[Math.min(lat.length - 1, Math.ceil((p / 100) * lat.length) - 1)]!;
-  const firstStaged = Math.min(...measured.map((r) => r.get('staged_at').getTime()));
-  const lastStored = Math.max(...measured.map((r) => r.get('stored_at').getTime()));
+  const firstStaged = measured.reduce((min, r) => Math.min(min, r.get('staged_at').getTime()), Infinity);
+  const lastStored = measured.reduce((max, r) => Math.max(max, r.get('stored_at').getTime()), 0);
   const rate = (count: number, ms: number) => Math.round((count * 1000) / ms).toLocaleString('en-US');
 
   console.log(`\nusers: ${n} (after ${warmed} warm-up users), every server and app on this machine (${(await import('node:os')).cpus().length} cores)\n`);

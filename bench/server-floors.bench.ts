@@ -1,0 +1,173 @@
+/**
+ * What the servers alone cost per user, on this machine: each server is given only the work the
+ * pipeline cannot do without (store the user durably in staging; carry it through Kafka twice;
+ * write its row in Cassandra), batched the cheapest way its client allows, with no app logic around
+ * it and nothing else running. The server's CPU per user is a floor for the pipeline: the apps and
+ * the Spark job come on top. Needs `npm run stack -- up` (and, for clean figures, nothing else busy).
+ * Run: npx tsx bench/server-floors.bench.ts [users=100000]
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { cassandra, connectAdmin, connectConsumer, connectProducer, createCassandraClient, createKafka, createPgPool } from '@streamline/clients';
+import { loadConnectionConfig } from '@streamline/config';
+import { silentLogger } from '@streamline/runtime';
+import type { UserProcessed } from '@streamline/user-schema';
+import { migrateCassandra } from '../apps/cassandra-writer/src/migrate.js';
+import { insertUserCql, toInsertParams } from '../apps/cassandra-writer/src/user-row.js';
+import { generatePage } from '../apps/ingestor/src/generator/generate-users.js';
+import { cpuByTree, cpuDelta } from './cpu-usage.js';
+
+const n = Number(process.argv[2] ?? 100_000);
+const root = join(import.meta.dirname, '..');
+const config = loadConnectionConfig();
+const id = `floors_${Date.now().toString(36)}`;
+const stack = JSON.parse(
+  spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'tools/local-stack/src/cli.ts'), 'status', '--json'], { encoding: 'utf8' }).stdout,
+) as { name: string; pid: number | null }[];
+const pidOf = (name: string) => {
+  const pid = stack.find((s) => s.name === name)?.pid;
+  if (!pid) throw new Error(`${name} is not running: npm run stack -- up`);
+  return pid;
+};
+
+/** Server CPU (its process tree) and this process's CPU while `work` runs, per user. */
+async function measure(server: string, work: () => Promise<void>) {
+  const roots = new Map([[server, pidOf(server)]]);
+  const before = cpuByTree(roots);
+  const client = process.cpuUsage();
+  const t0 = Date.now();
+  await work();
+  const ms = Date.now() - t0;
+  const clientUs = process.cpuUsage(client);
+  return {
+    serverUs: (cpuDelta(before, cpuByTree(roots)).get(server)! * 1e6) / n,
+    clientUs: (clientUs.user + clientUs.system) / n,
+    rate: Math.round((n * 1000) / ms),
+  };
+}
+
+const pages = Array.from({ length: Math.ceil(n / 1000) }, (_, i) => generatePage({ seed: id, page: i + 1, results: Math.min(1000, n - i * 1000) }).results);
+const users = pages.flat();
+const rows: Array<[string, string, string, number]> = [];
+
+// PostgreSQL: one row per user (uuid key, the raw JSON) in one INSERT per 1000, committed.
+const pgAdmin = createPgPool(config.pg, { max: 1 });
+await pgAdmin.query(`CREATE DATABASE ${id}`);
+const pg = createPgPool({ ...config.pg, database: id }, { max: 4 });
+try {
+  await pg.query('CREATE TABLE users (id uuid PRIMARY KEY, raw jsonb NOT NULL, staged_at timestamptz NOT NULL DEFAULT now())');
+  const payloads = pages.map((page) => JSON.stringify(page.map((u) => ({ id: u.login.uuid, raw: u }))));
+  let next = 0;
+  const m = await measure('postgres', async () => {
+    await Promise.all(
+      Array.from({ length: 2 }, async () => {
+        while (next < payloads.length) {
+          await pg.query('INSERT INTO users (id, raw) SELECT id, raw FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, raw jsonb)', [payloads[next++]]);
+        }
+      }),
+    );
+  });
+  rows.push(['postgres', 'stage: insert 1 row (uuid key + raw JSON), 1000 per statement', `${m.rate.toLocaleString('en-US')}`, m.serverUs], ['(client)', 'node-postgres', '', m.clientUs]);
+} finally {
+  await pg.end();
+  await pgAdmin.query(`DROP DATABASE IF EXISTS ${id} WITH (FORCE)`);
+  await pgAdmin.end();
+}
+
+// Kafka: one ~600-byte message per user (the Avro record's size) produced with acks=all in batches
+// of 1000, then consumed once. The pipeline does this twice (users_created, users_processed).
+const kafka = createKafka(config.kafka);
+const admin = await connectAdmin(kafka);
+try {
+  await admin.createTopics({ topics: [{ topic: id, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+  const producer = await connectProducer(kafka);
+  const consumer = await connectConsumer(kafka, { groupId: id });
+  const messages = users.map((u) => ({ key: u.login.uuid, value: randomBytes(600) }));
+  const produced = await measure('kafka', async () => {
+    for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic: id, messages: messages.slice(i, i + 1000) });
+  });
+  await consumer.subscribe({ topic: id, fromBeginning: true });
+  let seen = 0;
+  const consumed = await measure('kafka', async () => {
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachBatch: async ({ batch }) => {
+          seen += batch.messages.length;
+          if (seen >= n) resolve();
+        },
+      });
+    });
+  });
+  await Promise.all([producer.disconnect(), consumer.disconnect()]);
+  rows.push(
+    ['kafka', 'produce 1 message (~600 B, acks=all), 1000 per request', produced.rate.toLocaleString('en-US'), produced.serverUs],
+    ['(client)', 'kafkajs producer', '', produced.clientUs],
+    ['kafka', 'consume it', consumed.rate.toLocaleString('en-US'), consumed.serverUs],
+    ['(client)', 'kafkajs consumer', '', consumed.clientUs],
+  );
+} finally {
+  await admin.deleteTopics({ topics: [id] }).catch(() => undefined);
+  await admin.disconnect();
+}
+
+// Cassandra: one created_users row per user, prepared INSERTs with 64 in flight.
+const client = createCassandraClient(config.cassandra);
+try {
+  await migrateCassandra(client, {
+    keyspace: id,
+    table: 'created_users',
+    replication: { strategy: 'SimpleStrategy', factor: 1 },
+    localDataCenter: config.cassandra.localDataCenter,
+    staleClaimMs: 60_000,
+    log: silentLogger(),
+  });
+  const now = Date.now();
+  const params = users.map((u) =>
+    toInsertParams(
+      {
+        id: randomUUID(),
+        first_name: u.name.first,
+        last_name: u.name.last,
+        gender: u.gender,
+        address: `${u.location.street.number} ${u.location.street.name}, ${u.location.city}, ${u.location.state}, ${u.location.country}`,
+        post_code: String(u.location.postcode),
+        email: u.email,
+        username: u.login.username,
+        dob: Math.floor(Date.parse(u.dob.date) / 86_400_000),
+        age: u.dob.age,
+        registered_date: Date.parse(u.registered.date),
+        phone: u.phone.replace(/[^0-9]/g, ''),
+        cell: u.cell.replace(/[^0-9]/g, ''),
+        picture: u.picture.medium,
+        nationality: u.nat,
+        staged_at: now,
+        processed_at: now,
+      } satisfies UserProcessed,
+      new Date(now),
+    ),
+  );
+  const query = insertUserCql(id, 'created_users');
+  const m = await measure('cassandra', async () => {
+    await cassandra.concurrent.executeConcurrent(client, query, params, { concurrencyLevel: 64, raiseOnFirstError: true, collectResults: false });
+  });
+  rows.push(['cassandra', 'write 1 created_users row, prepared, 64 in flight', m.rate.toLocaleString('en-US'), m.serverUs], ['(client)', 'cassandra-driver', '', m.clientUs]);
+} finally {
+  await client.execute(`DROP KEYSPACE IF EXISTS ${id}`).catch(() => undefined);
+  await client.shutdown();
+}
+
+const cost = (name: string) => rows.filter((r) => r[0] === name).reduce((sum, r) => sum + r[3], 0);
+const clientCost = (name: string) => rows.reduce((sum, r, i) => (r[0] === '(client)' && rows[i - 1]?.[0] === name ? sum + r[3] : sum), 0);
+// Kafka twice: users_created and users_processed each take every user once.
+const servers = cost('postgres') + 2 * cost('kafka') + cost('cassandra');
+const clients = clientCost('postgres') + 2 * clientCost('kafka') + clientCost('cassandra');
+const budget = (cpus().length * 1e6) / 20_000;
+console.log(`\nusers: ${n}, one server at a time, on this machine (${cpus().length} cores)\n`);
+console.log('| server | the least work per user | users/s | CPU µs / user |');
+console.log('| --- | --- | ---: | ---: |');
+for (const [server, work, rate, us] of rows) console.log(`| ${server} | ${work} | ${rate} | ${us.toFixed(1)} |`);
+console.log(`| servers alone (Kafka twice: two topics) | | | ${servers.toFixed(0)} |`);
+console.log(`| servers and their clients | | | ${(servers + clients).toFixed(0)} |`);
+console.log(`\n20,000 users/s on ${cpus().length} cores leaves ${budget.toFixed(0)} µs of CPU per user for everything.`);
