@@ -60,6 +60,7 @@ describe('buildSparkSubmit', () => {
       'spark.sql.shuffle.partitions': '2',
       'spark.ui.enabled': 'false',
       'spark.sql.session.timeZone': 'UTC',
+      'spark.sql.icu.caseMappings.enabled': 'false',
       'spark.driver.host': '127.0.0.1',
       'spark.sql.streaming.stateStore.providerClass': 'org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider',
     });

@@ -54,6 +54,9 @@ export function buildSparkSubmit(config: SparkLauncherConfig, jars: string[], ru
     ...(spark.uiPort === undefined ? [['spark.ui.enabled', 'false'] as [string, string]] : [['spark.ui.port', spark.uiPort] as [string, number]]),
     ['spark.driver.host', spark.driverHost],
     ['spark.sql.session.timeZone', 'UTC'],
+    // lower() through the JDK, not ICU: ICU's case-mapping tables take ~1 s of the executor's CPU to
+    // build on the first micro-batch (a profile), and the job lower-cases only ids and e-mails.
+    ['spark.sql.icu.caseMappings.enabled', 'false'],
     ['spark.log.level', 'WARN'],
     ['spark.pyspark.python', spark.python],
     ['spark.pyspark.driver.python', spark.python],

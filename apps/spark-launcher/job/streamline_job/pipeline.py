@@ -101,7 +101,7 @@ def dlq_headers() -> Column:
 
 def to_sink_rows(rows: DataFrame, processed_topic: str, dlq_topic: str, processed_schema_id: int, processed_avsc: str) -> DataFrame:
     """One row per Kafka message to write: `topic`, `key`, `value`, `headers` (plus `reason` and
-    `unknown_schema_id` for the driver's bookkeeping)."""
+    `unknown_schema_id` for the driver's bookkeeping, and `dedupe_key`)."""
     valid = F.col("reason").isNull()
     encoded = framing.frame(processed_schema_id, to_avro(F.col("processed"), processed_avsc))
     return rows.select(
@@ -111,4 +111,16 @@ def to_sink_rows(rows: DataFrame, processed_topic: str, dlq_topic: str, processe
         F.when(valid, F.array().cast(HEADER_TYPE)).otherwise(dlq_headers()).alias("headers"),
         F.col("reason"),
         F.col("unknown_schema_id"),
+        F.col("dedupe_key"),
     )
+
+
+def transform(
+    source: DataFrame, writers: Dict[int, str], reader: str, watermark: str,
+    processed_topic: str, dlq_topic: str, processed_schema_id: int, processed_avsc: str,
+) -> DataFrame:
+    """The job on Kafka source rows: decode, validate and cleanse, encode the rows to write, and only
+    then drop duplicates. In that order the shuffle the dedupe needs (and the micro-batch cache) holds
+    just the bytes to write, not the raw message beside the cleansed record."""
+    classified = classify(decode_users(source, writers, reader))
+    return deduplicate(to_sink_rows(classified, processed_topic, dlq_topic, processed_schema_id, processed_avsc), watermark)

@@ -15,7 +15,7 @@ from pyspark.sql.streaming import StreamingQuery
 
 from .log import JsonLog
 from .options import JobOptions
-from .pipeline import classify, decode_users, deduplicate, to_sink_rows
+from .pipeline import transform
 from .registry import RegisteredSchema, RegistryClient
 from .stop_signal import StopSignal
 
@@ -74,9 +74,10 @@ def read_source(spark: SparkSession, opts: JobOptions) -> DataFrame:
 
 
 def build_stream(source: DataFrame, opts: JobOptions, schemas: Schemas) -> DataFrame:
-    decoded = decode_users(source, schemas.writers, schemas.reader.schema)
-    unique = deduplicate(classify(decoded), opts.watermark)
-    return to_sink_rows(unique, opts.processed_topic, opts.dlq_topic, schemas.processed.id, schemas.processed.schema)
+    return transform(
+        source, schemas.writers, schemas.reader.schema, opts.watermark,
+        opts.processed_topic, opts.dlq_topic, schemas.processed.id, schemas.processed.schema,
+    )
 
 
 def kafka_sink(opts: JobOptions) -> Callable[[DataFrame], None]:

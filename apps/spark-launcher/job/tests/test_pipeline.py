@@ -1,4 +1,4 @@
-"""decode -> classify -> dedupe -> sink rows, on batch DataFrames shaped like the Kafka source."""
+"""decode -> classify -> sink rows -> dedupe, on batch DataFrames shaped like the Kafka source."""
 import datetime as dt
 
 import pytest
@@ -7,13 +7,12 @@ from pyspark.sql.avro.functions import from_avro, to_avro
 
 from conftest import OTHER_UUID, PROCESSED_ID, USERS_CREATED_DDL, WRITER_ID, kafka_rows, user_row
 from streamline_job import framing
-from streamline_job.pipeline import HEADER_TYPE, classify, decode_users, deduplicate, to_sink_rows
+from streamline_job.pipeline import HEADER_TYPE, transform
 
 pytestmark = pytest.mark.usefixtures("needs_avro")
 
 def run_pipeline(rows, created_avsc, processed_avsc, writers=None):
-    decoded = decode_users(rows, writers or {WRITER_ID: created_avsc}, created_avsc)
-    return to_sink_rows(deduplicate(classify(decoded), "10 minutes"), "processed", "dlq", PROCESSED_ID, processed_avsc)
+    return transform(rows, writers or {WRITER_ID: created_avsc}, created_avsc, "10 minutes", "processed", "dlq", PROCESSED_ID, processed_avsc)
 
 
 def headers(row):
@@ -109,7 +108,7 @@ def test_the_stream_drops_duplicates_across_micro_batches_and_restarts(spark, cr
 
     def run_once():
         stream = spark.readStream.schema(schema).option("recursiveFileLookup", "true").parquet(str(source_dir))
-        out = to_sink_rows(deduplicate(classify(decode_users(stream, {WRITER_ID: created_avsc}, created_avsc)), "10 minutes"), "processed", "dlq", PROCESSED_ID, processed_avsc)
+        out = transform(stream, {WRITER_ID: created_avsc}, created_avsc, "10 minutes", "processed", "dlq", PROCESSED_ID, processed_avsc)
         query = (
             out.writeStream.option("checkpointLocation", str(checkpoint))
             .foreachBatch(lambda batch, _id: seen.extend((r["topic"], bytes(r["key"]).decode()) for r in batch.collect()))

@@ -7,7 +7,7 @@ import pytest
 from conftest import PROCESSED_ID, WRITER_ID, kafka_rows
 from streamline_job.log import JsonLog
 from streamline_job.options import parse_options
-from streamline_job.pipeline import classify, decode_users, deduplicate, to_sink_rows
+from streamline_job.pipeline import transform
 from streamline_job.registry import RegisteredSchema, RegistryClient
 from streamline_job.stream import RunState, SchemaSetChangedError, load_schemas, make_batch_writer
 
@@ -31,8 +31,7 @@ class FakeRegistry(RegistryClient):
 
 def batch(spark, created_avsc, processed_avsc, raw=()):
     rows = kafka_rows(spark, created_avsc, [{}, {"email": "nope"}], raw)
-    decoded = decode_users(rows, {WRITER_ID: created_avsc}, created_avsc)
-    return to_sink_rows(deduplicate(classify(decoded), "10 minutes"), "processed", "dlq", PROCESSED_ID, processed_avsc)
+    return transform(rows, {WRITER_ID: created_avsc}, created_avsc, "10 minutes", "processed", "dlq", PROCESSED_ID, processed_avsc)
 
 
 def writer(registry, sink_rows):
