@@ -52,6 +52,7 @@ describe('buildSparkSubmit', () => {
     expect(flagOf(cmd.args, '--master')).toBe('spark://127.0.0.1:7077');
     expect(flagOf(cmd.args, '--deploy-mode')).toBe('client');
     expect(flagOf(cmd.args, '--driver-memory')).toBe('512m');
+    expect(flagOf(cmd.args, '--driver-java-options')).toBe('-XX:TieredStopAtLevel=1');
     expect(flagOf(cmd.args, '--jars')).toBe('/j/a.jar,/j/b.jar');
     expect(confOf(cmd.args)).toMatchObject({
       'spark.cores.max': '1',
@@ -61,6 +62,7 @@ describe('buildSparkSubmit', () => {
       'spark.ui.enabled': 'false',
       'spark.sql.session.timeZone': 'UTC',
       'spark.sql.icu.caseMappings.enabled': 'false',
+      'spark.sql.ui.retainedExecutions': '50',
       'spark.driver.host': '127.0.0.1',
       'spark.sql.streaming.stateStore.providerClass': 'org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider',
     });

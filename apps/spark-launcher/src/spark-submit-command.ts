@@ -6,6 +6,8 @@ import { SparkSetupError } from './errors.js';
 /** The connector jars the job needs that pyspark does not ship (see tools/local-stack spark.ts). */
 export const CONNECTOR_JARS = ['spark-sql-kafka-0-10', 'spark-token-provider-kafka-0-10', 'kafka-clients', 'commons-pool2', 'spark-avro'] as const;
 
+export const DRIVER_JAVA_OPTIONS = '-XX:TieredStopAtLevel=1';
+
 export interface SparkSubmitCommand {
   command: string;
   args: string[];
@@ -57,6 +59,11 @@ export function buildSparkSubmit(config: SparkLauncherConfig, jars: string[], ru
     // lower() through the JDK, not ICU: ICU's case-mapping tables take ~1 s of the executor's CPU to
     // build on the first micro-batch (a profile), and the job lower-cases only ids and e-mails.
     ['spark.sql.icu.caseMappings.enabled', 'false'],
+    // The driver lives for days: keep only recent jobs, stages and queries in its status store.
+    ['spark.ui.retainedJobs', 50],
+    ['spark.ui.retainedStages', 50],
+    ['spark.ui.retainedTasks', 1000],
+    ['spark.sql.ui.retainedExecutions', 50],
     ['spark.log.level', 'WARN'],
     ['spark.pyspark.python', spark.python],
     ['spark.pyspark.driver.python', spark.python],
@@ -93,6 +100,9 @@ export function buildSparkSubmit(config: SparkLauncherConfig, jars: string[], ru
       '--deploy-mode', 'client',
       '--name', job.appName,
       '--driver-memory', spark.driverMemory,
+      // The driver plans and schedules; it runs no record loop worth C2's compile time. C1 alone took
+      // its CPU per user from ~30 to ~17 µs in bench/spark-job.bench.ts (executors keep C2: +25% there).
+      '--driver-java-options', DRIVER_JAVA_OPTIONS,
       '--jars', jars.join(','),
       ...conf.flatMap(([key, value]) => ['--conf', `${key}=${value}`]),
       job.file,
