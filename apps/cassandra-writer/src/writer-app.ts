@@ -74,7 +74,7 @@ export async function startWriterApp(config: CassandraWriterConfig, log: Logger,
     closers.push({ name: 'dlq-producer', close: () => producer.disconnect() });
     // The client's request timeout bounds a hung lookup; decoding turns it into a retriable error.
     const registry = createRegistryClient(config.connections.registry, { timeoutMs: config.registryTimeoutMs });
-    const baseStore = createUserStore(cassandra, { keyspace: config.cassandra.keyspace, table: config.cassandra.table, concurrency: config.concurrency });
+    const baseStore = createUserStore(cassandra, { keyspace: config.cassandra.keyspace, table: config.cassandra.table, concurrency: config.concurrency, rowsPerRequest: config.rowsPerRequest });
     const handler = createBatchHandler({
       serde: createAvroSerde<unknown>(registry, config.topic),
       store: options.wrapStore ? options.wrapStore(baseStore) : baseStore,

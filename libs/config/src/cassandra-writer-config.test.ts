@@ -12,6 +12,7 @@ describe('loadCassandraWriterConfig', () => {
       fromBeginning: true,
       cassandra: { keyspace: 'spark_streams', table: 'created_users', replication: { strategy: 'SimpleStrategy', factor: 1 } },
       concurrency: 32,
+      rowsPerRequest: 6,
       batchSize: 500,
       logLevel: 'info',
     });
@@ -30,6 +31,7 @@ describe('loadCassandraWriterConfig', () => {
       CASSANDRA_REPLICATION_FACTOR: '3',
       CASSANDRA_REPLICATION_STRATEGY: 'NetworkTopologyStrategy',
       WRITER_CONCURRENCY: '8',
+      WRITER_ROWS_PER_REQUEST: '1',
       WRITER_BATCH_SIZE: '50',
       WRITER_SESSION_TIMEOUT_MS: '6000',
     });
@@ -40,6 +42,7 @@ describe('loadCassandraWriterConfig', () => {
       fromBeginning: false,
       cassandra: { keyspace: 'it_ks_1', table: 'users_x', replication: { strategy: 'NetworkTopologyStrategy', factor: 3 } },
       concurrency: 8,
+      rowsPerRequest: 1,
       batchSize: 50,
       sessionTimeoutMs: 6000,
       heartbeatIntervalMs: 2000,
