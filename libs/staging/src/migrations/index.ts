@@ -1,6 +1,7 @@
 import { sql as m001 } from './001-users-raw-and-outbox.js';
 import { sql as m002 } from './002-users-raw-without-record.js';
 import { sql as m003 } from './003-users-refetched.js';
+import { sql as m004 } from './004-outbox-id-not-indexed.js';
 
 /**
  * The staging migrations in order. They live in TypeScript (not .sql files read at run time) so
@@ -10,4 +11,5 @@ export const stagingMigrations: ReadonlyArray<{ name: string; sql: string }> = [
   { name: '001_users_raw_and_outbox.sql', sql: m001 },
   { name: '002_users_raw_without_record.sql', sql: m002 },
   { name: '003_users_refetched.sql', sql: m003 },
+  { name: '004_outbox_id_not_indexed.sql', sql: m004 },
 ];
