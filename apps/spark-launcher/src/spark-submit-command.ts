@@ -6,7 +6,7 @@ import { SparkSetupError } from './errors.js';
 /** The connector jars the job needs that pyspark does not ship (see tools/local-stack spark.ts). */
 export const CONNECTOR_JARS = ['spark-sql-kafka-0-10', 'spark-token-provider-kafka-0-10', 'kafka-clients', 'commons-pool2', 'spark-avro'] as const;
 
-export const DRIVER_JAVA_OPTIONS = '-XX:TieredStopAtLevel=1';
+const DRIVER_JAVA_OPTIONS = '-XX:TieredStopAtLevel=1';
 
 export interface SparkSubmitCommand {
   command: string;
@@ -101,7 +101,7 @@ export function buildSparkSubmit(config: SparkLauncherConfig, jars: string[], ru
       '--name', job.appName,
       '--driver-memory', spark.driverMemory,
       // The driver plans and schedules; it runs no record loop worth C2's compile time. C1 alone took
-      // its CPU per user from ~30 to ~17 µs in bench/spark-job.bench.ts (executors keep C2: +25% there).
+      // its CPU per user from ~30 to ~16 µs in bench/spark-job.bench.ts (executors keep C2: +25% there).
       '--driver-java-options', DRIVER_JAVA_OPTIONS,
       '--jars', jars.join(','),
       ...conf.flatMap(([key, value]) => ['--conf', `${key}=${value}`]),
