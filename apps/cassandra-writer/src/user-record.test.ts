@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RestError } from '@confluentinc/schemaregistry';
+import { RestError } from '@confluentinc/schemaregistry/dist/rest-error.js';
 import { usersProcessedType, type UserProcessed } from '@streamline/user-schema';
 import { makeProcessedUsers } from '../tests/fixtures/processed-users.js';
 import { RegistryUnavailableError, decodeUserMessage, toUserProcessed, type UserDeserializer } from './user-record.js';

@@ -1,4 +1,4 @@
-import { RestError } from '@confluentinc/schemaregistry';
+import { RestError } from '@confluentinc/schemaregistry/dist/rest-error.js';
 import { readSchemaId } from '@streamline/clients';
 import { StreamlineError, describeError } from '@streamline/runtime';
 import { InvalidRecordError, type UserProcessed } from '@streamline/user-schema';
