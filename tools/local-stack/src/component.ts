@@ -38,6 +38,8 @@ export interface Component {
   health(ctx: StackContext): Promise<HealthResult>;
   stopSignal?: NodeJS.Signals;
   stopTimeoutMs?: number;
+  /** Sends the stop signal again after this long: some servers finish a graceful stop only then. */
+  stopResignalAfterMs?: number;
   /** False for a process without a port of its own (its `port` is where its health is read). */
   ownsPort?: boolean;
 }

@@ -51,8 +51,8 @@ export function rssMiB(pid: number | undefined): number | undefined {
   }
 }
 
-/** Sends `signal` to the process group, waits up to `timeoutMs`, then SIGKILLs. */
-export async function stopProcess(pid: number, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 30_000): Promise<'stopped' | 'killed'> {
+/** Sends `signal` to the process group (again after `resignalAfterMs`, if set), waits up to `timeoutMs`, then SIGKILLs. */
+export async function stopProcess(pid: number, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 30_000, resignalAfterMs?: number): Promise<'stopped' | 'killed'> {
   const send = (sig: NodeJS.Signals) => {
     try {
       process.kill(-pid, sig);
@@ -65,9 +65,14 @@ export async function stopProcess(pid: number, signal: NodeJS.Signals = 'SIGTERM
     }
   };
   send(signal);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const start = Date.now();
+  let resignalled = resignalAfterMs === undefined;
+  while (Date.now() < start + timeoutMs) {
     if (!isProcessAlive(pid)) return 'stopped';
+    if (!resignalled && Date.now() >= start + resignalAfterMs!) {
+      send(signal);
+      resignalled = true;
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   send('SIGKILL');

@@ -184,7 +184,7 @@ export function createStack(config: StackConfig, reporter: Reporter = createRepo
         const pid = pidOf(c);
         if (isProcessAlive(pid)) {
           reporter.step(c.name, `stopping (pid ${pid})`);
-          const how = await stopProcess(pid!, c.stopSignal ?? 'SIGTERM', c.stopTimeoutMs ?? 30_000);
+          const how = await stopProcess(pid!, c.stopSignal ?? 'SIGTERM', c.stopTimeoutMs ?? 30_000, c.stopResignalAfterMs);
           reporter.done(c.name, how === 'stopped' ? 'stopped' : 'killed after the stop timeout');
         }
         removePidFile(paths.pidFile(c.name));
@@ -195,7 +195,7 @@ export function createStack(config: StackConfig, reporter: Reporter = createRepo
       // Every component, enabled or not, so switching KAFKA_MODE cannot leave a server behind.
       for (const c of [...registry].reverse()) {
         const pid = pidOf(c);
-        if (isProcessAlive(pid)) await stopProcess(pid!, c.stopSignal ?? 'SIGTERM', c.stopTimeoutMs ?? 30_000);
+        if (isProcessAlive(pid)) await stopProcess(pid!, c.stopSignal ?? 'SIGTERM', c.stopTimeoutMs ?? 30_000, c.stopResignalAfterMs);
         removePidFile(paths.pidFile(c.name));
       }
       rmSync(join(paths.root, 'data'), { recursive: true, force: true });

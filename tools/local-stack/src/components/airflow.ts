@@ -112,5 +112,11 @@ export const airflowApiServer: Component = {
   health: (ctx) => probe(async () => `UI on :${ctx.config.ports.airflow}, metadatabase ${await healthOf(ctx, 'metadatabase')}`),
 };
 
-export const airflowScheduler = service('airflow-scheduler', ['scheduler']);
+export const airflowScheduler: Component = {
+  ...service('airflow-scheduler', ['scheduler']),
+  // On SIGTERM it waits for its LocalExecutor, which never returned here even with no task running
+  // (30 s, then SIGKILL); Airflow's own answer is "signal again if you don't want to wait". The
+  // group's tasks got the first signal too.
+  stopResignalAfterMs: 3_000,
+};
 export const airflowDagProcessor = service('airflow-dag-processor', ['dag-processor']);
