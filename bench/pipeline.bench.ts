@@ -9,6 +9,7 @@
  * Run: npx tsx bench/pipeline.bench.ts [users=50000] [warmup=20000]
  */
 import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { types } from 'cassandra-driver';
 import { connectAdmin, createCassandraClient, createKafka, createPgPool } from '@streamline/clients';
@@ -16,15 +17,14 @@ import { loadConnectionConfig } from '@streamline/config';
 import { createIsolatedRun, startApp, stopApp } from '@streamline/pipeline-runner';
 import { fetchConsumerLag } from '../apps/cassandra-writer/src/consumer-lag.js';
 import { cpuByTree, cpuDelta } from './cpu-usage.js';
+import { ingestGenerated, messagesIn, root, stackServerPids, tsx } from './local-run.js';
 
 const n = Number(process.argv[2] ?? 50_000);
 const warmup = Number(process.argv[3] ?? 20_000);
-const root = join(import.meta.dirname, '..');
 const config = loadConnectionConfig();
 const id = `bench_${Date.now().toString(36)}`;
 const run = await createIsolatedRun(config, id);
 const env = { ...run.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const pool = createPgPool({ ...config.pg, database: id }, { max: 2 });
 const cassandra = createCassandraClient(config.cassandra);
 const logDir = join(root, '.stack', 'logs', 'bench', id);
@@ -36,8 +36,7 @@ const apps = ['relay', 'spark-launcher', 'cassandra-writer'].map((name) => start
 const admin = await connectAdmin(createKafka(config.kafka));
 const writerCaughtUp = async (expected: number) => {
   const topic = run.env.TOPIC_USERS_PROCESSED!;
-  const ends = await admin.fetchTopicOffsets(topic).catch(() => []);
-  if (ends.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0) < expected) return false;
+  if ((await messagesIn(admin, topic)) < expected) return false;
   return (await fetchConsumerLag(admin, run.env.WRITER_GROUP_ID!, topic)).total === 0;
 };
 const count = async () => {
@@ -54,19 +53,13 @@ try {
   }
   // Which process tree burns the CPU: each server, each app (the Spark job's driver runs under
   // spark-launcher, its executor under spark-worker), and the ingestor (reaped by this process).
-  const servers = JSON.parse(spawnSync(tsx, [join(root, 'tools/local-stack/src/cli.ts'), 'status', '--json'], { encoding: 'utf8' }).stdout) as { name: string; pid: number | null }[];
   const roots = new Map<string, number>([
-    ...servers.filter((c) => c.pid).map((c) => [c.name, c.pid!] as [string, number]),
+    ...stackServerPids(),
     ...apps.map((a) => [a.name, a.child.pid!] as [string, number]),
     ['ingestor (+ bench polling)', process.pid],
   ]);
   const ingest = async (seed: string, count: number, alreadyStored: number) => {
-    const result = spawnSync(tsx, [join(root, 'apps/ingestor/src/main.ts'), '--source', 'generator', '--seed', seed, '--count', String(count), '--json'], {
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-    });
-    if (result.status !== 0) throw new Error(`ingestor failed: ${result.stderr}`);
-    const summary = JSON.parse(result.stdout.trim().split('\n').pop()!) as { staged: number; rate: number };
+    const summary = ingestGenerated(env, seed, count);
     while (!(await writerCaughtUp(alreadyStored + summary.staged))) await new Promise((r) => setTimeout(r, 500));
     return summary;
   };
@@ -105,7 +98,7 @@ try {
   const lastStored = measured.reduce((max, r) => Math.max(max, r.get('stored_at').getTime()), 0);
   const rate = (count: number, ms: number) => Math.round((count * 1000) / ms).toLocaleString('en-US');
 
-  console.log(`\nusers: ${n} (after ${warmed} warm-up users), every server and app on this machine (${(await import('node:os')).cpus().length} cores)\n`);
+  console.log(`\nusers: ${n} (after ${warmed} warm-up users), every server and app on this machine (${cpus().length} cores)\n`);
   console.log('| stage | users | users/s | latency |');
   console.log('| --- | ---: | ---: | --- |');
   console.log(`| ingest: fetch + stage (PostgreSQL) | ${summary.staged} | ${Math.round(summary.rate).toLocaleString('en-US')} | |`);
@@ -121,7 +114,7 @@ try {
   for (const [name, s] of [...cpu].sort((a, b) => b[1] - a[1])) {
     console.log(`| ${name} | ${s.toFixed(1)} | ${Math.round((s * 1e6) / n)} | ${Math.round((100 * s) / total)}% |`);
   }
-  console.log(`| total | ${total.toFixed(1)} | ${Math.round((total * 1e6) / n)} | users/s this CPU allows on ${(await import('node:os')).cpus().length} cores: ${rate(n * (await import('node:os')).cpus().length, total * 1000)} |`);
+  console.log(`| total | ${total.toFixed(1)} | ${Math.round((total * 1e6) / n)} | users/s this CPU allows on ${cpus().length} cores: ${rate(n * cpus().length, total * 1000)} |`);
 } finally {
   await Promise.all(apps.map((a) => stopApp(a)));
   await admin.disconnect();

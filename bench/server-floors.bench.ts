@@ -4,12 +4,12 @@
  * write its row in Cassandra), batched the cheapest way its client allows, with no app logic around
  * it and nothing else running. The server's CPU per user is a floor for the pipeline: the apps and
  * the Spark job come on top. Needs `npm run stack -- up` (and, for clean figures, nothing else busy).
+ * Right after `stack up` the JVM servers still compile their hot code: the first runs cost them
+ * up to 2-3x more; the README's figures are from servers that had run for a while.
  * Run: npx tsx bench/server-floors.bench.ts [users=100000]
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { cassandra, connectAdmin, connectConsumer, connectProducer, createCassandraClient, createKafka, createPgPool } from '@streamline/clients';
 import { loadConnectionConfig } from '@streamline/config';
 import { silentLogger } from '@streamline/runtime';
@@ -18,39 +18,46 @@ import { migrateCassandra } from '../apps/cassandra-writer/src/migrate.js';
 import { insertUserCql, toInsertParams } from '../apps/cassandra-writer/src/user-row.js';
 import { generatePage } from '../apps/ingestor/src/generator/generate-users.js';
 import { cpuByTree, cpuDelta } from './cpu-usage.js';
+import { stackServerPids } from './local-run.js';
 
 const n = Number(process.argv[2] ?? 100_000);
-const root = join(import.meta.dirname, '..');
 const config = loadConnectionConfig();
 const id = `floors_${Date.now().toString(36)}`;
-const stack = JSON.parse(
-  spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'tools/local-stack/src/cli.ts'), 'status', '--json'], { encoding: 'utf8' }).stdout,
-) as { name: string; pid: number | null }[];
-const pidOf = (name: string) => {
-  const pid = stack.find((s) => s.name === name)?.pid;
-  if (!pid) throw new Error(`${name} is not running: npm run stack -- up`);
-  return pid;
-};
+const stack = stackServerPids();
 
-/** Server CPU (its process tree) and this process's CPU while `work` runs, per user. */
-async function measure(server: string, work: () => Promise<void>) {
-  const roots = new Map([[server, pidOf(server)]]);
+interface Floor {
+  server: string;
+  work: string;
+  client: string;
+  rate: number;
+  serverUs: number;
+  clientUs: number;
+}
+const floors: Floor[] = [];
+
+/** The server's CPU (its process tree) and this process's (the client's) while `run` runs, per user. */
+async function measure(server: string, work: string, client: string, run: () => Promise<void>): Promise<void> {
+  const pid = stack.get(server);
+  if (!pid) throw new Error(`${server} is not running: npm run stack -- up`);
+  const roots = new Map([[server, pid]]);
   const before = cpuByTree(roots);
-  const client = process.cpuUsage();
+  const clientBefore = process.cpuUsage();
   const t0 = Date.now();
-  await work();
+  await run();
   const ms = Date.now() - t0;
-  const clientUs = process.cpuUsage(client);
-  return {
-    serverUs: (cpuDelta(before, cpuByTree(roots)).get(server)! * 1e6) / n,
-    clientUs: (clientUs.user + clientUs.system) / n,
+  const clientCpu = process.cpuUsage(clientBefore);
+  floors.push({
+    server,
+    work,
+    client,
     rate: Math.round((n * 1000) / ms),
-  };
+    serverUs: (cpuDelta(before, cpuByTree(roots)).get(server)! * 1e6) / n,
+    clientUs: (clientCpu.user + clientCpu.system) / n,
+  });
 }
 
 const pages = Array.from({ length: Math.ceil(n / 1000) }, (_, i) => generatePage({ seed: id, page: i + 1, results: Math.min(1000, n - i * 1000) }).results);
 const users = pages.flat();
-const rows: Array<[string, string, string, number]> = [];
 
 // PostgreSQL: one row per user (uuid key, the raw JSON) in one INSERT per 1000, committed.
 const pgAdmin = createPgPool(config.pg, { max: 1 });
@@ -60,7 +67,7 @@ try {
   await pg.query('CREATE TABLE users (id uuid PRIMARY KEY, raw jsonb NOT NULL, staged_at timestamptz NOT NULL DEFAULT now())');
   const payloads = pages.map((page) => JSON.stringify(page.map((u) => ({ id: u.login.uuid, raw: u }))));
   let next = 0;
-  const m = await measure('postgres', async () => {
+  await measure('postgres', 'stage: insert 1 row (uuid key + raw JSON), 1000 per statement', 'node-postgres', async () => {
     await Promise.all(
       Array.from({ length: 2 }, async () => {
         while (next < payloads.length) {
@@ -69,7 +76,6 @@ try {
       }),
     );
   });
-  rows.push(['postgres', 'stage: insert 1 row (uuid key + raw JSON), 1000 per statement', `${m.rate.toLocaleString('en-US')}`, m.serverUs], ['(client)', 'node-postgres', '', m.clientUs]);
 } finally {
   await pg.end();
   await pgAdmin.query(`DROP DATABASE IF EXISTS ${id} WITH (FORCE)`);
@@ -85,12 +91,12 @@ try {
   const producer = await connectProducer(kafka);
   const consumer = await connectConsumer(kafka, { groupId: id });
   const messages = users.map((u) => ({ key: u.login.uuid, value: randomBytes(600) }));
-  const produced = await measure('kafka', async () => {
+  await measure('kafka', 'produce 1 message (~600 B, acks=all), 1000 per request', 'kafkajs producer', async () => {
     for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic: id, messages: messages.slice(i, i + 1000) });
   });
   await consumer.subscribe({ topic: id, fromBeginning: true });
   let seen = 0;
-  const consumed = await measure('kafka', async () => {
+  await measure('kafka', 'consume it', 'kafkajs consumer', async () => {
     await new Promise<void>((resolve) => {
       void consumer.run({
         eachBatch: async ({ batch }) => {
@@ -101,12 +107,6 @@ try {
     });
   });
   await Promise.all([producer.disconnect(), consumer.disconnect()]);
-  rows.push(
-    ['kafka', 'produce 1 message (~600 B, acks=all), 1000 per request', produced.rate.toLocaleString('en-US'), produced.serverUs],
-    ['(client)', 'kafkajs producer', '', produced.clientUs],
-    ['kafka', 'consume it', consumed.rate.toLocaleString('en-US'), consumed.serverUs],
-    ['(client)', 'kafkajs consumer', '', consumed.clientUs],
-  );
 } finally {
   await admin.deleteTopics({ topics: [id] }).catch(() => undefined);
   await admin.disconnect();
@@ -149,25 +149,26 @@ try {
     ),
   );
   const query = insertUserCql(id, 'created_users');
-  const m = await measure('cassandra', async () => {
+  await measure('cassandra', 'write 1 created_users row, prepared, 64 in flight', 'cassandra-driver', async () => {
     await cassandra.concurrent.executeConcurrent(client, query, params, { concurrencyLevel: 64, raiseOnFirstError: true, collectResults: false });
   });
-  rows.push(['cassandra', 'write 1 created_users row, prepared, 64 in flight', m.rate.toLocaleString('en-US'), m.serverUs], ['(client)', 'cassandra-driver', '', m.clientUs]);
 } finally {
   await client.execute(`DROP KEYSPACE IF EXISTS ${id}`).catch(() => undefined);
   await client.shutdown();
 }
 
-const cost = (name: string) => rows.filter((r) => r[0] === name).reduce((sum, r) => sum + r[3], 0);
-const clientCost = (name: string) => rows.reduce((sum, r, i) => (r[0] === '(client)' && rows[i - 1]?.[0] === name ? sum + r[3] : sum), 0);
 // Kafka twice: users_created and users_processed each take every user once.
-const servers = cost('postgres') + 2 * cost('kafka') + cost('cassandra');
-const clients = clientCost('postgres') + 2 * clientCost('kafka') + clientCost('cassandra');
+const times = (f: Floor) => (f.server === 'kafka' ? 2 : 1);
+const servers = floors.reduce((sum, f) => sum + times(f) * f.serverUs, 0);
+const clients = floors.reduce((sum, f) => sum + times(f) * f.clientUs, 0);
 const budget = (cpus().length * 1e6) / 20_000;
 console.log(`\nusers: ${n}, one server at a time, on this machine (${cpus().length} cores)\n`);
 console.log('| server | the least work per user | users/s | CPU µs / user |');
 console.log('| --- | --- | ---: | ---: |');
-for (const [server, work, rate, us] of rows) console.log(`| ${server} | ${work} | ${rate} | ${us.toFixed(1)} |`);
+for (const f of floors) {
+  console.log(`| ${f.server} | ${f.work} | ${f.rate.toLocaleString('en-US')} | ${f.serverUs.toFixed(1)} |`);
+  console.log(`| (client) | ${f.client} | | ${f.clientUs.toFixed(1)} |`);
+}
 console.log(`| servers alone (Kafka twice: two topics) | | | ${servers.toFixed(0)} |`);
 console.log(`| servers and their clients | | | ${(servers + clients).toFixed(0)} |`);
 console.log(`\n20,000 users/s on ${cpus().length} cores leaves ${budget.toFixed(0)} µs of CPU per user for everything.`);

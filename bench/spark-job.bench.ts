@@ -6,42 +6,37 @@
  * offsets. This is the most the Spark stage does on this machine. Needs `npm run stack -- up`.
  * Run: npx tsx bench/spark-job.bench.ts [users=200000] [warmup=100000]
  */
-import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { connectAdmin, createKafka } from '@streamline/clients';
 import { loadConnectionConfig } from '@streamline/config';
 import { createIsolatedRun, startApp, stopApp } from '@streamline/pipeline-runner';
 import { cpuByTree, cpuDelta } from './cpu-usage.js';
+import { ingestGenerated, messagesIn, root, stackServerPids } from './local-run.js';
 
 const n = Number(process.argv[2] ?? 200_000);
 const warmup = Number(process.argv[3] ?? 100_000);
-const root = join(import.meta.dirname, '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const config = loadConnectionConfig();
 const id = `bench_spark_${Date.now().toString(36)}`;
 const run = await createIsolatedRun(config, id);
 const env = { ...process.env, ...run.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
 const logDir = join(root, '.stack', 'logs', 'bench', id);
 const admin = await connectAdmin(createKafka(config.kafka));
-const messagesIn = async (topic: string) => (await admin.fetchTopicOffsets(topic).catch(() => [])).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 try {
   const relay = startApp(root, 'relay', [], logDir, env);
-  const ingest = spawnSync(tsx, [join(root, 'apps/ingestor/src/main.ts'), '--source', 'generator', '--seed', id, '--count', String(warmup + n), '--json'], { env, encoding: 'utf8' });
-  if (ingest.status !== 0) throw new Error(`ingestor failed: ${ingest.stderr}`);
-  const staged = (JSON.parse(ingest.stdout.trim().split('\n').pop()!) as { staged: number }).staged;
-  while ((await messagesIn(run.env.TOPIC_USERS_CREATED!)) < staged) await sleep(500);
+  const { staged } = ingestGenerated(env, id, warmup + n);
+  while ((await messagesIn(admin, run.env.TOPIC_USERS_CREATED!)) < staged) await sleep(500);
   await stopApp(relay);
 
-  const servers = JSON.parse(spawnSync(tsx, [join(root, 'tools/local-stack/src/cli.ts'), 'status', '--json'], { encoding: 'utf8' }).stdout) as { name: string; pid: number | null }[];
+  const servers = stackServerPids();
   const launcher = startApp(root, 'spark-launcher', [], logDir, env);
   const roots = new Map<string, number>([
-    ...servers.filter((s) => s.pid && ['spark-worker', 'spark-master', 'kafka', 'schema-registry'].includes(s.name)).map((s) => [s.name, s.pid!] as [string, number]),
+    ...[...servers].filter(([name]) => ['spark-worker', 'spark-master', 'kafka', 'schema-registry'].includes(name)),
     ['spark-launcher', launcher.child.pid!],
   ]);
-  const processed = () => messagesIn(run.env.TOPIC_USERS_PROCESSED!);
+  const processed = () => messagesIn(admin, run.env.TOPIC_USERS_PROCESSED!);
   const t0 = Date.now();
   while ((await processed()) < warmup) await sleep(250);
   const startedMs = Date.now() - t0;

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { createPgPool } from '@streamline/clients';
 import { type IngestorConfig, type IngestorFlags, loadIngestorConfig, loadLogLevel } from '@streamline/config';
 import { type Logger, type Shutdown, createLogger, createShutdown, describeError } from '@streamline/runtime';
+import { stagedCount } from '@streamline/staging';
 import { createApiClient } from './api-client.js';
 import { parseFaultSpec } from './generator/faults.js';
 import { startGeneratorServer } from './generator/server.js';
@@ -9,7 +10,6 @@ import { runIngest } from './ingest.js';
 import { chooseSource, newRunId, newSeed } from './source.js';
 import { createBatchStager, prepareStaging } from './stage-batch.js';
 import { formatSummary, summaryJson } from './summary.js';
-import { stagedCount } from '@streamline/staging';
 
 /**
  * SIGINT/SIGTERM only start the shutdown (stop intake, let the run stage what it fetched, close
