@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
-import { loadStackConfig } from '@streamline/config';
+import { loadStackConfig } from '../../tools/local-stack/src/config.js';
 import { isProcessAlive } from '@streamline/runtime';
 import { createIsolatedRun, startApp, stopApp, storedRows, type AppProcess, type IsolatedRun } from '@streamline/pipeline-runner';
 import { stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadCassandraWriterConfig } from '@streamline/config';
+import { loadCassandraWriterConfig } from './config.js';
 import { createLogger, createShutdown, describeError } from '@streamline/runtime';
 import { connectAdmin, createKafka } from '@streamline/clients';
 import { fetchConsumerLag } from './consumer-lag.js';

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createCassandraClient } from '@streamline/clients';
-import { loadCassandraWriterConfig } from '@streamline/config';
+import { loadCassandraWriterConfig } from './config.js';
 import { findUserById, formatTable, latestUsers, toDisplay } from './user-query.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -8,7 +8,7 @@ import {
   createRegistryClient,
   ensureTopics,
 } from '@streamline/clients';
-import type { CassandraWriterConfig } from '@streamline/config';
+import type { CassandraWriterConfig } from './config.js';
 import { describeError, type Logger } from '@streamline/runtime';
 import { createBatchHandler, runCassandraWriter } from './cassandra-writer.js';
 import { fetchConsumerLag, startProgressReporter, type LagReport } from './consumer-lag.js';

@@ -8,7 +8,7 @@ import {
   registerAvroSchema,
   type CassandraClient,
 } from '@streamline/clients';
-import { loadCassandraWriterConfig, type CassandraWriterConfig } from '@streamline/config';
+import { loadCassandraWriterConfig, type CassandraWriterConfig } from '../src/config.js';
 import { testConnections } from '@streamline/testing';
 import { usersProcessedSchema, type UserProcessed } from '@streamline/user-schema';
 import { fromRow, selectUsersCql, type StoredUser } from '../src/user-row.js';

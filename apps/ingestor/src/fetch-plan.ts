@@ -1,4 +1,4 @@
-import { MAX_RESULTS_PER_PAGE } from '@streamline/config';
+import { MAX_RESULTS_PER_PAGE } from './constants.js';
 
 export interface PlannedPage {
   /** 1-based, as the API counts. */

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { createPgPool } from '@streamline/clients';
-import { type IngestorConfig, type IngestorFlags, loadIngestorConfig, loadLogLevel } from '@streamline/config';
+import { loadLogLevel } from '@streamline/config';
+import { type IngestorConfig, type IngestorFlags, loadIngestorConfig } from './config.js';
 import { type Logger, type Shutdown, createLogger, createShutdown, describeError } from '@streamline/runtime';
 import { stagedCount } from '@streamline/staging';
 import { createApiClient } from './api-client.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { IngestSource } from '@streamline/config';
+import type { IngestSource } from './constants.js';
 import type { Logger } from '@streamline/runtime';
 import type { UserSource } from '@streamline/user-schema';
 import { type ProbeResult, probeApi } from './api-client.js';

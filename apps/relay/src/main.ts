@@ -10,7 +10,7 @@ import {
   ensureTopics,
   registerAvroSchema,
 } from '@streamline/clients';
-import { loadRelayConfig } from '@streamline/config';
+import { loadRelayConfig } from './config.js';
 import { createLogger, createShutdown, describeError } from '@streamline/runtime';
 import { migrateStaging, outboxLag } from '@streamline/staging';
 import { usersCreatedSchema, type UserCreated } from '@streamline/user-schema';

@@ -1,6 +1,6 @@
 import { join, dirname } from 'node:path';
 import { connectAdmin, createKafka, createRegistryClient } from '@streamline/clients';
-import type { SparkLauncherConfig } from '@streamline/config';
+import type { SparkLauncherConfig } from './config.js';
 import type { Logger } from '@streamline/runtime';
 import { prepareJob } from './prepare.js';
 import { launchSparkProcess } from './spark-process.js';

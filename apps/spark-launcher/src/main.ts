@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadSparkLauncherConfig, type SparkLauncherFlags } from '@streamline/config';
+import { loadSparkLauncherConfig, type SparkLauncherFlags } from './config.js';
 import { createLogger, createShutdown, describeError } from '@streamline/runtime';
 import { startLauncher } from './launcher.js';
 import { describeStatus, readStatusFile } from './status.js';
@@ -22,7 +22,7 @@ const withConfigFlags = (command: Command) =>
     .option('--status-file <path>', 'status file (default SPARK_LAUNCHER_STATUS_FILE, .stack/data/spark-launcher/status.json)');
 
 const program = new Command('spark-launcher').description(
-  'Submits the PySpark users stream (apps/spark-launcher/job) and keeps it running (see apps/spark-launcher/README.md).',
+  'Submits the PySpark users stream (apps/spark-job) and keeps it running (see apps/spark-launcher/README.md).',
 );
 
 withConfigFlags(program.command('run', { isDefault: true }).description('prepare topics and schemas, submit the job, supervise it until SIGINT/SIGTERM')).action(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Admin } from 'kafkajs';
-import { loadSparkLauncherConfig } from '@streamline/config';
+import { loadSparkLauncherConfig } from './config.js';
 import type { RegistryClient } from '@streamline/clients';
 import { silentLogger } from '@streamline/runtime';
 import { prepareJob } from './prepare.js';

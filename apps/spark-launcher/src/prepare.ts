@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import type { Admin } from 'kafkajs';
 import { Compatibility, ensureTopics, registerAvroSchema, type RegistryClient } from '@streamline/clients';
-import type { SparkLauncherConfig } from '@streamline/config';
+import type { SparkLauncherConfig } from './config.js';
 import { sleep, type Logger } from '@streamline/runtime';
 import { usersProcessedSchema } from '@streamline/user-schema';
 import { SourceSchemaMissingError, SparkSetupError } from './errors.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadSparkLauncherConfig } from '@streamline/config';
+import { loadSparkLauncherConfig } from './config.js';
 import { buildSparkSubmit, resolveConnectorJars } from './spark-submit-command.js';
 import { SparkSetupError } from './errors.js';
 
@@ -71,7 +71,7 @@ describe('buildSparkSubmit', () => {
 
   it('passes the job its topics, registry, checkpoint, trigger and stop handles after the job file', () => {
     const cmd = buildSparkSubmit(config, ['/j/a.jar'], run);
-    const jobArgs = cmd.args.slice(cmd.args.indexOf('/repo/apps/spark-launcher/job/users_stream.py') + 1);
+    const jobArgs = cmd.args.slice(cmd.args.indexOf(config.job.file) + 1);
     expect(jobArgs).toEqual([
       '--bootstrap-servers', '127.0.0.1:9092',
       '--source-topic', 'users_created',

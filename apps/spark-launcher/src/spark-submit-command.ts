@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SparkLauncherConfig } from '@streamline/config';
+import type { SparkLauncherConfig } from './config.js';
 import { SparkSetupError } from './errors.js';
 
 /** The connector jars the job needs that pyspark does not ship (see tools/local-stack spark.ts). */

@@ -15,7 +15,7 @@ import {
   readSchemaId,
   registerAvroSchema,
 } from '@streamline/clients';
-import { loadSparkLauncherConfig } from '@streamline/config';
+import { loadSparkLauncherConfig } from '../src/config.js';
 import { createLogger } from '@streamline/runtime';
 import { mapApiUser, usersCreatedSchema, type UserCreated, type UserProcessed } from '@streamline/user-schema';
 import { apiUserNumericPostcode, apiUserTextPostcode } from '@streamline/user-schema/testing';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { loadConnectionConfig } from './connections.js';
-import { loadStackConfig } from './stack.js';
+import { loadStackLayout } from './stack-layout.js';
 
 describe('loadConnectionConfig', () => {
   it('defaults to the local stack', () => {
@@ -27,13 +27,13 @@ describe('loadConnectionConfig', () => {
   });
 });
 
-describe('loadStackConfig', () => {
-  it('puts everything under one folder and checks heap sizes and modes', () => {
-    const config = loadStackConfig({}, '/repo');
-    expect(config.dir).toBe('/repo/.stack');
-    expect(config.cacheDir).toBe('/repo/.stack/cache');
-    expect(config.kafkaMode).toBe('kraft');
-    expect(() => loadStackConfig({ KAFKA_HEAP: '512' }, '/repo')).toThrow(/invalid KAFKA_HEAP="512"/);
-    expect(() => loadStackConfig({ KAFKA_MODE: 'zk' }, '/repo')).toThrow(/invalid KAFKA_MODE="zk"/);
+describe('loadStackLayout', () => {
+  it('puts everything under one folder, relative to the repository unless absolute', () => {
+    const layout = loadStackLayout({}, '/repo');
+    expect(layout.root).toBe('/repo/.stack');
+    expect(layout.cacheDir).toBe('/repo/.stack/cache');
+    expect(layout.venv).toBe('/repo/.stack/venv');
+    expect(layout.dist('kafka')).toBe('/repo/.stack/dist/kafka');
+    expect(loadStackLayout({ STREAMLINE_STACK_DIR: '/s', STREAMLINE_CACHE_DIR: 'c' }, '/repo')).toMatchObject({ root: '/s', cacheDir: '/repo/c' });
   });
 });

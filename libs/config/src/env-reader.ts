@@ -28,3 +28,10 @@ export const list = (fallback: string) =>
 export const url = (fallback: string) => z.url().default(fallback);
 export const heap = (fallback: string) =>
   z.string().regex(/^\d+[mg]$/, 'expected a JVM heap size such as 512m or 1g').default(fallback);
+export const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+export const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback);
+/** `true|false|1|0`, so a typo such as `yes` fails instead of meaning false. */
+export const bool = (fallback: boolean) =>
+  oneOf(['true', 'false', '1', '0'] as const, fallback ? 'true' : 'false').transform((v) => v === 'true' || v === '1');
+export const topicName = (fallback: string) =>
+  z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'expected a Kafka topic name (letters, digits, . _ -)').default(fallback);

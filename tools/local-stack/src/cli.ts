@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { loadStackConfig } from '@streamline/config';
+import { loadStackConfig } from './config.js';
 import { describeError } from '@streamline/runtime';
 import { createStack } from './stack.js';
 import { renderStatusTable } from './status-table.js';

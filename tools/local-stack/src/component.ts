@@ -1,4 +1,4 @@
-import type { StackConfig } from '@streamline/config';
+import type { StackConfig } from './config.js';
 import type { StackPaths } from './paths.js';
 import type { LaunchSpec } from './processes.js';
 import type { Reporter } from './reporter.js';

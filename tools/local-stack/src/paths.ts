@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StackConfig } from '@streamline/config';
+import type { StackConfig } from './config.js';
 
 /** Layout of the stack folder: one place for installs, data, logs, pids and download caches. */
 export interface StackPaths {

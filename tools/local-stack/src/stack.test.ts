@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadStackConfig } from '@streamline/config';
+import { loadStackConfig } from './config.js';
 import type { Component } from './component.js';
 import { createReporter } from './reporter.js';
 import { createStack } from './stack.js';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StackConfig } from '@streamline/config';
+import type { StackConfig } from './config.js';
 import { describeError, isProcessAlive, StreamlineError } from '@streamline/runtime';
 import { components as allComponents } from './components/index.js';
 import type { Component, HealthResult, StackContext } from './component.js';

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadStackConfig } from '@streamline/config';
+import { loadStackConfig } from '../src/config.js';
 import { stackMode } from '@streamline/testing';
 import { stackPaths } from '../src/paths.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadStackConfig } from '@streamline/config';
+import { loadStackConfig } from '../src/config.js';
 import { connectAdmin, connectConsumer, connectProducer, createKafka, ensureTopics } from '@streamline/clients';
 import { stackMode, waitFor } from '@streamline/testing';
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
 import { createCassandraClient, createPgPool } from '@streamline/clients';
-import { loadStackConfig } from '@streamline/config';
+import { loadConnectionConfig, loadStackLayout } from '@streamline/config';
 import { describeError } from '@streamline/runtime';
 import { startApp, stopApp, type AppProcess } from './app-processes.js';
 import { renderRunReport } from './run-report.js';
@@ -37,8 +37,9 @@ function sparkRunning(): boolean {
 async function main(): Promise<number> {
   const count = Number(opts.count);
   if (!Number.isInteger(count) || count < 1) throw new Error(`invalid --count ${JSON.stringify(opts.count)}: expected a positive integer`);
-  const stack = loadStackConfig(process.env, root);
-  const logDir = join(stack.dir, 'logs', 'apps');
+  const stack = loadStackLayout(process.env, root);
+  const connections = loadConnectionConfig(process.env);
+  const logDir = join(stack.logs, 'apps');
 
   say('streamline: bringing the local stack up (first run installs it)');
   const up = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'tools/local-stack/src/cli.ts'), 'up'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -46,8 +47,8 @@ async function main(): Promise<number> {
 
   const apps: AppProcess[] = [startApp(root, 'relay', [], logDir), startApp(root, 'spark-launcher', [], logDir), startApp(root, 'cassandra-writer', [], logDir)];
   say(`streamline: started relay, spark-launcher and cassandra-writer (logs in ${logDir})`);
-  const pool = createPgPool(stack.connections.pg, { max: 2 });
-  const cassandra = createCassandraClient(stack.connections.cassandra);
+  const pool = createPgPool(connections.pg, { max: 2 });
+  const cassandra = createCassandraClient(connections.cassandra);
   try {
     for (const app of apps) {
       void app.exited.then((code) => {

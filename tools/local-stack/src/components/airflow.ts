@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StackConfig } from '@streamline/config';
+import type { StackConfig } from '../config.js';
 import { probe, type Component, type StackContext } from '../component.js';
 import { ensureDir } from '../paths.js';
 import { findPython } from '../prerequisites.js';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCassandraClient } from '@streamline/clients';
-import type { StackConfig } from '@streamline/config';
+import type { StackConfig } from '../config.js';
 import { probe, type Component, type StackContext } from '../component.js';
 import { javaLaunch } from '../jvm.js';
 import { resolveWithMaven } from '../maven.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error.js';
-import { loadIngestorConfig } from './ingestor-config.js';
+import { ConfigError } from '@streamline/config';
+import { loadIngestorConfig } from './config.js';
 
 describe('loadIngestorConfig', () => {
   it('has defaults for every setting', () => {

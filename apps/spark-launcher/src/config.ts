@@ -1,8 +1,25 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { TOPIC_VARS, TOPICS } from './names.js';
-import { loadConnectionConfig, loadLogLevel } from './connections.js';
-import { type Env, heap, positiveInt, readVar, text } from './env-reader.js';
+import {
+  bool,
+  type Env,
+  flagReader,
+  heap,
+  loadConnectionConfig,
+  loadLogLevel,
+  loadStackLayout,
+  nonNegativeInt,
+  positiveInt,
+  positiveNumber,
+  readVar,
+  text,
+  topicName,
+  TOPIC_VARS,
+  TOPICS,
+} from '@streamline/config';
+
+/** The job's entry point, relative to the repository (or the image's work dir). */
+const JOB_FILE = join('apps', 'spark-job', 'users_stream.py');
 
 export interface SparkLauncherConfig {
   connections: ReturnType<typeof loadConnectionConfig>;
@@ -73,8 +90,6 @@ export interface SparkLauncherFlags {
   triggerSeconds?: string | number;
 }
 
-const topicName = (fallback: string) =>
-  z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'expected a Kafka topic name (letters, digits, . _ -)').default(fallback);
 const masterUrl = (fallback: string) =>
   z.string().regex(/^(spark:\/\/[^\s]+|local(\[(\*|\d+)\])?|yarn|k8s:\/\/[^\s]+)$/, 'expected spark://host:port, local[*] or local[N]').default(fallback);
 const watermark = z
@@ -85,20 +100,11 @@ const startingOffsets = z
   .string()
   .refine((s) => s === 'earliest' || s === 'latest' || s.trim().startsWith('{'), 'expected earliest, latest or Spark offsets JSON')
   .default('earliest');
-const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback);
-const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0'])
-    .default(fallback ? 'true' : 'false')
-    .transform((s) => s === 'true' || s === '1');
 const jarList = z
   .string()
   .optional()
   .transform((s) => s?.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/\.jar$/, 'expected comma-separated .jar paths')).min(1).optional());
-
-const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /**
  * Env + defaults (the local stack: `.stack/venv` for spark-submit, `.stack/dist/spark-master/connectors`
@@ -106,15 +112,10 @@ const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}
  * (or `--flag`) and the value. Paths are resolved against `repoRoot`.
  */
 export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLauncherFlags = {}, repoRoot = process.cwd()): SparkLauncherConfig {
-  const pick = <S extends z.ZodType>(flag: keyof SparkLauncherFlags, variable: string, schema: S): z.output<S> => {
-    const value = flags[flag];
-    if (value === undefined || typeof value === 'boolean') return readVar(env, variable, schema);
-    const name = `--${kebab(flag)}`;
-    return readVar({ [name]: String(value) }, name, schema);
-  };
+  const pick = flagReader(env, flags);
   const connections = loadConnectionConfig(env);
-  const stackDir = resolve(repoRoot, readVar(env, 'STREAMLINE_STACK_DIR', text('.stack')));
-  const venvBin = join(stackDir, 'venv', 'bin');
+  const stack = loadStackLayout(env, repoRoot);
+  const venvBin = join(stack.venv, 'bin');
   const path = (value: string) => resolve(repoRoot, value);
   const uiPort = readVar(env, 'SPARK_JOB_UI_PORT', z.coerce.number().int().min(1).max(65535).optional());
   return Object.freeze({
@@ -131,7 +132,7 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
       submitBin: path(readVar(env, 'SPARK_SUBMIT', text(join(venvBin, 'spark-submit')))),
       python: path(readVar(env, 'PYSPARK_PYTHON', text(join(venvBin, 'python')))),
       connectorJars: readVar(env, 'SPARK_CONNECTOR_JARS', jarList)?.map(path),
-      connectorsDir: join(stackDir, 'dist', 'spark-master', 'connectors'),
+      connectorsDir: join(stack.dist('spark-master'), 'connectors'),
       coresMax: readVar(env, 'SPARK_JOB_CORES_MAX', positiveInt(1)),
       executorCores: readVar(env, 'SPARK_JOB_EXECUTOR_CORES', positiveInt(1)),
       executorMemory: readVar(env, 'SPARK_JOB_EXECUTOR_MEMORY', heap('512m')),
@@ -142,9 +143,9 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
       driverHost: readVar(env, 'SPARK_DRIVER_HOST', text(readVar(env, 'STREAMLINE_HOST', text('127.0.0.1')))),
     },
     job: {
-      file: path(readVar(env, 'SPARK_JOB_FILE', text(join('apps', 'spark-launcher', 'job', 'users_stream.py')))),
+      file: path(readVar(env, 'SPARK_JOB_FILE', text(JOB_FILE))),
       appName: readVar(env, 'SPARK_JOB_APP_NAME', z.string().regex(/^[\w.-]{1,100}$/, 'expected 1-100 letters, digits, _ . or -').default('streamline-users-stream')),
-      checkpointDir: path(pick('checkpointDir', 'SPARK_JOB_CHECKPOINT_DIR', text(join(stackDir, 'data', 'spark-checkpoints', 'users_stream')))),
+      checkpointDir: path(pick('checkpointDir', 'SPARK_JOB_CHECKPOINT_DIR', text(join(stack.data('spark-checkpoints'), 'users_stream')))),
       triggerSeconds: pick('triggerSeconds', 'SPARK_JOB_TRIGGER_SECONDS', positiveNumber(5)),
       watermark: readVar(env, 'SPARK_JOB_WATERMARK', watermark),
       startingOffsets: pick('startingOffsets', 'SPARK_JOB_STARTING_OFFSETS', startingOffsets),
@@ -159,7 +160,7 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
       stopTimeoutMs: readVar(env, 'SPARK_LAUNCHER_STOP_TIMEOUT_MS', positiveInt(45_000)),
       sourceSchemaWaitMs: readVar(env, 'SPARK_LAUNCHER_SOURCE_SCHEMA_WAIT_MS', positiveInt(60_000)),
     },
-    statusFile: path(pick('statusFile', 'SPARK_LAUNCHER_STATUS_FILE', text(join(stackDir, 'data', 'spark-launcher', 'status.json')))),
+    statusFile: path(pick('statusFile', 'SPARK_LAUNCHER_STATUS_FILE', text(join(stack.data('spark-launcher'), 'status.json')))),
     shutdownTimeoutMs: readVar(env, 'SPARK_LAUNCHER_SHUTDOWN_TIMEOUT_MS', positiveInt(120_000)),
   });
 }

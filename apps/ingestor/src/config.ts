@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import { loadConnectionConfig, loadLogLevel } from './connections.js';
-import { type Env, oneOf, positiveInt, readVar, text, url } from './env-reader.js';
-
-export const INGEST_SOURCES = ['auto', 'api', 'generator'] as const;
-export type IngestSource = (typeof INGEST_SOURCES)[number];
-
-/** randomuser.me answers at most 5000 results per request. */
-export const MAX_RESULTS_PER_PAGE = 5000;
+import { type Env, flagReader, loadConnectionConfig, loadLogLevel, nonNegativeInt, oneOf, positiveInt, readVar, text, url } from '@streamline/config';
+import { INGEST_SOURCES, MAX_RESULTS_PER_PAGE, type IngestSource } from './constants.js';
 
 export interface IngestorConfig {
   connections: ReturnType<typeof loadConnectionConfig>;
@@ -73,22 +67,14 @@ const nat = z
   .optional();
 const runId = z.string().regex(/^[\w.:-]{1,100}$/, 'expected 1-100 letters, digits, _ . : or -').optional();
 const faults = z.string().min(1).optional();
-const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 const bounded = (fallback: number, max: number) => z.coerce.number().int().positive().max(max).default(fallback);
-
-const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /**
  * Env + defaults, with command-line flags on top. A bad value fails in one line naming the
  * variable (or `--flag`) and the value.
  */
 export function loadIngestorConfig(env: Env = process.env, flags: IngestorFlags = {}): IngestorConfig {
-  const pick = <S extends z.ZodType>(flag: keyof IngestorFlags, variable: string, schema: S): z.output<S> => {
-    const value = flags[flag];
-    if (value === undefined) return readVar(env, variable, schema);
-    const name = `--${kebab(flag)}`;
-    return readVar({ [name]: String(value) }, name, schema);
-  };
+  const pick = flagReader(env, flags);
   return Object.freeze({
     connections: loadConnectionConfig(env),
     logLevel: loadLogLevel(env),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error.js';
-import { loadSparkLauncherConfig } from './spark-launcher-config.js';
+import { ConfigError } from '@streamline/config';
+import { loadSparkLauncherConfig } from './config.js';
 
 describe('loadSparkLauncherConfig', () => {
   it('defaults to the local stack, the contract topics and a small Spark footprint', () => {
@@ -23,7 +23,7 @@ describe('loadSparkLauncherConfig', () => {
       driverHost: '127.0.0.1',
     });
     expect(config.job).toMatchObject({
-      file: '/repo/apps/spark-launcher/job/users_stream.py',
+      file: '/repo/apps/spark-job/users_stream.py',
       checkpointDir: '/repo/.stack/data/spark-checkpoints/users_stream',
       triggerSeconds: 5,
       watermark: '10 minutes',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadCassandraWriterConfig } from './cassandra-writer-config.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError } from '@streamline/config';
+import { loadCassandraWriterConfig } from './config.js';
 
 describe('loadCassandraWriterConfig', () => {
   it('defaults to the pipeline contract', () => {

@@ -1,6 +1,4 @@
-import { TOPIC_VARS, TOPICS } from './names.js';
-import { loadConnectionConfig, loadLogLevel } from './connections.js';
-import { type Env, positiveInt, readVar, text } from './env-reader.js';
+import { type Env, loadConnectionConfig, loadLogLevel, positiveInt, readVar, text, TOPIC_VARS, TOPICS } from '@streamline/config';
 
 export interface RelayConfig {
   connections: ReturnType<typeof loadConnectionConfig>;

@@ -1,6 +1,16 @@
-import { join, resolve } from 'node:path';
-import { DEFAULT_PORTS, loadConnectionConfig, type ConnectionConfig } from './connections.js';
-import { type Env, heap, oneOf, port, positiveInt, readVar, text } from './env-reader.js';
+import {
+  type ConnectionConfig,
+  DEFAULT_PORTS,
+  type Env,
+  heap,
+  loadConnectionConfig,
+  loadStackLayout,
+  oneOf,
+  port,
+  positiveInt,
+  readVar,
+  text,
+} from '@streamline/config';
 
 /** Settings of the local stack: where it lives, which ports it binds, how much memory each JVM gets. */
 export interface StackConfig {
@@ -32,7 +42,7 @@ const portVars: { [K in keyof typeof DEFAULT_PORTS]: string } = {
 };
 
 export function loadStackConfig(env: Env = process.env, repoRoot = process.cwd()): StackConfig {
-  const dir = resolve(repoRoot, readVar(env, 'STREAMLINE_STACK_DIR', text('.stack')));
+  const layout = loadStackLayout(env, repoRoot);
   const ports = Object.fromEntries(
     Object.entries(portVars).map(([key, variable]) => [
       key,
@@ -40,8 +50,8 @@ export function loadStackConfig(env: Env = process.env, repoRoot = process.cwd()
     ]),
   ) as StackConfig['ports'];
   return Object.freeze({
-    dir,
-    cacheDir: resolve(repoRoot, readVar(env, 'STREAMLINE_CACHE_DIR', text(join(dir, 'cache')))),
+    dir: layout.root,
+    cacheDir: layout.cacheDir,
     host: readVar(env, 'STREAMLINE_HOST', text('127.0.0.1')),
     kafkaMode: readVar(env, 'KAFKA_MODE', oneOf(['kraft', 'zookeeper'] as const, 'kraft')),
     connections: loadConnectionConfig(env),

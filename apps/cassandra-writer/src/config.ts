@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { CASSANDRA, TOPIC_VARS, TOPICS } from './names.js';
-import { loadConnectionConfig, loadLogLevel } from './connections.js';
-import { type Env, oneOf, positiveInt, readVar, text } from './env-reader.js';
+import { bool, CASSANDRA, type Env, loadConnectionConfig, loadLogLevel, oneOf, positiveInt, readVar, text, TOPIC_VARS, TOPICS } from '@streamline/config';
 
 export interface CassandraWriterConfig {
   connections: ReturnType<typeof loadConnectionConfig>;
@@ -42,9 +40,6 @@ export interface CassandraWriterConfig {
   reportIntervalMs: number;
   shutdownTimeoutMs: number;
 }
-
-const bool = (fallback: boolean) =>
-  oneOf(['true', 'false', '1', '0'] as const, fallback ? 'true' : 'false').transform((v) => v === 'true' || v === '1');
 
 const identifier = (fallback: string) =>
   z
