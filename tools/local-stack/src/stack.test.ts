@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { loadStackConfig } from './config.js';
 import type { Component } from './component.js';
 import { createReporter } from './reporter.js';
-import { createStack } from './stack.js';
+import { createStack, systemNeeds } from './stack.js';
+import type { Need } from './system-packages.js';
 
 /** A fake server: `sleep` stands in for the process; health is true once launched. */
 function fake(name: string, deps: string[], events: string[], lane: Component['installLane'] = 'maven'): Component {
@@ -33,8 +34,10 @@ function setup(components: (events: string[]) => Component[]) {
   // A port nothing listens on, so the "port taken" check passes.
   const config = loadStackConfig({ STREAMLINE_STACK_DIR: dir, STREAMLINE_HOST: '127.0.0.1' });
   const events: string[] = [];
-  const stack = createStack(config, createReporter(process.stderr, true), components(events));
-  return { stack, events };
+  // The system-package check is recorded, not run: unit tests neither probe nor install anything.
+  const needs: Need[][] = [];
+  const stack = createStack(config, createReporter(process.stderr, true), components(events), async (n) => void needs.push(n));
+  return { stack, events, needs };
 }
 
 describe('createStack', () => {
@@ -61,5 +64,35 @@ describe('createStack', () => {
     const { stack } = setup((e) => [fake('a', ['b'], e), fake('b', ['a'], e)]);
     await expect(stack.up(['nope'])).rejects.toThrow('unknown component "nope" (known: a, b)');
     await expect(stack.up(['a'])).rejects.toThrow('dependency cycle: a -> b -> a');
+  });
+
+  it('checks the system packages of the requested components once, before installing any of them', async () => {
+    const events: string[] = [];
+    const dir = mkdtempSync(join(tmpdir(), 'stack-test-'));
+    const config = loadStackConfig({ STREAMLINE_STACK_DIR: dir, STREAMLINE_HOST: '127.0.0.1' });
+    const check = async (needs: Need[]) => void events.push(`prerequisites ${needs.join(' ')}`);
+    const stack = createStack(config, createReporter(process.stderr, true), [fake('db', [], events, 'none'), fake('app', ['db'], events, 'maven')], check);
+    await stack.up(['app']);
+    expect(events.slice(0, 2)).toEqual(['prerequisites java maven', 'install db']);
+    expect(events.filter((e) => e.startsWith('prerequisites'))).toHaveLength(1);
+    await stack.down();
+
+    await expect(
+      createStack(config, createReporter(process.stderr, true), [fake('db', [], events)], async () => {
+        throw new Error('missing Maven');
+      }).up(),
+    ).rejects.toThrow('missing Maven');
+  });
+});
+
+describe('systemNeeds', () => {
+  const component = (name: string, installLane: Component['installLane']) => fake(name, [], [], installLane);
+  it('maps components to what they need from the system', () => {
+    expect(systemNeeds([component('kafka', 'maven')])).toEqual(['java', 'maven']);
+    expect(systemNeeds([component('spark-master', 'python')])).toEqual(['java', 'maven', 'python']);
+    expect(systemNeeds([component('airflow-api-server', 'airflow')])).toEqual(['python']);
+    expect(systemNeeds([component('schema-registry', 'maven')])).toEqual(['java', 'maven', 'python']);
+    expect(systemNeeds([component('postgres', 'none'), component('spark-worker', 'none')])).toEqual(['postgres']);
+    expect(systemNeeds([])).toEqual([]);
   });
 });

