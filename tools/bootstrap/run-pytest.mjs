@@ -10,7 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const stackDir = resolve(root, process.env.STREAMLINE_STACK_DIR ?? '.stack');
 const suites = {
   // The PySpark job, in the Spark venv.
-  'apps/spark-launcher/job': { python: join(stackDir, 'venv', 'bin', 'python'), component: 'spark-master' },
+  'apps/spark-job': { python: join(stackDir, 'venv', 'bin', 'python'), component: 'spark-master' },
   // DAG integrity, in Airflow's venv.
   'airflow-dags': { python: join(stackDir, 'dist', 'airflow', 'bin', 'python'), component: 'airflow-api-server' },
 };

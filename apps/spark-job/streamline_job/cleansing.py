@@ -18,6 +18,8 @@ EPOCH_TS = dt.datetime(1970, 1, 1)
 REASON_VALUE_CHARS = 80
 
 # users_processed.avsc field order; to_avro matches fields by name, the order keeps the struct readable.
+# Restated, since spark-submit runs a copy of the job without libs/user-schema: tests/test_schema_drift.py
+# fails when this list or the struct's types drift from the .avsc.
 PROCESSED_FIELDS: List[str] = [
     "id", "first_name", "last_name", "gender", "address", "post_code", "email", "username", "dob", "age",
     "registered_date", "phone", "cell", "picture", "nationality", "staged_at", "processed_at",

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[4]
+REPO = Path(__file__).resolve().parents[3]  # apps/spark-job/tests/conftest.py -> the repository root
 AVRO_DIR = REPO / "libs" / "user-schema" / "avro"
 
+# users_created.avsc as from_avro decodes it (test_schema_drift.py fails when the two drift apart).
 USERS_CREATED_DDL = ", ".join(
     [
         "id string", "gender string", "title string", "first_name string", "last_name string", "street_number int",
