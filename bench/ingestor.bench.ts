@@ -1,18 +1,14 @@
-// Ingest rate (users/s) from the offline generator into PostgreSQL staging, through the same HTTP
-// client, mapper and staging code as the app. Needs the local stack's PostgreSQL.
+// Ingest rate (users/s) from the offline generator into PostgreSQL staging, for several batch
+// settings: the ingestor app itself, run through its public entry (the same command npm start runs),
+// its rate read from its JSON summary. Needs the local stack's PostgreSQL.
 // Usage: npx tsx bench/ingestor.bench.ts [count=20000]
 // Writes into a database of its own (dropped at the end), so a running relay does not publish it.
 import { randomBytes } from 'node:crypto';
+import { lastJsonLine, runAppToEnd } from '@streamline/app-runner';
 import { createPgPool } from '@streamline/clients';
 import { loadConnectionConfig } from '@streamline/config';
-import { silentLogger } from '@streamline/runtime';
-import { createApiClient } from '../apps/ingestor/src/api-client.js';
-import { startGeneratorServer } from '../apps/ingestor/src/generator/server.js';
-import { runIngest } from '../apps/ingestor/src/ingest.js';
-import { createBatchStager, prepareStaging } from '../apps/ingestor/src/stage-batch.js';
 
 const count = Number(process.argv[2] ?? 20_000);
-const log = silentLogger();
 const connections = loadConnectionConfig(process.env);
 const database = `bench_ingest_${randomBytes(3).toString('hex')}`;
 
@@ -22,12 +18,9 @@ interface Scenario {
   concurrency: number;
   maxInFlightBatches: number;
   pageSize?: number;
-  /** false: fetch and map only (the source's ceiling). */
-  stage?: boolean;
 }
 
 const scenarios: Scenario[] = [
-  { name: 'fetch+map only (no staging)', batchSize: 1000, concurrency: 4, maxInFlightBatches: 2, stage: false },
   { name: 'defaults', batchSize: 1000, concurrency: 4, maxInFlightBatches: 2 },
   { name: 'serial', batchSize: 1000, concurrency: 1, maxInFlightBatches: 1 },
   { name: 'batch 500', batchSize: 500, concurrency: 4, maxInFlightBatches: 2 },
@@ -35,35 +28,23 @@ const scenarios: Scenario[] = [
   { name: 'batch 5000, page 5000', batchSize: 5000, concurrency: 2, maxInFlightBatches: 2, pageSize: 5000 },
 ];
 
+interface Summary {
+  fetched: number;
+  staged: number;
+  resultsPerPage: number;
+  elapsedMs: number;
+  rate: number;
+}
+
 const admin = createPgPool(connections.pg, { database: 'postgres', max: 1 });
 await admin.query(`CREATE DATABASE ${database}`);
-const pool = createPgPool({ ...connections.pg, database }, { max: 8 });
-const generator = await startGeneratorServer();
 const rows: Array<Record<string, string | number>> = [];
 try {
-  await prepareStaging(pool, { ...connections.pg, database });
   for (const s of scenarios) {
-    const client = createApiClient({ baseUrl: generator.url, timeoutMs: 60_000, retries: 2, minDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 1000, maxSockets: s.concurrency, log });
-    const stager = createBatchStager(pool, { retries: 2, minDelayMs: 100, maxDelayMs: 1000, log });
-    const summary = await runIngest(
-      {
-        fetchPage: (r, signal) => client.fetchPage(r, signal),
-        stage: s.stage === false ? async (b) => ({ staged: b.length, duplicates: 0 }) : stager,
-        log,
-      },
-      {
-        count,
-        batchSize: s.batchSize,
-        concurrency: s.concurrency,
-        maxInFlightBatches: s.maxInFlightBatches,
-        resultsPerPage: s.pageSize,
-        seed: randomBytes(6).toString('hex'),
-        source: 'generator',
-        runId: `bench-${randomBytes(3).toString('hex')}`,
-        progressIntervalMs: 0,
-      },
-    );
-    client.close();
+    const args = ['--source', 'generator', '--seed', randomBytes(6).toString('hex'), '--count', String(count), '--batch-size', String(s.batchSize)];
+    args.push('--concurrency', String(s.concurrency), '--max-in-flight', String(s.maxInFlightBatches), '--json');
+    if (s.pageSize) args.push('--page-size', String(s.pageSize));
+    const summary = lastJsonLine<Summary>(runAppToEnd('ingestor', args, { env: { PG_DATABASE: database, LOG_LEVEL: 'warn', INGESTOR_HTTP_PORT: '0' } }), s.name);
     rows.push({
       scenario: s.name,
       users: summary.fetched,
@@ -76,8 +57,6 @@ try {
     console.error(`done: ${s.name}`);
   }
 } finally {
-  await generator.close();
-  await pool.end();
   await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await admin.end();
 }

@@ -1,7 +1,9 @@
-/** What the benches share: the local stack's server pids, a generator ingest run, a topic's size. */
+/** What the benches share: the local stack's server pids, generator runs and pages, a topic's size. */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
+import { lastJsonLine, runAppToEnd, startApp, stopApp } from '@streamline/app-runner';
+import type { ApiUser } from '@streamline/user-schema';
 
 export const root = join(import.meta.dirname, '..');
 export const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -15,16 +17,40 @@ export function stackServerPids(): Map<string, number> {
 
 /** Runs the ingestor on the offline generator to the end; its JSON summary. */
 export function ingestGenerated(env: NodeJS.ProcessEnv, seed: string, count: number): { staged: number; rate: number } {
-  const result = spawnSync(tsx, [join(root, 'apps/ingestor/src/main.ts'), '--source', 'generator', '--seed', seed, '--count', String(count), '--json'], {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`ingestor failed: ${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').pop()!) as { staged: number; rate: number };
+  const run = runAppToEnd('ingestor', ['--source', 'generator', '--seed', seed, '--count', String(count), '--json'], { env: env as Record<string, string> });
+  return lastJsonLine<{ staged: number; rate: number }>(run, 'the ingestor');
 }
 
 /** Messages in a topic, all partitions (0 while it does not exist yet). */
 export async function messagesIn(admin: Admin, topic: string): Promise<number> {
   const offsets = await admin.fetchTopicOffsets(topic).catch(() => []);
   return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+}
+
+/**
+ * `count` users from the ingestor's offline generator, served over HTTP (`ingestor serve-generator`,
+ * its public entry) and fetched in pages of 1000: the same users the pipeline benches ingest.
+ */
+export async function fetchGeneratedPages(seed: string, count: number): Promise<ApiUser[]> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const generator = await startApp('ingestor', { args: ['serve-generator', '--port', String(port)], logDir: join(root, '.stack', 'logs', 'bench') });
+  try {
+    const url = `http://127.0.0.1:${port}/api/`;
+    const page = async (n: number, results: number) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const res = await fetch(`${url}?results=${results}&seed=${seed}&page=${n}`);
+          return ((await res.json()) as { results: ApiUser[] }).results;
+        } catch (error) {
+          if (attempt > 50) throw error; // not listening yet
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    };
+    const pages: ApiUser[][] = [];
+    for (let i = 0; i * 1000 < count; i++) pages.push(await page(i + 1, Math.min(1000, count - i * 1000)));
+    return pages.flat();
+  } finally {
+    await stopApp(generator);
+  }
 }

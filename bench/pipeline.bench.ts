@@ -8,16 +8,14 @@
  * `warmup` users go through the whole pipeline first, unmeasured; the figures are for the N after.
  * Run: npx tsx bench/pipeline.bench.ts [users=50000] [warmup=20000]
  */
-import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { types } from 'cassandra-driver';
-import { connectAdmin, createCassandraClient, createKafka, createPgPool } from '@streamline/clients';
+import { connectAdmin, createCassandraClient, createKafka, createPgPool, fetchConsumerLag } from '@streamline/clients';
 import { loadConnectionConfig } from '@streamline/config';
-import { createIsolatedRun, startApp, stopApp } from '@streamline/pipeline-runner';
-import { fetchConsumerLag } from '../apps/cassandra-writer/src/consumer-lag.js';
+import { createIsolatedRun, runAppToEnd, startApp, stopApp } from '@streamline/app-runner';
 import { cpuByTree, cpuDelta } from './cpu-usage.js';
-import { ingestGenerated, messagesIn, root, stackServerPids, tsx } from './local-run.js';
+import { ingestGenerated, messagesIn, root, stackServerPids } from './local-run.js';
 
 const n = Number(process.argv[2] ?? 50_000);
 const warmup = Number(process.argv[3] ?? 20_000);
@@ -28,7 +26,7 @@ const env = { ...run.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
 const pool = createPgPool({ ...config.pg, database: id }, { max: 2 });
 const cassandra = createCassandraClient(config.cassandra);
 const logDir = join(root, '.stack', 'logs', 'bench', id);
-const apps = ['relay', 'spark-launcher', 'cassandra-writer'].map((name) => startApp(root, name, [], logDir, env));
+const apps = await Promise.all((['relay', 'spark-launcher', 'cassandra-writer'] as const).map((name) => startApp(name, { logDir, env })));
 
 // Done-ness is polled on Kafka offsets (the writer's group caught up with every message the job
 // wrote), not by SELECT count(*) every second: that full scan took a quarter of Cassandra's CPU in
@@ -48,7 +46,7 @@ const count = async () => {
 };
 try {
   // Wait until the streaming query runs, so the figures measure the pipeline, not start-up.
-  while (spawnSync(tsx, [join(root, 'apps/spark-launcher/src/main.ts'), 'status'], { env: { ...process.env, ...env }, stdio: 'ignore' }).status !== 0) {
+  while (runAppToEnd('spark-launcher', ['status'], { env }).status !== 0) {
     await new Promise((r) => setTimeout(r, 2000));
   }
   // Which process tree burns the CPU: each server, each app (the Spark job's driver runs under

@@ -12,13 +12,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { cassandra, connectAdmin, connectConsumer, connectProducer, createCassandraClient, createKafka, createPgPool } from '@streamline/clients';
 import { loadConnectionConfig } from '@streamline/config';
-import { silentLogger } from '@streamline/runtime';
-import type { UserProcessed } from '@streamline/user-schema';
-import { migrateCassandra } from '../apps/cassandra-writer/src/migrate.js';
-import { insertUserCql, toInsertParams } from '../apps/cassandra-writer/src/user-row.js';
-import { generatePage } from '../apps/ingestor/src/generator/generate-users.js';
+import { runAppToEnd } from '@streamline/app-runner';
+import type { ApiUser, UserProcessed } from '@streamline/user-schema';
+import { insertUserCql, toInsertParams } from '@streamline/user-table';
 import { cpuByTree, cpuDelta } from './cpu-usage.js';
-import { stackServerPids } from './local-run.js';
+import { fetchGeneratedPages, stackServerPids } from './local-run.js';
 
 const n = Number(process.argv[2] ?? 100_000);
 const config = loadConnectionConfig();
@@ -56,8 +54,9 @@ async function measure(server: string, work: string, client: string, run: () => 
   });
 }
 
-const pages = Array.from({ length: Math.ceil(n / 1000) }, (_, i) => generatePage({ seed: id, page: i + 1, results: Math.min(1000, n - i * 1000) }).results);
-const users = pages.flat();
+// The users come from the ingestor's own generator, served over HTTP like the API (its public entry).
+const users: ApiUser[] = await fetchGeneratedPages(id, n);
+const pages = Array.from({ length: Math.ceil(users.length / 1000) }, (_, i) => users.slice(i * 1000, (i + 1) * 1000));
 
 // PostgreSQL: one row per user (uuid key, the raw JSON) in one INSERT per 1000, committed.
 const pgAdmin = createPgPool(config.pg, { max: 1 });
@@ -115,14 +114,9 @@ try {
 // Cassandra: one created_users row per user, prepared INSERTs with 64 in flight.
 const client = createCassandraClient(config.cassandra);
 try {
-  await migrateCassandra(client, {
-    keyspace: id,
-    table: 'created_users',
-    replication: { strategy: 'SimpleStrategy', factor: 1 },
-    localDataCenter: config.cassandra.localDataCenter,
-    staleClaimMs: 60_000,
-    log: silentLogger(),
-  });
+  // The table as the writer makes it: its own migrations, through its public `--migrate-only`.
+  const migrate = runAppToEnd('cassandra-writer', ['--migrate-only'], { env: { CASSANDRA_KEYSPACE: id, LOG_LEVEL: 'warn' } });
+  if (migrate.status !== 0) throw new Error(`cassandra-writer --migrate-only failed: ${migrate.stderr}`);
   const now = Date.now();
   const params = users.map((u) =>
     toInsertParams(

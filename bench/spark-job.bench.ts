@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { connectAdmin, createKafka } from '@streamline/clients';
 import { loadConnectionConfig } from '@streamline/config';
-import { createIsolatedRun, startApp, stopApp } from '@streamline/pipeline-runner';
+import { createIsolatedRun, startApp, stopApp } from '@streamline/app-runner';
 import { cpuByTree, cpuDelta } from './cpu-usage.js';
 import { ingestGenerated, messagesIn, root, stackServerPids } from './local-run.js';
 
@@ -25,13 +25,13 @@ const admin = await connectAdmin(createKafka(config.kafka));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 try {
-  const relay = startApp(root, 'relay', [], logDir, env);
+  const relay = await startApp('relay', { logDir, env });
   const { staged } = ingestGenerated(env, id, warmup + n);
   while ((await messagesIn(admin, run.env.TOPIC_USERS_CREATED!)) < staged) await sleep(500);
   await stopApp(relay);
 
   const servers = stackServerPids();
-  const launcher = startApp(root, 'spark-launcher', [], logDir, env);
+  const launcher = await startApp('spark-launcher', { logDir, env });
   const roots = new Map<string, number>([
     ...[...servers].filter(([name]) => ['spark-worker', 'spark-master', 'kafka', 'schema-registry'].includes(name)),
     ['spark-launcher', launcher.child.pid!],

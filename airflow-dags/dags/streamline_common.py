@@ -42,16 +42,11 @@ def streamline_dag(dag_id: str, *, description: str, schedule: str, tag: str, de
 
 
 def app_command(app: str, args: str) -> str:
-    """Shell command running one of the Node apps: from source through tsx in a checkout (so a
-    bundle left in dist/ by an older build never runs stale code), else the built bundle (a deployed
-    image that carries only dist/)."""
-    tsx = ROOT / "node_modules" / ".bin" / "tsx"
-    source = ROOT / "apps" / app / "src" / "main.ts"
-    if tsx.exists() and source.exists():
-        runner = f"{shlex.quote(str(tsx))} {shlex.quote(str(source))}"
-    else:
-        runner = f"node {shlex.quote(str(ROOT / 'dist' / 'apps' / app / 'main.js'))}"
-    return f"cd {shlex.quote(str(ROOT))} && {runner} {args}"
+    """Shell command running one of the Node apps through the project's one entry for that,
+    libs/app-runner/bin/run-app.mjs (the source through tsx in a checkout, the bundle in an image),
+    the same code `npm start`, the tests and the benches use."""
+    runner = ROOT / "libs" / "app-runner" / "bin" / "run-app.mjs"
+    return f"cd {shlex.quote(str(ROOT))} && node {shlex.quote(str(runner))} {shlex.quote(app)} {args}"
 
 
 def ingest_run_id(airflow_run_id: str) -> str:

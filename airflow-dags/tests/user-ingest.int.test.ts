@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
 import { loadStackConfig } from '../../tools/local-stack/src/config.js';
 import { isProcessAlive } from '@streamline/runtime';
-import { createIsolatedRun, startApp, stopApp, storedRows, type AppProcess, type IsolatedRun } from '@streamline/pipeline-runner';
-import { stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { createIsolatedRun, startApp, stopApp, storedRows, type AppProcess, type IsolatedRun } from '@streamline/app-runner';
+import { describeForStack, testConnections, uniqueName, waitFor } from '@streamline/testing';
 import { airflowEnv } from '../../tools/local-stack/src/components/airflow.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -16,7 +16,7 @@ const root = join(import.meta.dirname, '..', '..');
  * this test's own database, topics and keyspace. The staging database reaches the ingestor only
  * through the Airflow connection `streamline_postgres`: the env names another, missing, database.
  */
-describe.runIf(stackMode() === 'local')('Airflow DAG user_ingest (real Airflow, real pipeline)', () => {
+describeForStack(['local'], 'Airflow DAG user_ingest (real Airflow, real pipeline)', 'Airflow runs from the local stack\'s venv (compose has no Airflow test service)', () => {
   const config = testConnections();
   const id = uniqueName('it_airflow');
   const logDir = join(root, '.stack', 'logs', 'airflow-it', id);
@@ -28,7 +28,7 @@ describe.runIf(stackMode() === 'local')('Airflow DAG user_ingest (real Airflow, 
   beforeAll(async () => {
     run = await createIsolatedRun(config, id);
     pool = createPgPool({ ...config.pg, database: id }, { max: 1 });
-    for (const app of ['relay', 'spark-launcher', 'cassandra-writer']) apps.set(app, startApp(root, app, [], logDir, run.env));
+    for (const app of ['relay', 'spark-launcher', 'cassandra-writer'] as const) apps.set(app, await startApp(app, { logDir, env: run.env }));
   });
 
   afterAll(async () => {

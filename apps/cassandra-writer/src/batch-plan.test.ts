@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UserProcessed } from '@streamline/user-schema';
-import { makeProcessedUsers } from '../tests/fixtures/processed-users.js';
+import { makeProcessedUsers } from '@streamline/user-schema/testing';
 import { chunk, nextOffset, planRound, type SourceMessage } from './batch-plan.js';
 import type { DecodedMessage } from './user-record.js';
 

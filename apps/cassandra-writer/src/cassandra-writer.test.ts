@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KafkaMessage } from 'kafkajs';
 import { silentLogger } from '@streamline/runtime';
 import { usersProcessedType, type UserProcessed } from '@streamline/user-schema';
-import { makeProcessedUsers } from '../tests/fixtures/processed-users.js';
+import { makeProcessedUsers } from '@streamline/user-schema/testing';
 import { createBatchHandler, type BatchPayload } from './cassandra-writer.js';
 import type { DlqEntry, DlqSink } from './dlq.js';
 import type { UserStore } from './user-store.js';

@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
-import { StreamlineError, describeError, type Logger } from '@streamline/runtime';
+import { describeError, type Logger } from '@streamline/runtime';
+import { WriterCrashedError } from './errors.js';
 import { chunk, planRound, type WriteRound } from './batch-plan.js';
 import type { DlqSink } from './dlq.js';
 import { decodeUserMessage, type UserDeserializer } from './user-record.js';
@@ -56,8 +57,6 @@ function logRound(log: Logger, topic: string, partition: number, round: WriteRou
   }
   log.debug({ topic, partition, from: round.firstOffset, to: round.lastOffset, written: round.users.length, dlq: round.invalid.length }, 'round committed');
 }
-
-export class WriterCrashedError extends StreamlineError {}
 
 export interface RunningWriter {
   /** Stops fetching, lets the round in flight finish and commit, then resolves. */

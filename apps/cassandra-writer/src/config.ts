@@ -1,5 +1,21 @@
-import { z } from 'zod';
-import { bool, CASSANDRA, type Env, loadConnectionConfig, loadLogLevel, oneOf, positiveInt, readVar, text, TOPIC_VARS, TOPICS } from '@streamline/config';
+import {
+  APP_HTTP_PORT_VARS,
+  APP_HTTP_PORTS,
+  bool,
+  type Env,
+  type HttpEndpointConfig,
+  loadConnectionConfig,
+  loadHttpEndpoint,
+  loadLogLevel,
+  loadOutageRetry,
+  loadUserTable,
+  oneOf,
+  positiveInt,
+  readVar,
+  text,
+  TOPIC_VARS,
+  TOPICS,
+} from '@streamline/config';
 
 export interface CassandraWriterConfig {
   connections: ReturnType<typeof loadConnectionConfig>;
@@ -39,13 +55,10 @@ export interface CassandraWriterConfig {
   heartbeatIntervalMs: number;
   reportIntervalMs: number;
   shutdownTimeoutMs: number;
+  http: HttpEndpointConfig;
+  /** Backoff while Cassandra, Kafka or the registry is down at start. */
+  retry: { minDelayMs: number; maxDelayMs: number };
 }
-
-const identifier = (fallback: string) =>
-  z
-    .string()
-    .regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, 'expected a CQL identifier (letter, then letters, digits or _; at most 48)')
-    .default(fallback);
 
 export function loadCassandraWriterConfig(env: Env = process.env): CassandraWriterConfig {
   const sessionTimeoutMs = readVar(env, 'WRITER_SESSION_TIMEOUT_MS', positiveInt(30_000));
@@ -57,8 +70,7 @@ export function loadCassandraWriterConfig(env: Env = process.env): CassandraWrit
     groupId: readVar(env, 'WRITER_GROUP_ID', text('cassandra-writer')),
     fromBeginning: readVar(env, 'WRITER_FROM_BEGINNING', bool(true)),
     cassandra: {
-      keyspace: readVar(env, 'CASSANDRA_KEYSPACE', identifier(CASSANDRA.keyspace)),
-      table: readVar(env, 'CASSANDRA_TABLE', identifier(CASSANDRA.table)),
+      ...loadUserTable(env),
       replication: {
         strategy: readVar(env, 'CASSANDRA_REPLICATION_STRATEGY', oneOf(['SimpleStrategy', 'NetworkTopologyStrategy'] as const, 'SimpleStrategy')),
         factor: readVar(env, 'CASSANDRA_REPLICATION_FACTOR', positiveInt(1)),
@@ -78,5 +90,7 @@ export function loadCassandraWriterConfig(env: Env = process.env): CassandraWrit
     heartbeatIntervalMs: readVar(env, 'WRITER_HEARTBEAT_INTERVAL_MS', positiveInt(Math.min(3_000, Math.floor(sessionTimeoutMs / 3)))),
     reportIntervalMs: readVar(env, 'WRITER_REPORT_INTERVAL_MS', positiveInt(10_000)),
     shutdownTimeoutMs: readVar(env, 'WRITER_SHUTDOWN_TIMEOUT_MS', positiveInt(30_000)),
+    http: loadHttpEndpoint(env, APP_HTTP_PORT_VARS['cassandra-writer'], APP_HTTP_PORTS['cassandra-writer']),
+    retry: loadOutageRetry(env, 'WRITER'),
   });
 }

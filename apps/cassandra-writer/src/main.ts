@@ -1,37 +1,43 @@
 import { Command } from 'commander';
-import { loadCassandraWriterConfig } from './config.js';
-import { createLogger, createShutdown, describeError } from '@streamline/runtime';
-import { connectAdmin, createKafka } from '@streamline/clients';
-import { fetchConsumerLag } from './consumer-lag.js';
-import { buildQueryCommand } from './query-command.js';
+import { connectAdmin, createKafka, fetchConsumerLag } from '@streamline/clients';
+import { describeError, runApp } from '@streamline/runtime';
+import { loadCassandraWriterConfig, type CassandraWriterConfig } from './config.js';
 import { startWriterApp } from './writer-app.js';
+
+/** A bad setting ends here: one line naming the variable and its value, exit 2. */
+function configOrExit(): CassandraWriterConfig {
+  try {
+    return loadCassandraWriterConfig(process.env);
+  } catch (error) {
+    console.error(`cassandra-writer: ${describeError(error)}`);
+    process.exit(2);
+  }
+}
 
 const program = new Command('cassandra-writer')
   .description('Consumes users_processed (Avro) and upserts the users into Cassandra (see apps/cassandra-writer/README.md).')
   .option('--migrate-only', 'apply the Cassandra migrations, then exit')
   .action(async (options: { migrateOnly?: boolean }) => {
-    const config = loadCassandraWriterConfig(process.env);
-    const log = createLogger('cassandra-writer', { level: config.logLevel });
-    const shutdown = createShutdown(log, config.shutdownTimeoutMs);
-    try {
-      const app = await startWriterApp(config, log, { migrateOnly: options.migrateOnly ?? false });
-      shutdown.add('writer', { close: app.stop });
-      await Promise.race([app.done, new Promise<void>((resolve) => shutdown.signal.addEventListener('abort', () => resolve()))]);
-      await shutdown.run('done');
-      await app.done;
-      process.exit(0);
-    } catch (error) {
-      log.error({ err: describeError(error) }, 'cassandra-writer failed');
-      await shutdown.run('error');
-      process.exit(1);
-    }
+    const config = configOrExit();
+    const migrateOnly = options.migrateOnly ?? false;
+    await runApp(
+      { name: 'cassandra-writer', logLevel: config.logLevel, shutdownTimeoutMs: config.shutdownTimeoutMs, retry: config.retry, ...(migrateOnly ? {} : { http: config.http }) },
+      async (ctx) => {
+        const app = await startWriterApp(config, ctx.log, { migrateOnly, retry: ctx.retry, metrics: ctx.metrics });
+        ctx.shutdown.add('writer', { close: app.stop });
+        for (const dependency of ['cassandra', 'kafka', 'schema-registry']) ctx.health.up(dependency);
+        ctx.health.started();
+        await Promise.race([app.done, new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }))]);
+        await app.stop();
+        await app.done;
+      },
+    );
   });
-program.addCommand(buildQueryCommand());
 program
   .command('lag')
   .description("print the consumer group's lag on the processed topic as JSON ({total, partitions}) and exit")
   .action(async () => {
-    const config = loadCassandraWriterConfig(process.env);
+    const config = configOrExit();
     const admin = await connectAdmin(createKafka(config.connections.kafka));
     try {
       console.log(JSON.stringify(await fetchConsumerLag(admin, config.groupId, config.topic, config.fromBeginning)));
@@ -42,7 +48,7 @@ program
     }
   });
 
-// A bad setting (ConfigError) or flag ends here: one line naming it, exit 1.
+// A bad flag ends here: one line naming it, exit 1.
 await program.parseAsync().catch((error: unknown) => {
   console.error(describeError(error));
   process.exit(1);

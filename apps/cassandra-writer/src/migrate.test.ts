@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keyspaceCql, loadMigrations, parseCqlStatements, renderCql } from './migrate.js';
-import { USER_COLUMNS } from './user-row.js';
+import { USER_COLUMNS } from '@streamline/user-table';
 
 describe('CQL migrations', () => {
   it('loads the numbered files in version order; 001 creates every column the writer binds', () => {

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cassandra, type CassandraClient } from '@streamline/clients';
-import { StreamlineError, sleep, type Logger } from '@streamline/runtime';
+import { sleep, type Logger } from '@streamline/runtime';
+import { MigrationError } from './errors.js';
 
 /**
  * Next to this module in the sources (src/migrations) and next to main.js in the bundle
@@ -31,8 +32,6 @@ export interface MigrateOptions {
   /** Identifies this writer in schema_migrations.owner. */
   owner?: string;
 }
-
-export class MigrationError extends StreamlineError {}
 
 const IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9_]{0,47}$/;
 const FILE = /^(\d+)_([\w-]+)\.cql$/;

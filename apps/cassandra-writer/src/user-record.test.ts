@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RestError } from '@confluentinc/schemaregistry/dist/rest-error.js';
 import { usersProcessedType, type UserProcessed } from '@streamline/user-schema';
-import { makeProcessedUsers } from '../tests/fixtures/processed-users.js';
-import { RegistryUnavailableError, decodeUserMessage, toUserProcessed, type UserDeserializer } from './user-record.js';
+import { makeProcessedUsers } from '@streamline/user-schema/testing';
+import { RegistryUnavailableError } from './errors.js';
+import { decodeUserMessage, toUserProcessed, type UserDeserializer } from './user-record.js';
 
 const SCHEMA_ID = 17;
 const frame = (body: Buffer, id = SCHEMA_ID) => {

@@ -1,8 +1,8 @@
 import { RestError } from '@confluentinc/schemaregistry/dist/rest-error.js';
 import { readSchemaId } from '@streamline/clients';
-import { StreamlineError, describeError } from '@streamline/runtime';
-import { InvalidRecordError, type UserProcessed } from '@streamline/user-schema';
-import { RECORD_FIELDS, type FieldKind } from './user-row.js';
+import { describeError } from '@streamline/runtime';
+import { RegistryUnavailableError } from './errors.js';
+import { type FieldKind, InvalidRecordError, PROCESSED_FIELDS, type UserProcessed } from '@streamline/user-schema';
 
 /** What the writer needs from the Avro serde (`createAvroSerde`): decoding by the schema id in the message. */
 export interface UserDeserializer {
@@ -11,13 +11,6 @@ export interface UserDeserializer {
 
 /** A message decoded into a record, or the one-line reason it cannot be stored (it goes to the DLQ). */
 export type DecodedMessage = { kind: 'user'; user: UserProcessed } | { kind: 'invalid'; reason: string };
-
-/** The registry could not be asked (down, 5xx, timeout): retry the batch, do not DLQ the message. */
-export class RegistryUnavailableError extends StreamlineError {
-  constructor(cause: unknown) {
-    super(`schema registry unavailable: ${describeError(cause)}`, { retriable: true, cause });
-  }
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_TIMESTAMP_MS = 8.64e15; // what a JS Date (and so the driver) can hold
@@ -40,7 +33,7 @@ export function toUserProcessed(value: unknown): UserProcessed {
   if (value === null || typeof value !== 'object') throw new InvalidRecordError('(record)', value, 'not a record');
   const v = value as Record<string, unknown>;
   const record: Record<string, unknown> = {};
-  for (const { name, kind } of RECORD_FIELDS) {
+  for (const { name, kind } of PROCESSED_FIELDS) {
     const reason = problem[kind](v[name]);
     if (reason) throw new InvalidRecordError(name, v[name], reason);
     record[name] = kind === 'uuid' ? (v[name] as string).toLowerCase() : v[name];

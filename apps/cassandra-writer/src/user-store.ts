@@ -1,20 +1,13 @@
 import pLimit from 'p-limit';
 import { cassandra, type CassandraClient } from '@streamline/clients';
-import { StreamlineError, describeError } from '@streamline/runtime';
+import { CassandraWriteError } from './errors.js';
 import type { UserProcessed } from '@streamline/user-schema';
-import { USER_COLUMNS, dayOf, daysToLocalDate, insertRoundCql, insertUserCql, toInsertParams } from './user-row.js';
+import { USER_COLUMNS, dayOf, daysToLocalDate, insertRoundCql, insertUserCql, toInsertParams } from '@streamline/user-table';
 import { planWriteRequests } from './write-requests.js';
 
 export interface UserStore {
   /** Upserts every user with `stored_at = storedAt`; resolves only when Cassandra acknowledged all of them. */
   write(users: readonly UserProcessed[], storedAt: Date): Promise<void>;
-}
-
-/** A write Cassandra did not acknowledge; retriable because every write is an idempotent upsert. */
-export class CassandraWriteError extends StreamlineError {
-  constructor(count: number, cause: unknown) {
-    super(`cassandra did not acknowledge ${count} writes: ${describeError(cause)}`, { retriable: true, cause });
-  }
 }
 
 /**

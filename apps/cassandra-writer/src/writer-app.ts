@@ -1,3 +1,4 @@
+import { Gauge } from 'prom-client';
 import {
   connectAdmin,
   connectConsumer,
@@ -8,10 +9,11 @@ import {
   createRegistryClient,
   ensureTopics,
 } from '@streamline/clients';
-import type { CassandraWriterConfig } from './config.js';
-import { describeError, type Logger } from '@streamline/runtime';
+import { type AppMetrics, createResources, type DependencyRetry, type Logger } from '@streamline/runtime';
 import { createBatchHandler, runCassandraWriter } from './cassandra-writer.js';
-import { fetchConsumerLag, startProgressReporter, type LagReport } from './consumer-lag.js';
+import type { CassandraWriterConfig } from './config.js';
+import { fetchConsumerLag, type LagReport } from '@streamline/clients';
+import { startProgressReporter } from './progress-reporter.js';
 import { createDlqSink } from './dlq.js';
 import { migrateCassandra } from './migrate.js';
 import { createUserStore, type UserStore } from './user-store.js';
@@ -31,47 +33,40 @@ export interface WriterAppOptions {
   wrapStore?: (store: UserStore) => UserStore;
   /** Only apply the Cassandra migrations, then close (the `--migrate-only` flag). */
   migrateOnly?: boolean;
+  /** The app lifecycle's outage retry for the start-up steps (default: none, a failure throws). */
+  retry?: DependencyRetry;
+  /** The app's Prometheus registry: rounds, latency and consumer lag are exported there. */
+  metrics?: AppMetrics;
 }
-
-type Closer = { name: string; close: () => Promise<unknown> };
 
 /** Builds the writer from config: topics, migrations, clients, consumer; returns once it is consuming. */
 export async function startWriterApp(config: CassandraWriterConfig, log: Logger, options: WriterAppOptions = {}): Promise<WriterApp> {
-  const closers: Closer[] = [];
-  const closeAll = async () => {
-    for (const { name, close } of closers.splice(0).reverse()) {
-      try {
-        log.debug({ resource: name }, 'closing');
-        await close();
-      } catch (error) {
-        log.warn({ resource: name, err: describeError(error) }, 'close failed');
-      }
-    }
-  };
+  const resources = createResources(log);
+  const retry: DependencyRetry = options.retry ?? ((_what, fn) => fn());
   try {
-    const cassandra = createCassandraClient(config.connections.cassandra, { requestTimeoutMs: config.cassandra.requestTimeoutMs });
-    closers.push({ name: 'cassandra', close: () => cassandra.shutdown() });
-    const applied = await migrateCassandra(cassandra, {
-      keyspace: config.cassandra.keyspace,
-      table: config.cassandra.table,
-      replication: config.cassandra.replication,
-      localDataCenter: config.connections.cassandra.localDataCenter,
-      staleClaimMs: config.cassandra.migrationWaitMs,
-      log: log.child({ component: 'migrate' }),
-    });
+    const cassandra = resources.add('cassandra', createCassandraClient(config.connections.cassandra, { requestTimeoutMs: config.cassandra.requestTimeoutMs }));
+    const applied = await retry('apply the Cassandra migrations', () =>
+      migrateCassandra(cassandra, {
+        keyspace: config.cassandra.keyspace,
+        table: config.cassandra.table,
+        replication: config.cassandra.replication,
+        localDataCenter: config.connections.cassandra.localDataCenter,
+        staleClaimMs: config.cassandra.migrationWaitMs,
+        log: log.child({ component: 'migrate' }),
+      }),
+      'cassandra',
+    );
     log.info({ keyspace: config.cassandra.keyspace, table: config.cassandra.table, applied }, 'cassandra schema ready');
-    const metrics = createWriterMetrics();
+    const metrics = createWriterMetrics(Date.now, options.metrics);
     if (options.migrateOnly) {
-      await closeAll();
+      await resources.closeAll();
       return { stats: metrics.stats, lag: async () => ({ total: 0, partitions: [] }), stop: async () => undefined, done: Promise.resolve() };
     }
 
     const kafka = createKafka(config.connections.kafka, log);
-    const admin = await connectAdmin(kafka);
-    closers.push({ name: 'kafka-admin', close: () => admin.disconnect() });
-    await ensureTopics(admin, [{ topic: config.topic }, { topic: config.dlqTopic }]);
-    const producer = await connectProducer(kafka);
-    closers.push({ name: 'dlq-producer', close: () => producer.disconnect() });
+    const admin = resources.add('kafka-admin', await retry('connect to Kafka', () => connectAdmin(kafka), 'kafka'));
+    await retry('create topics', () => ensureTopics(admin, [{ topic: config.topic }, { topic: config.dlqTopic }]), 'kafka');
+    const producer = resources.add('dlq-producer', await retry('connect the DLQ producer', () => connectProducer(kafka), 'kafka'));
     // The client's request timeout bounds a hung lookup; decoding turns it into a retriable error.
     const registry = createRegistryClient(config.connections.registry, { timeoutMs: config.registryTimeoutMs });
     const baseStore = createUserStore(cassandra, { keyspace: config.cassandra.keyspace, table: config.cassandra.table, concurrency: config.concurrency, rowsPerRequest: config.rowsPerRequest });
@@ -83,17 +78,29 @@ export async function startWriterApp(config: CassandraWriterConfig, log: Logger,
       log: log.child({ component: 'writer' }),
       batchSize: config.batchSize,
     });
-    const consumer = await connectConsumer(kafka, {
-      groupId: config.groupId,
-      sessionTimeout: config.sessionTimeoutMs,
-      heartbeatInterval: config.heartbeatIntervalMs,
-      maxBytesPerPartition: config.maxBytesPerPartition,
-      maxWaitTimeInMs: config.fetchMaxWaitMs,
-    });
-    closers.push({ name: 'kafka-consumer', close: () => consumer.disconnect() });
-    const lag = () => fetchConsumerLag(admin, config.groupId, config.topic, config.fromBeginning);
+    const consumer = resources.add(
+      'kafka-consumer',
+      await retry('connect the consumer', () =>
+        connectConsumer(kafka, {
+          groupId: config.groupId,
+          sessionTimeout: config.sessionTimeoutMs,
+          heartbeatInterval: config.heartbeatIntervalMs,
+          maxBytesPerPartition: config.maxBytesPerPartition,
+          maxWaitTimeInMs: config.fetchMaxWaitMs,
+        }),
+        'kafka',
+      ),
+    );
+    const lagGauge = options.metrics
+      ? new Gauge({ name: 'streamline_consumer_lag_records', help: 'Records the consumer group has yet to commit, per partition.', labelNames: ['group', 'topic', 'partition'], registers: [options.metrics.registry] })
+      : undefined;
+    const lag = async () => {
+      const report = await fetchConsumerLag(admin, config.groupId, config.topic, config.fromBeginning);
+      for (const p of report.partitions) lagGauge?.set({ group: config.groupId, topic: config.topic, partition: String(p.partition) }, p.lag);
+      return report;
+    };
     const reporter = startProgressReporter({ log, intervalMs: config.reportIntervalMs, stats: metrics.stats, lag });
-    closers.push({ name: 'reporter', close: async () => reporter.stop() });
+    resources.add('reporter', { close: () => reporter.stop() });
     const writer = await runCassandraWriter({
       consumer,
       topic: config.topic,
@@ -102,7 +109,8 @@ export async function startWriterApp(config: CassandraWriterConfig, log: Logger,
       handler,
       log,
     });
-    closers.push({ name: 'consumer-loop', close: () => writer.stop() });
+    // Closed first: the round in flight finishes and commits before the clients go.
+    resources.add('consumer-loop', { close: () => writer.stop() });
     log.info(
       { topic: config.topic, groupId: config.groupId, dlqTopic: config.dlqTopic, batchSize: config.batchSize, concurrency: config.concurrency },
       'cassandra-writer consuming',
@@ -111,7 +119,7 @@ export async function startWriterApp(config: CassandraWriterConfig, log: Logger,
     let stopping: Promise<void> | undefined;
     const stop = () => {
       stopping ??= (async () => {
-        await closeAll();
+        await resources.closeAll();
         log.info(metrics.stats(), 'cassandra-writer stopped');
       })();
       return stopping;
@@ -124,7 +132,7 @@ export async function startWriterApp(config: CassandraWriterConfig, log: Logger,
     done.catch(() => undefined);
     return { stats: metrics.stats, lag, stop, done };
   } catch (error) {
-    await closeAll();
+    await resources.closeAll();
     throw error;
   }
 }

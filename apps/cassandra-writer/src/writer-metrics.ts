@@ -1,4 +1,6 @@
 import hdr from 'hdr-histogram-js';
+import { Histogram } from 'prom-client';
+import type { AppMetrics } from '@streamline/runtime';
 import type { UserProcessed } from '@streamline/user-schema';
 
 export interface LatencySummary {
@@ -30,7 +32,17 @@ export interface WriterMetrics {
   stats(): WriterStats;
 }
 
-export function createWriterMetrics(now: () => number = Date.now): WriterMetrics {
+const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];
+
+/**
+ * The writer's counts and latency histogram; with `app`, the same rounds also feed its Prometheus
+ * metrics (stage `write`: records in/out by outcome, round sizes and times; the end-to-end latency).
+ */
+export function createWriterMetrics(now: () => number = Date.now, app?: AppMetrics): WriterMetrics {
+  const stage = app?.stage('write');
+  const e2e = app
+    ? new Histogram({ name: 'streamline_end_to_end_latency_seconds', help: 'From staging (staged_at) to the Cassandra ack (stored_at).', buckets: LATENCY_BUCKETS, registers: [app.registry] })
+    : undefined;
   // Millisecond latencies from 1 ms up; auto-resizes for outliers (a backlog of hours).
   const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3, autoResize: true });
   let consumed = 0;
@@ -52,7 +64,18 @@ export function createWriterMetrics(now: () => number = Date.now): WriterMetrics
         lastAckAt = now();
       }
       // A staged_at from a skewed clock can be in the future: count it as 0 ms rather than drop it.
-      for (const user of round.users) histogram.recordValue(Math.max(0, Math.round(storedAtMs - user.staged_at)));
+      for (const user of round.users) {
+        const ms = Math.max(0, Math.round(storedAtMs - user.staged_at));
+        histogram.recordValue(ms);
+        e2e?.observe(ms / 1000);
+      }
+      if (stage) {
+        stage.recordsIn(round.messages);
+        stage.recordsOut(round.users.length, 'ok');
+        if (round.duplicates > 0) stage.recordsOut(round.duplicates, 'duplicate');
+        if (round.dlq > 0) stage.recordsOut(round.dlq, 'dlq');
+        stage.batch(round.messages, Math.max(0, now() - storedAtMs) / 1000);
+      }
     },
     stats() {
       const elapsed = firstWriteAt === undefined ? 0 : (lastAckAt - firstWriteAt) / 1000;

@@ -1,16 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Admin, KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAppToEnd } from '@streamline/app-runner';
 import { connectAdmin, connectConsumer, createCassandraClient, createKafka, type CassandraClient } from '@streamline/clients';
 import { createLogger } from '@streamline/runtime';
 import { testConnections, uniqueName, waitFor } from '@streamline/testing';
 import type { UserProcessed } from '@streamline/user-schema';
+import { makeProcessedUsers } from '@streamline/user-schema/testing';
 import { startWriterApp } from '../src/writer-app.js';
-import { makeProcessedUsers } from './fixtures/processed-users.js';
 import { countRows, dropEverything, offsets, produceUsers, readRows, writerConfig, writerEnv, type TestNames } from './support.js';
 
-const root = join(import.meta.dirname, '..', '..', '..');
 const connections = testConnections();
 const log = createLogger('cassandra-writer-it', { level: 'warn', format: 'json' });
 
@@ -166,12 +164,9 @@ describe('cassandra-writer (real Kafka, registry, Cassandra)', () => {
   }
 });
 
+/** Reads back what the writer stored through the read side, the user-query app. */
 function queryCli(n: TestNames, args: string[]): string {
-  const res = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'apps/cassandra-writer/src/query-cli.ts'), ...args], {
-    cwd: root,
-    env: { ...process.env, ...writerEnv(n) },
-    encoding: 'utf8',
-  });
-  if (res.status !== 0) throw new Error(`query-cli ${args.join(' ')} exited ${res.status}: ${res.stderr}`);
+  const res = runAppToEnd('user-query', args, { env: writerEnv(n) });
+  if (res.status !== 0) throw new Error(`user-query ${args.join(' ')} exited ${res.status}: ${res.stderr}`);
   return res.stdout.trim();
 }

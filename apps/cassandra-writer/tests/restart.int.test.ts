@@ -6,7 +6,7 @@ import { connectAdmin, connectConsumer, createCassandraClient, createKafka } fro
 import { createLogger } from '@streamline/runtime';
 import { testConnections, uniqueName, waitFor } from '@streamline/testing';
 import { startWriterApp, type WriterApp } from '../src/writer-app.js';
-import { makeProcessedUsers } from './fixtures/processed-users.js';
+import { makeProcessedUsers } from '@streamline/user-schema/testing';
 import { countRows, dropEverything, offsets, produceUsers, readRows, writerConfig, writerEnv, type TestNames } from './support.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');

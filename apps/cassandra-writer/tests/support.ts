@@ -11,7 +11,7 @@ import {
 import { loadCassandraWriterConfig, type CassandraWriterConfig } from '../src/config.js';
 import { testConnections } from '@streamline/testing';
 import { usersProcessedSchema, type UserProcessed } from '@streamline/user-schema';
-import { fromRow, selectUsersCql, type StoredUser } from '../src/user-row.js';
+import { fromRow, selectUsersCql, type StoredUser } from '@streamline/user-table';
 
 export interface TestNames {
   topic: string;

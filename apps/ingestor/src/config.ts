@@ -1,5 +1,20 @@
 import { z } from 'zod';
-import { type Env, flagReader, loadConnectionConfig, loadLogLevel, nonNegativeInt, oneOf, positiveInt, readVar, text, url } from '@streamline/config';
+import {
+  APP_HTTP_PORT_VARS,
+  APP_HTTP_PORTS,
+  type Env,
+  flagReader,
+  type HttpEndpointConfig,
+  loadConnectionConfig,
+  loadHttpEndpoint,
+  loadLogLevel,
+  nonNegativeInt,
+  oneOf,
+  positiveInt,
+  readVar,
+  text,
+  url,
+} from '@streamline/config';
 import { INGEST_SOURCES, MAX_RESULTS_PER_PAGE, type IngestSource } from './constants.js';
 
 export interface IngestorConfig {
@@ -30,6 +45,8 @@ export interface IngestorConfig {
   retries: number;
   retryMinDelayMs: number;
   retryMaxDelayMs: number;
+  /** How long a run waits for PostgreSQL when it is away (a restart, a failover) before it fails. */
+  outageTimeoutMs: number;
   /** A longer Retry-After is capped to this. */
   maxRetryAfterMs: number;
   generator: {
@@ -40,6 +57,8 @@ export interface IngestorConfig {
     faults: string | undefined;
   };
   shutdownTimeoutMs: number;
+  /** /healthz and /metrics while a run lasts (a taken port falls back to a free one: two runs may overlap). */
+  http: HttpEndpointConfig;
 }
 
 /** Command-line values; each one, when given, wins over its environment variable. */
@@ -94,11 +113,13 @@ export function loadIngestorConfig(env: Env = process.env, flags: IngestorFlags 
     retryMinDelayMs: readVar(env, 'INGESTOR_RETRY_MIN_DELAY_MS', positiveInt(500)),
     retryMaxDelayMs: readVar(env, 'INGESTOR_RETRY_MAX_DELAY_MS', positiveInt(30_000)),
     maxRetryAfterMs: readVar(env, 'INGESTOR_MAX_RETRY_AFTER_MS', positiveInt(120_000)),
+    outageTimeoutMs: readVar(env, 'INGESTOR_OUTAGE_TIMEOUT_MS', positiveInt(120_000)),
     generator: Object.freeze({
       host: pick('host', 'GENERATOR_HOST', text('127.0.0.1')),
       port: pick('port', 'GENERATOR_PORT', z.coerce.number().int().min(0).max(65535).default(8089)),
       faults: pick('faults', 'GENERATOR_FAULTS', faults),
     }),
     shutdownTimeoutMs: readVar(env, 'INGESTOR_SHUTDOWN_TIMEOUT_MS', positiveInt(15_000)),
+    http: loadHttpEndpoint(env, APP_HTTP_PORT_VARS.ingestor, APP_HTTP_PORTS.ingestor),
   });
 }

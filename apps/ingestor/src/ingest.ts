@@ -26,6 +26,8 @@ export interface IngestOptions {
 export interface IngestDeps {
   fetchPage(request: PageRequest, signal?: AbortSignal): Promise<{ results: unknown[]; attempts?: number }>;
   stage: StageFn;
+  /** Called for each record that fails validation (counted in the metrics). */
+  onRejected?: () => void;
   log: Logger;
   /** Stop asked for (SIGINT/SIGTERM): no new pages; what was fetched is still staged. */
   signal?: AbortSignal;
@@ -98,6 +100,7 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
       } catch (error) {
         if (!(error instanceof InvalidRecordError)) throw error;
         tally.reject(error.message);
+        deps.onRejected?.();
         if (tally.rejected <= MAX_LOGGED_REJECTS) {
           log.warn({ page: planned.page, index, field: error.field, reason: error.message }, 'record rejected');
         }

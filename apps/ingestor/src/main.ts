@@ -2,8 +2,8 @@ import { Command } from 'commander';
 import { createPgPool } from '@streamline/clients';
 import { loadLogLevel } from '@streamline/config';
 import { type IngestorConfig, type IngestorFlags, loadIngestorConfig } from './config.js';
-import { type Logger, type Shutdown, createLogger, createShutdown, describeError } from '@streamline/runtime';
-import { stagedCount } from '@streamline/staging';
+import { createDependencyRetry, createLogger, createShutdown, describeError, runApp } from '@streamline/runtime';
+import { requireStaging, stagedCount } from '@streamline/staging';
 import { createApiClient } from './api-client.js';
 import { parseFaultSpec } from './generator/faults.js';
 import { startGeneratorServer } from './generator/server.js';
@@ -11,24 +11,6 @@ import { runIngest } from './ingest.js';
 import { chooseSource, newRunId, newSeed } from './source.js';
 import { createBatchStager, prepareStaging } from './stage-batch.js';
 import { formatSummary, summaryJson } from './summary.js';
-
-/**
- * SIGINT/SIGTERM only start the shutdown (stop intake, let the run stage what it fetched, close
- * clients); the command then exits with its own code. A second signal exits at once.
- */
-function onStopSignals(shutdown: Shutdown, log: Logger): void {
-  let stopping = false;
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      if (stopping) {
-        log.warn({ signal: sig }, 'second signal, exiting now');
-        process.exit(130);
-      }
-      stopping = true;
-      void shutdown.run(sig);
-    });
-  }
-}
 
 /** One line on stderr (and with --json one JSON line on stdout), then exit. */
 function failAndExit(error: unknown, json: boolean, code = 1): never {
@@ -47,73 +29,94 @@ async function ingestCommand(flags: IngestorFlags & { json?: boolean }): Promise
   } catch (error) {
     failAndExit(error, json, 2);
   }
-  // Logs on stderr: stdout carries only the summary (one JSON line with --json).
-  const log = createLogger('ingestor', { level: config.logLevel, destination: 'stderr' });
-  const shutdown = createShutdown(log, config.shutdownTimeoutMs, false);
-  onStopSignals(shutdown, log);
   const seed = config.seed ?? newSeed();
   const runId = config.runId ?? newRunId();
-  let output: string;
-  let exitCode = 0;
-  try {
-    const choice = await chooseSource(config.source, config.apiUrl, config.probeTimeoutMs, log);
-    let apiUrl = config.apiUrl;
-    if (choice.source === 'generator') {
-      const faults = parseFaultSpec(config.generator.faults);
-      const generator = shutdown.add('generator', await startGeneratorServer({ faults, log: log.child({ component: 'generator' }) }));
-      apiUrl = generator.url;
-    }
-    log.info({ source: choice.source, apiUrl, seed, runId }, 'ingest configured');
-    const pool = shutdown.add('pg', createPgPool(config.connections.pg, { max: config.maxInFlightBatches + 1, applicationName: 'ingestor' }));
-    await prepareStaging(pool, config.connections.pg);
-    const client = shutdown.add(
-      'api-client',
-      createApiClient({
-        baseUrl: apiUrl,
-        timeoutMs: config.requestTimeoutMs,
-        retries: config.retries,
-        minDelayMs: config.retryMinDelayMs,
-        maxDelayMs: config.retryMaxDelayMs,
-        maxRetryAfterMs: config.maxRetryAfterMs,
-        maxSockets: config.concurrency,
-        log: log.child({ component: 'api-client' }),
-        signal: shutdown.signal,
-      }),
-    );
-    const stage = createBatchStager(pool, {
-      retries: 3,
-      minDelayMs: config.retryMinDelayMs,
-      maxDelayMs: config.retryMaxDelayMs,
-      // No shutdown signal here: on a stop, what was fetched is still staged.
-      log: log.child({ component: 'staging' }),
-    });
-    const run = runIngest(
-      { fetchPage: (request, signal) => client.fetchPage(request, signal), stage, log, signal: shutdown.signal },
-      {
-        count: config.count,
-        batchSize: config.batchSize,
-        concurrency: config.concurrency,
-        maxInFlightBatches: config.maxInFlightBatches,
-        resultsPerPage: config.resultsPerPage,
-        seed,
-        nat: config.nat,
-        source: choice.source,
-        runId,
-      },
-    );
-    // Closed first on shutdown: the run stages what it fetched before the clients close.
-    shutdown.add('ingest', { close: () => run.catch(() => undefined) });
-    const summary = await run;
-    output = json ? summaryJson(summary) : formatSummary(summary);
-    if (summary.interrupted) exitCode = 130;
-  } catch (error) {
-    await shutdown.run('failed');
-    failAndExit(error, json);
-  }
-  await shutdown.run('done');
-  // Last, after the logs of the shutdown: with --json, the summary is the last line on stdout.
-  console.log(output);
-  process.exit(exitCode);
+  // Logs on stderr: stdout carries only the summary (one JSON line with --json), printed last.
+  await runApp(
+    {
+      name: 'ingestor',
+      logLevel: config.logLevel,
+      logDestination: 'stderr',
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+      http: { ...config.http, anyPortWhenTaken: true },
+      retry: { minDelayMs: config.retryMinDelayMs, maxDelayMs: config.retryMaxDelayMs, maxOutageMs: config.outageTimeoutMs },
+    },
+    async (ctx) => {
+      const { log, shutdown } = ctx;
+      try {
+        const choice = await chooseSource(config.source, config.apiUrl, config.probeTimeoutMs, log);
+        let apiUrl = config.apiUrl;
+        if (choice.source === 'generator') {
+          const faults = parseFaultSpec(config.generator.faults);
+          const generator = shutdown.add('generator', await startGeneratorServer({ faults, log: log.child({ component: 'generator' }) }));
+          apiUrl = generator.url;
+        }
+        log.info({ source: choice.source, apiUrl, seed, runId }, 'ingest configured');
+        const pool = shutdown.add('pg', createPgPool(config.connections.pg, { max: config.maxInFlightBatches + 1, applicationName: 'ingestor' }));
+        await ctx.retry('migrate staging', () => prepareStaging(pool, config.connections.pg), 'postgres');
+        const client = shutdown.add(
+          'api-client',
+          createApiClient({
+            baseUrl: apiUrl,
+            timeoutMs: config.requestTimeoutMs,
+            retries: config.retries,
+            minDelayMs: config.retryMinDelayMs,
+            maxDelayMs: config.retryMaxDelayMs,
+            maxRetryAfterMs: config.maxRetryAfterMs,
+            maxSockets: config.concurrency,
+            log: log.child({ component: 'api-client' }),
+            signal: ctx.signal,
+          }),
+        );
+        // Not stopped by the shutdown signal: on a stop, what was fetched is still staged.
+        const stagingRetry = createDependencyRetry({
+          log: log.child({ component: 'staging' }),
+          health: ctx.health,
+          signal: new AbortController().signal,
+          minDelayMs: config.retryMinDelayMs,
+          maxDelayMs: config.retryMaxDelayMs,
+          maxOutageMs: config.outageTimeoutMs,
+        });
+        const stage = createBatchStager(pool, { retry: stagingRetry });
+        const metrics = ctx.metrics.stage('ingest');
+        ctx.health.up('postgres');
+        ctx.health.started();
+        const summary = await runIngest(
+          {
+            fetchPage: (request, signal) => client.fetchPage(request, signal),
+            stage: async (batch) => {
+              const started = performance.now();
+              const result = await stage(batch);
+              metrics.recordsIn(batch.length);
+              metrics.recordsOut(result.staged, 'ok');
+              if (result.duplicates > 0) metrics.recordsOut(result.duplicates, 'duplicate');
+              metrics.batch(batch.length, (performance.now() - started) / 1000);
+              return result;
+            },
+            onRejected: () => metrics.recordsOut(1, 'rejected'),
+            log,
+            signal: ctx.signal,
+          },
+          {
+            count: config.count,
+            batchSize: config.batchSize,
+            concurrency: config.concurrency,
+            maxInFlightBatches: config.maxInFlightBatches,
+            resultsPerPage: config.resultsPerPage,
+            seed,
+            nat: config.nat,
+            source: choice.source,
+            runId,
+          },
+        );
+        return { exitCode: summary.interrupted ? 130 : 0, output: json ? summaryJson(summary) : formatSummary(summary) };
+      } catch (error) {
+        // The one-line reason goes on stderr by the lifecycle; with --json, stdout says it too.
+        if (json) console.log(JSON.stringify({ ok: false, error: describeError(error) }));
+        throw error;
+      }
+    },
+  );
 }
 
 async function serveGeneratorCommand(flags: Pick<IngestorFlags, 'host' | 'port' | 'faults'>): Promise<void> {
@@ -124,7 +127,7 @@ async function serveGeneratorCommand(flags: Pick<IngestorFlags, 'host' | 'port' 
     failAndExit(error, false, 2);
   }
   const log = createLogger('ingestor', { level: loadLogLevel(process.env) });
-  const shutdown = createShutdown(log, config.shutdownTimeoutMs);
+  const shutdown = createShutdown(log, { timeoutMs: config.shutdownTimeoutMs, signalExitCode: 0 });
   try {
     const faults = parseFaultSpec(config.generator.faults);
     const server = shutdown.add('generator', await startGeneratorServer({ host: config.generator.host, port: config.generator.port, faults, log }));
@@ -136,7 +139,7 @@ async function serveGeneratorCommand(flags: Pick<IngestorFlags, 'host' | 'port' 
   }
 }
 
-/** `staged --run-id R`: how many users run R staged, as one JSON line (what Airflow's check asks). */
+/** `staged --run-id R`: how many users run R staged, as one JSON line (what Airflow's check asks). Read-only: never migrates. */
 async function stagedCommand(flags: { runId: string }): Promise<void> {
   let config: IngestorConfig;
   try {
@@ -146,7 +149,7 @@ async function stagedCommand(flags: { runId: string }): Promise<void> {
   }
   const pool = createPgPool(config.connections.pg, { max: 1, applicationName: 'ingestor' });
   try {
-    await prepareStaging(pool, config.connections.pg);
+    await requireStaging(pool);
     console.log(JSON.stringify({ runId: flags.runId, staged: await stagedCount(pool, flags.runId) }));
   } catch (error) {
     await pool.end().catch(() => undefined);

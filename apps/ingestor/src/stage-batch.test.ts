@@ -1,29 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '@streamline/runtime';
+import { createDependencyRetry, createHealth, silentLogger } from '@streamline/runtime';
 import type { PgPool } from '@streamline/clients';
 import { StagingError } from './errors.js';
-import { createBatchStager, isTransientPgError } from './stage-batch.js';
+import { createBatchStager } from './stage-batch.js';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
-
-describe('isTransientPgError', () => {
-  it('retries connection problems, serialization failures and shutdowns', () => {
-    for (const code of ['ECONNREFUSED', 'ECONNRESET', '08006', '08001', '40001', '40P01', '53300', '57P01']) {
-      expect(isTransientPgError(withCode(code)), code).toBe(true);
-    }
-    expect(isTransientPgError(new Error('Connection terminated unexpectedly'))).toBe(true);
-  });
-
-  it('does not retry errors that would fail again', () => {
-    for (const code of ['23505', '42601', '22P02', '42P01']) expect(isTransientPgError(withCode(code)), code).toBe(false);
-    expect(isTransientPgError(new Error('something else'))).toBe(false);
-    expect(isTransientPgError('text')).toBe(false);
-  });
-});
+const retry = createDependencyRetry({ log: silentLogger(), health: createHealth(), signal: new AbortController().signal, minDelayMs: 1, maxDelayMs: 2 });
 
 describe('createBatchStager', () => {
   const pool = {} as PgPool;
-  const fast = { retries: 3, minDelayMs: 1, maxDelayMs: 2, log: silentLogger() };
+  const fast = { retry };
 
   it('retries a transient failure and returns the result', async () => {
     let calls = 0;

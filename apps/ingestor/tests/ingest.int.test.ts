@@ -1,6 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAppToEnd } from '@streamline/app-runner';
 import { createPgPool, type PgPool } from '@streamline/clients';
 import { silentLogger } from '@streamline/runtime';
 import { testConnections, uniqueName } from '@streamline/testing';
@@ -13,7 +12,6 @@ import { runIngest } from '../src/ingest.js';
 import { createBatchStager, prepareStaging } from '../src/stage-batch.js';
 import type { IngestSummary } from '../src/summary.js';
 
-const root = join(import.meta.dirname, '..', '..', '..');
 const config = testConnections();
 const log = silentLogger();
 
@@ -30,28 +28,15 @@ function expectedUsers(seed: string, count: number, pageSize: number, faults = p
   return { good, corrupt };
 }
 
-/** Runs the CLI (src/main.ts through tsx) with --json; returns the exit code and the summary line. */
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; summary: IngestSummary & { ok: boolean }; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/ingestor/src/main.ts'), ...args, '--json'], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      const last = stdout.trim().split('\n').at(-1) ?? '';
-      try {
-        resolve({ code, summary: JSON.parse(last), stderr });
-      } catch {
-        reject(new Error(`no JSON summary as the last stdout line (exit ${code}): ${last} ${stderr}`));
-      }
-    });
-  });
+/** Runs the CLI (the app's one entry, app-runner) with --json; returns the exit code and the summary line. */
+async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; summary: IngestSummary & { ok: boolean }; stderr: string }> {
+  const run = runAppToEnd('ingestor', [...args, '--json'], { env });
+  const last = run.stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    return { code: run.status, summary: JSON.parse(last), stderr: run.stderr };
+  } catch {
+    throw new Error(`no JSON summary as the last stdout line (exit ${run.status}): ${last} ${run.stderr}`);
+  }
 }
 
 describe('ingestor (real PostgreSQL staging)', () => {
@@ -83,7 +68,7 @@ describe('ingestor (real PostgreSQL staging)', () => {
       return await runIngest(
         {
           fetchPage: (request, signal) => client.fetchPage(request, signal),
-          stage: createBatchStager(pool, { retries: 2, minDelayMs: 10, maxDelayMs: 50, log }),
+          stage: createBatchStager(pool, { retry: (_what, fn) => fn() }),
           log,
         },
         { count, batchSize: 100, concurrency: 3, maxInFlightBatches: 2, seed, source: 'generator', runId, progressIntervalMs: 0 },
@@ -117,11 +102,7 @@ describe('ingestor (real PostgreSQL staging)', () => {
     const ids = await rawIds(runId);
     expect(ids).toHaveLength(500);
     // `staged --run-id` (what Airflow's check asks) counts the same.
-    const staged = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'apps/ingestor/src/main.ts'), 'staged', '--run-id', runId], {
-      cwd: root,
-      env: { ...process.env, PG_DATABASE: database },
-      encoding: 'utf8',
-    });
+    const staged = runAppToEnd('ingestor', ['staged', '--run-id', runId], { env: { PG_DATABASE: database } });
     expect(staged.status, staged.stderr).toBe(0);
     expect(JSON.parse(staged.stdout.trim())).toEqual({ runId, staged: 500 });
     expect(new Set(ids)).toEqual(new Set(expected));
@@ -185,8 +166,33 @@ describe('ingestor (real PostgreSQL staging)', () => {
     expect(await countWhere(`SELECT count(*) AS n FROM outbox WHERE payload->>'ingest_run_id' = $1`, [runId])).toBe(good.length);
   });
 
-  it('CLI: fails in one line with a non-zero exit when PostgreSQL cannot be reached', async () => {
-    const { code, summary, stderr } = await runCli(['--source', 'generator', '--count', '10'], { PG_PORT: '1', LOG_LEVEL: 'silent' });
+  it('`staged` is read-only: on a database without staging it fails in one line and creates nothing', async () => {
+    const empty = uniqueName('it_ingest_empty');
+    await admin.query(`CREATE DATABASE ${empty}`);
+    try {
+      const run = runAppToEnd('ingestor', ['staged', '--run-id', 'nope'], { env: { PG_DATABASE: empty } });
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim().split('\n').filter((l) => l.startsWith('ingestor:'))).toEqual([
+        `ingestor: database ${empty} has no staging tables yet: start the stack and the pipeline first (npm start), or the ingestor or relay, which create them`,
+      ]);
+      const probe = createPgPool({ ...config.pg, database: empty }, { max: 1 });
+      const { rows } = await probe.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`).finally(() => probe.end());
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${empty} WITH (FORCE)`);
+    }
+  });
+
+  it('CLI: waits out a PostgreSQL outage up to INGESTOR_OUTAGE_TIMEOUT_MS, then fails in one line with a non-zero exit', async () => {
+    const started = Date.now();
+    const { code, summary, stderr } = await runCli(['--source', 'generator', '--count', '10'], {
+      PG_PORT: '1',
+      LOG_LEVEL: 'silent',
+      INGESTOR_OUTAGE_TIMEOUT_MS: '3000',
+      INGESTOR_RETRY_MIN_DELAY_MS: '200',
+      INGESTOR_RETRY_MAX_DELAY_MS: '500',
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
     expect(code).toBe(1);
     expect(summary).toMatchObject({ ok: false });
     expect(stderr.trim().split('\n').filter((l) => l.startsWith('ingestor:'))).toEqual([

@@ -1,12 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
-import { createIsolatedRun, startApp, stopApp, type AppProcess, type IsolatedRun } from '@streamline/pipeline-runner';
-import { stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { createIsolatedRun, lastJsonLine, repoRoot, runAppToEnd, startApp, stopApp, type AppProcess, type ServingApp, type IsolatedRun } from '@streamline/app-runner';
+import { describeForStack, fetchHealth, scrapeMetric, testConnections, uniqueName, waitFor } from '@streamline/testing';
 import type { apiUserNumericPostcode } from '@streamline/user-schema/testing';
 
-const root = join(import.meta.dirname, '..', '..', '..');
 const config = testConnections();
 
 /**
@@ -14,25 +12,21 @@ const config = testConnections();
  * Kafka -> cassandra-writer -> Cassandra, each app its own process, on this test's own database,
  * topics, keyspace, consumer group and Spark checkpoint.
  */
-describe.runIf(stackMode() === 'local')('pipeline end to end (real servers, all four apps)', () => {
+describeForStack(['local', 'external'], 'pipeline end to end (real servers, all four apps)', "the Spark job is submitted from the local stack's pyspark venv", () => {
   const id = uniqueName('e2e');
   let env: Record<string, string> = {};
   let run: IsolatedRun;
-  const logDir = join(root, '.stack', 'logs', 'e2e', id);
+  const logDir = join(repoRoot, '.stack', 'logs', 'e2e', id);
   const cassandra = createCassandraClient(config.cassandra);
   let pool: PgPool;
   const apps = new Map<string, AppProcess>();
 
-  const start = (name: string) => apps.set(name, startApp(root, name, [], logDir, env));
-  const ingest = (seed: string, count: number) => {
-    const res = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'apps/ingestor/src/main.ts'), '--source', 'generator', '--seed', seed, '--count', String(count), '--json'], {
-      cwd: root,
-      env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-      encoding: 'utf8',
-    });
-    expect(res.status, res.stderr).toBe(0);
-    return JSON.parse(res.stdout.trim().split('\n').pop()!) as { staged: number; duplicates: number; fetched: number; rejected: number };
-  };
+  const start = async (name: ServingApp) => apps.set(name, await startApp(name, { logDir, env }));
+  const ingest = (seed: string, count: number) =>
+    lastJsonLine<{ staged: number; duplicates: number; fetched: number; rejected: number }>(
+      runAppToEnd('ingestor', ['--source', 'generator', '--seed', seed, '--count', String(count), '--json'], { env: { ...env, LOG_LEVEL: 'warn' } }),
+      'the ingestor',
+    );
   const storedCount = async () => {
     try {
       return Number((await cassandra.execute(`SELECT count(*) FROM ${id}.created_users`)).first().get('count'));
@@ -46,9 +40,9 @@ describe.runIf(stackMode() === 'local')('pipeline end to end (real servers, all 
     run = await createIsolatedRun(config, id);
     env = { ...run.env, LOG_LEVEL: 'info' };
     pool = createPgPool({ ...config.pg, database: id }, { max: 2 });
-    start('relay');
-    start('spark-launcher');
-    start('cassandra-writer');
+    await start('relay');
+    await start('spark-launcher');
+    await start('cassandra-writer');
   });
 
   afterAll(async () => {
@@ -96,6 +90,50 @@ describe.runIf(stackMode() === 'local')('pipeline end to end (real servers, all 
     expect(await storedCount()).toBe(n);
   });
 
+  it('every app answers /healthz and /metrics, and its counters follow the records through its stage', async () => {
+    const urls = new Map<ServingApp, string>();
+    for (const name of ['relay', 'spark-launcher', 'cassandra-writer'] as const) urls.set(name, apps.get(name)!.endpoint);
+    for (const [name, url] of urls) {
+      const health = await waitFor(async () => {
+        const h = await fetchHealth(url);
+        return h.status === 200 && h;
+      }, { timeoutMs: 120_000, what: `${name} ready` });
+      expect(health.body).toMatchObject({ status: 'ready', ready: true });
+    }
+    const counter = (name: ServingApp, metric: string, labels: Record<string, string>) => scrapeMetric(urls.get(name)!, metric, labels);
+    const before = {
+      relay: await counter('relay', 'streamline_records_out_total', { stage: 'relay', outcome: 'ok' }),
+      spark: await counter('spark-launcher', 'streamline_records_out_total', { stage: 'process', outcome: 'ok' }),
+      writer: await counter('cassandra-writer', 'streamline_records_out_total', { stage: 'write', outcome: 'ok' }),
+    };
+
+    // The ingestor lives only while it runs: scraped mid-run, slowed by the generator's 503s.
+    const n = 1500;
+    const ingestor = await startApp('ingestor', {
+      logDir,
+      env: { ...env, LOG_LEVEL: 'warn' },
+      args: ['--source', 'generator', '--seed', 'e2e-metrics', '--count', String(n), '--batch-size', '250', '--page-size', '250', '--concurrency', '1', '--faults', '503=0.5,retry-after=1', '--json'],
+    });
+    const ingestorUrl = ingestor.endpoint;
+    const seenWhileRunning = await waitFor(async () => {
+      const staged = await scrapeMetric(ingestorUrl, 'streamline_records_out_total', { stage: 'ingest', outcome: 'ok' }).catch(() => 0);
+      return staged > 0 && staged;
+    }, { timeoutMs: 60_000, intervalMs: 100, what: 'the ingestor staging, seen on its /metrics' });
+    expect(seenWhileRunning).toBeGreaterThan(0);
+    expect(await ingestor.exited).toBe(0);
+
+    await waitFor(async () => (await counter('cassandra-writer', 'streamline_records_out_total', { stage: 'write', outcome: 'ok' })) >= before.writer + n, {
+      timeoutMs: 240_000,
+      intervalMs: 1000,
+      what: `the writer's counter to move by ${n}`,
+    });
+    expect(await counter('relay', 'streamline_records_out_total', { stage: 'relay', outcome: 'ok' })).toBe(before.relay + n);
+    expect(await counter('spark-launcher', 'streamline_records_out_total', { stage: 'process', outcome: 'ok' })).toBeGreaterThanOrEqual(before.spark + n);
+    expect(await counter('cassandra-writer', 'streamline_end_to_end_latency_seconds_count', {})).toBeGreaterThanOrEqual(before.writer + n);
+    expect(await counter('relay', 'process_cpu_seconds_total', {})).toBeGreaterThan(0);
+    expect(await counter('cassandra-writer', 'streamline_consumer_lag_records', {})).toBeGreaterThanOrEqual(0);
+  });
+
   it('ends with exactly the expected set when the relay and the writer are killed mid-run and restarted', async () => {
     const before = await storedCount();
     const n = 3000;
@@ -108,8 +146,8 @@ describe.runIf(stackMode() === 'local')('pipeline end to end (real servers, all 
     apps.get('cassandra-writer')!.child.kill('SIGKILL');
     await Promise.all([apps.get('relay')!.exited, apps.get('cassandra-writer')!.exited]);
 
-    start('relay');
-    start('cassandra-writer');
+    await start('relay');
+    await start('cassandra-writer');
     await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 60_000, what: 'the outbox drained' });
     await waitFor(async () => (await storedCount()) >= before + n, { timeoutMs: 240_000, intervalMs: 1000, what: `${before + n} users in Cassandra` });
     expect(await storedCount()).toBe(before + n);

@@ -1,25 +1,71 @@
-import { type Env, loadConnectionConfig, loadLogLevel, positiveInt, readVar, text, TOPIC_VARS, TOPICS } from '@streamline/config';
+import { z } from 'zod';
+import {
+  APP_HTTP_PORT_VARS,
+  APP_HTTP_PORTS,
+  type Env,
+  type HttpEndpointConfig,
+  loadConnectionConfig,
+  loadHttpEndpoint,
+  loadLogLevel,
+  loadOutageRetry,
+  positiveInt,
+  readVar,
+  TOPIC_VARS,
+  TOPICS,
+} from '@streamline/config';
 
 export interface RelayConfig {
   connections: ReturnType<typeof loadConnectionConfig>;
   logLevel: ReturnType<typeof loadLogLevel>;
-  topic: string;
+  /**
+   * Debezium's outbox event router routing: an outbox row's `aggregatetype` (the domain) picks its
+   * topic. Default `user` -> TOPIC_USERS_CREATED.
+   */
+  routes: ReadonlyMap<string, string>;
   /** Outbox rows claimed, encoded and produced per transaction. */
   batchSize: number;
   /** Fallback poll when no NOTIFY arrives (e.g. the listener connection dropped). */
   pollIntervalMs: number;
   lagReportIntervalMs: number;
   shutdownTimeoutMs: number;
+  http: HttpEndpointConfig;
+  /** Backoff while PostgreSQL, Kafka or the registry is down. */
+  retry: { minDelayMs: number; maxDelayMs: number };
 }
 
+const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
+const AGGREGATE = /^[a-zA-Z][\w.-]{0,99}$/;
+
+/** `RELAY_ROUTES=user=users_created,order=orders`: aggregatetype=topic pairs. */
+const routes = (createdTopic: string) =>
+  z
+    .string()
+    .default(`user=${createdTopic}`)
+    .transform((s, ctx) => {
+      const map = new Map<string, string>();
+      for (const pair of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const [aggregate, topic, extra] = pair.split('=').map((x) => x.trim());
+        if (!aggregate || !topic || extra !== undefined || !AGGREGATE.test(aggregate) || !TOPIC.test(topic)) {
+          ctx.addIssue({ code: 'custom', message: `expected aggregatetype=topic pairs, e.g. user=users_created (bad: ${JSON.stringify(pair)})` });
+          return z.NEVER;
+        }
+        map.set(aggregate, topic);
+      }
+      if (map.size === 0) ctx.addIssue({ code: 'custom', message: 'expected at least one aggregatetype=topic pair' });
+      return map;
+    });
+
 export function loadRelayConfig(env: Env = process.env): RelayConfig {
+  const createdTopic = readVar(env, TOPIC_VARS.created, z.string().regex(TOPIC, 'expected a Kafka topic name').default(TOPICS.created));
   return Object.freeze({
     connections: loadConnectionConfig(env),
     logLevel: loadLogLevel(env),
-    topic: readVar(env, TOPIC_VARS.created, text(TOPICS.created)),
+    routes: readVar(env, 'RELAY_ROUTES', routes(createdTopic)),
     batchSize: readVar(env, 'RELAY_BATCH_SIZE', positiveInt(2000)),
     pollIntervalMs: readVar(env, 'RELAY_POLL_INTERVAL_MS', positiveInt(1000)),
     lagReportIntervalMs: readVar(env, 'RELAY_LAG_REPORT_INTERVAL_MS', positiveInt(10_000)),
     shutdownTimeoutMs: readVar(env, 'RELAY_SHUTDOWN_TIMEOUT_MS', positiveInt(20_000)),
+    http: loadHttpEndpoint(env, APP_HTTP_PORT_VARS.relay, APP_HTTP_PORTS.relay),
+    retry: loadOutageRetry(env, 'RELAY'),
   });
 }

@@ -1,14 +1,15 @@
 import type { PgPool } from '@streamline/clients';
 import type { Logger } from '@streamline/runtime';
-import { outboxLag } from '@streamline/staging';
+import { outboxLag, type OutboxLag } from '@streamline/staging';
 
-/** Logs the relay's lag (unpublished outbox rows, age of the oldest) at an interval. */
-export function startLagReporter(pool: PgPool, log: Logger, intervalMs: number, published: () => number): { stop(): void } {
+/** Logs the relay's lag (unpublished outbox rows, age of the oldest) at an interval, and hands it to `onLag` (the metrics). */
+export function startLagReporter(pool: PgPool, log: Logger, intervalMs: number, published: () => number, onLag: (lag: OutboxLag) => void = () => undefined): { stop(): void } {
   let last = published();
   const timer = setInterval(() => {
     outboxLag(pool)
       .then((lag) => {
         const now = published();
+        onLag(lag);
         log.info({ ...lag, published: now, ratePerSec: Math.round(((now - last) * 1000) / intervalMs) }, 'relay lag');
         last = now;
       })

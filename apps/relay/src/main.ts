@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { Gauge } from 'prom-client';
 import {
   Compatibility,
   connectAdmin,
@@ -10,10 +11,10 @@ import {
   ensureTopics,
   registerAvroSchema,
 } from '@streamline/clients';
-import { loadRelayConfig } from './config.js';
-import { createLogger, createShutdown, describeError } from '@streamline/runtime';
-import { migrateStaging, outboxLag } from '@streamline/staging';
+import { describeError, runApp } from '@streamline/runtime';
+import { migrateStaging, outboxLag, requireStaging } from '@streamline/staging';
 import { usersCreatedSchema, type UserCreated } from '@streamline/user-schema';
+import { loadRelayConfig, type RelayConfig } from './config.js';
 import { startLagReporter } from './lag-reporter.js';
 import { listenForOutbox } from './outbox-wakeup.js';
 import { runRelay } from './relay.js';
@@ -21,58 +22,83 @@ import { runRelay } from './relay.js';
 const program = new Command('relay')
   .description('Transactional-outbox relay: publishes staged users from PostgreSQL to Kafka in Avro (see apps/relay/README.md).')
   .option('--once', 'publish what the outbox holds, then exit')
-  .option('--lag', 'print the outbox lag as JSON and exit')
+  .option('--lag', 'print the outbox lag as JSON and exit (read-only)')
   .parse();
 const options = program.opts<{ once?: boolean; lag?: boolean }>();
 
-const config = loadRelayConfig(process.env);
-// With --lag, stdout carries only the JSON answer; the logs go to stderr.
-const log = createLogger('relay', { level: config.logLevel, ...(options.lag ? { destination: 'stderr' as const } : {}) });
-const shutdown = createShutdown(log, config.shutdownTimeoutMs);
-
-async function main(): Promise<void> {
-  const pool = shutdown.add('pg', createPgPool(config.connections.pg, { applicationName: 'relay' }));
-  await migrateStaging(pool);
-  if (options.lag) {
-    console.log(JSON.stringify(await outboxLag(pool)));
-    return;
-  }
-  const kafka = createKafka(config.connections.kafka, log);
-  const admin = await connectAdmin(kafka);
-  await ensureTopics(admin, [{ topic: config.topic }]);
-  await admin.disconnect();
-  const registry = createRegistryClient(config.connections.registry);
-  const schemaId = await registerAvroSchema(registry, `${config.topic}-value`, usersCreatedSchema, Compatibility.BACKWARD);
-  const producer = shutdown.add('kafka', await connectProducer(kafka));
-  const wakeup = shutdown.add('listener', await listenForOutbox(config.connections.pg, log));
-  let published = 0;
-  const lag = startLagReporter(pool, log, config.lagReportIntervalMs, () => published);
-  shutdown.add('lag-reporter', { close: lag.stop });
-  log.info({ topic: config.topic, schemaId, batchSize: config.batchSize }, 'relay started');
-  const loop = runRelay({
-    pool,
-    producer,
-    serde: createAvroSerde<UserCreated>(registry, config.topic, { schemaId }),
-    wakeup,
-    log,
-    signal: shutdown.signal,
-    topic: config.topic,
-    batchSize: config.batchSize,
-    pollIntervalMs: config.pollIntervalMs,
-    once: options.once ?? false,
-    onPublished: (n) => (published += n),
-  });
-  // Closed first on shutdown: the batch in flight finishes (and commits) before clients close.
-  shutdown.add('relay-loop', { close: () => loop.catch(() => undefined) });
-  await loop;
-  log.info({ published }, 'relay stopped');
+let config: RelayConfig;
+try {
+  config = loadRelayConfig(process.env);
+} catch (error) {
+  console.error(`relay: ${describeError(error)}`);
+  process.exit(2);
 }
 
-main()
-  .then(() => shutdown.run('done'))
-  .then(() => process.exit(0))
-  .catch(async (error: unknown) => {
-    log.error({ err: describeError(error) }, 'relay failed');
-    await shutdown.run('error');
-    process.exit(1);
+/** `--lag`: read-only, so it never migrates; a database without staging says so in one line. */
+async function printLag(): Promise<void> {
+  const pool = createPgPool(config.connections.pg, { max: 1, applicationName: 'relay-lag' });
+  try {
+    await requireStaging(pool);
+    console.log(JSON.stringify(await outboxLag(pool)));
+  } catch (error) {
+    console.error(`relay: ${describeError(error)}`);
+    process.exitCode = 1;
+  } finally {
+    await pool.end();
+  }
+}
+
+if (options.lag) await printLag();
+else
+  await runApp({ name: 'relay', logLevel: config.logLevel, shutdownTimeoutMs: config.shutdownTimeoutMs, http: config.http, retry: config.retry }, async (ctx) => {
+    const { log, shutdown, retry } = ctx;
+    const pool = shutdown.add('pg', createPgPool(config.connections.pg, { applicationName: 'relay' }));
+    await retry('migrate staging', () => migrateStaging(pool), 'postgres');
+    const topics = [...new Set(config.routes.values())];
+    const kafka = createKafka(config.connections.kafka, log);
+    await retry('create topics', async () => {
+      const admin = await connectAdmin(kafka);
+      try {
+        await ensureTopics(admin, topics.map((topic) => ({ topic })));
+      } finally {
+        await admin.disconnect();
+      }
+    }, 'kafka');
+    const registry = createRegistryClient(config.connections.registry);
+    const serdes = new Map<string, ReturnType<typeof createAvroSerde<UserCreated>>>();
+    for (const topic of topics) {
+      const schemaId = await retry('register the schema', () => registerAvroSchema(registry, `${topic}-value`, usersCreatedSchema, Compatibility.BACKWARD), 'schema-registry');
+      serdes.set(topic, createAvroSerde<UserCreated>(registry, topic, { schemaId }));
+    }
+    const producer = shutdown.add('kafka', await retry('connect to Kafka', () => connectProducer(kafka), 'kafka'));
+    const wakeup = shutdown.add('listener', await retry('listen for the outbox', () => listenForOutbox(config.connections.pg, log), 'postgres'));
+
+    const stage = ctx.metrics.stage('relay');
+    const unpublished = new Gauge({ name: 'streamline_outbox_unpublished_records', help: 'Outbox rows not published yet.', registers: [ctx.metrics.registry] });
+    const oldest = new Gauge({ name: 'streamline_outbox_oldest_unpublished_age_seconds', help: 'Age of the oldest unpublished outbox row (0: none).', registers: [ctx.metrics.registry] });
+    let published = 0;
+    const lag = startLagReporter(pool, log, config.lagReportIntervalMs, () => published, (l) => {
+      unpublished.set(l.unpublished);
+      oldest.set((l.oldestAgeMs ?? 0) / 1000);
+    });
+    shutdown.add('lag-reporter', { close: lag.stop });
+    for (const dependency of ['postgres', 'kafka', 'schema-registry']) ctx.health.up(dependency);
+    ctx.health.started();
+    log.info({ routes: Object.fromEntries(config.routes), batchSize: config.batchSize }, 'relay started');
+    published = await runRelay({
+      pool,
+      producer,
+      serdes,
+      routes: config.routes,
+      wakeup,
+      log,
+      signal: ctx.signal,
+      retry,
+      metrics: stage,
+      batchSize: config.batchSize,
+      pollIntervalMs: config.pollIntervalMs,
+      once: options.once ?? false,
+      onPublished: (n) => (published += n),
+    });
+    log.info({ published }, 'relay stopped');
   });

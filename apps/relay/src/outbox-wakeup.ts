@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { ConnectionConfig } from '@streamline/config';
-import type { Logger } from '@streamline/runtime';
+import { backoffDelay, type Logger } from '@streamline/runtime';
 import { OUTBOX_CHANNEL } from '@streamline/staging';
 
 export interface Wakeup {
@@ -26,13 +26,29 @@ export async function listenForOutbox(config: ConnectionConfig['pg'], log: Logge
       wake?.();
     });
     c.on('error', (err) => {
+      if (client !== c) return;
       log.warn({ err: err.message }, 'outbox listener connection lost, polling until it is back');
       client = undefined;
-      if (!closed) setTimeout(() => void connect().catch(() => undefined), 1000).unref();
+      reconnect(1);
     });
-    await c.connect();
-    await c.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (error) {
+      await c.end().catch(() => undefined);
+      throw error;
+    }
     client = c;
+  };
+  // Until the listener is back the poll interval still finds new rows; retried with backoff, capped at 10 s.
+  const reconnect = (attempt: number) => {
+    if (closed) return;
+    setTimeout(() => {
+      connect().then(
+        () => log.info({ attempt }, 'outbox listener reconnected'),
+        () => reconnect(attempt + 1),
+      );
+    }, backoffDelay(attempt, { minMs: 500, maxMs: 10_000 })).unref();
   };
   await connect();
 

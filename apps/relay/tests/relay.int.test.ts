@@ -1,15 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, runAppToEnd, startApp, stopApp, type AppProcess } from '@streamline/app-runner';
 import { connectAdmin, connectConsumer, createAvroSerde, createKafka, createPgPool, createRegistryClient, type PgPool } from '@streamline/clients';
 import { migrateStaging, stageUsers } from '@streamline/staging';
 import { mapApiUser, type UserCreated } from '@streamline/user-schema';
 import { apiUserNumericPostcode } from '@streamline/user-schema/testing';
-import { testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { fetchHealth, localStack, scrapeMetric, stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
 
-const root = join(import.meta.dirname, '..', '..', '..');
 const config = testConnections();
+const logDir = join(repoRoot, '.stack', 'logs', 'it', uniqueName('relay'));
 
 /** N distinct users shaped like API results. */
 function users(n: number) {
@@ -19,14 +20,8 @@ function users(n: number) {
   });
 }
 
-function startRelay(env: Record<string, string>, args: string[] = []): ChildProcess {
-  return spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'apps/relay/src/main.ts'), ...args], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-}
-
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+const startRelay = (env: Record<string, string>, args: string[] = []): Promise<AppProcess> => startApp('relay', { logDir, args, env: { LOG_LEVEL: 'info', ...env } });
+const exited = (relay: AppProcess) => relay.exited;
 
 describe('relay (real PostgreSQL, Kafka, registry)', () => {
   const database = uniqueName('it_relay');
@@ -65,7 +60,7 @@ describe('relay (real PostgreSQL, Kafka, registry)', () => {
     const batch = users(300);
     expect(await stageUsers(pool, batch)).toEqual({ staged: 300, duplicates: 0 });
 
-    const relay = startRelay({ PG_DATABASE: database, TOPIC_USERS_CREATED: topic }, ['--once']);
+    const relay = await startRelay({ PG_DATABASE: database, TOPIC_USERS_CREATED: topic }, ['--once']);
     expect(await exited(relay)).toBe(0);
     expect(await unpublished()).toBe(0);
     expect(await topicMessages(topic)).toBe(300);
@@ -95,15 +90,15 @@ describe('relay (real PostgreSQL, Kafka, registry)', () => {
     await stageUsers(pool, users(3000));
     const env = { PG_DATABASE: database, TOPIC_USERS_CREATED: topic, RELAY_BATCH_SIZE: '100' };
 
-    const victim = startRelay(env);
+    const victim = await startRelay(env);
     await waitFor(async () => (await unpublished()) < 3000 && (await unpublished()) > 0, { timeoutMs: 60_000, what: 'first batches published' });
-    victim.kill('SIGKILL');
+    victim.child.kill('SIGKILL');
     await exited(victim);
     const left = await unpublished();
     expect(left).toBeGreaterThan(0);
 
-    const a = startRelay(env, ['--once']);
-    const b = startRelay(env, ['--once']);
+    const a = await startRelay(env, ['--once']);
+    const b = await startRelay(env, ['--once']);
     expect(await exited(a)).toBe(0);
     expect(await exited(b)).toBe(0);
     expect(await unpublished()).toBe(0);
@@ -112,5 +107,65 @@ describe('relay (real PostgreSQL, Kafka, registry)', () => {
     const total = await topicMessages(topic);
     expect(total).toBeGreaterThanOrEqual(3000);
     expect(total).toBeLessThanOrEqual(3000 + 100);
+  });
+
+  it('--lag is read-only: on a database without staging it fails in one line and creates nothing', async () => {
+    const empty = uniqueName('it_relay_empty');
+    await admin.query(`CREATE DATABASE ${empty}`);
+    try {
+      const run = runAppToEnd('relay', ['--lag'], { env: { PG_DATABASE: empty, LOG_LEVEL: 'warn' } });
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trim().split('\n').filter((l) => l.startsWith('relay:'))).toEqual([
+        `relay: database ${empty} has no staging tables yet: start the stack and the pipeline first (npm start), or the ingestor or relay, which create them`,
+      ]);
+      const probe = createPgPool({ ...config.pg, database: empty }, { max: 1 });
+      const { rows } = await probe.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`).finally(() => probe.end());
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${empty} WITH (FORCE)`);
+    }
+    // Where staging exists it answers, as JSON on stdout.
+    const lag = runAppToEnd('relay', ['--lag'], { env: { PG_DATABASE: database, LOG_LEVEL: 'warn' } });
+    expect(lag.status, lag.stderr).toBe(0);
+    expect(JSON.parse(lag.stdout)).toMatchObject({ unpublished: expect.any(Number) });
+  });
+
+  // Stops the stack's PostgreSQL: only where this run owns it (the local stack).
+  it.runIf(stackMode() === 'local')('rides out a PostgreSQL restart mid-run: reports it once, recovers by itself, publishes every user', async () => {
+    const topic = uniqueName('it_relay_pg');
+    const staged = users(20_000);
+    await stageUsers(pool, staged);
+    const relay = await startRelay({ PG_DATABASE: database, TOPIC_USERS_CREATED: topic, RELAY_BATCH_SIZE: '50', RELAY_RETRY_MAX_DELAY_MS: '2000' });
+    try {
+      const url = relay.endpoint;
+      await waitFor(async () => (await unpublished()) < 20_000, { timeoutMs: 60_000, what: 'first batches published' });
+      localStack('down', ['postgres']);
+      await waitFor(async () => (await fetchHealth(url)).status === 503, { timeoutMs: 30_000, what: 'the relay reporting PostgreSQL down on /healthz' });
+      expect((await fetchHealth(url)).body.dependencies).toMatchObject({ postgres: { up: false } });
+      localStack('up', ['postgres']);
+      await pool.query('SELECT 1').catch(() => undefined); // the test's own pool reconnects too
+      await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 120_000, intervalMs: 500, what: 'the outbox drained after the restart' });
+      expect(relay.child.exitCode).toBeNull(); // it never exited
+      await waitFor(async () => (await fetchHealth(url)).status === 200, { timeoutMs: 30_000, what: 'the relay ready again' });
+      expect(await scrapeMetric(url, 'streamline_records_out_total', { stage: 'relay', outcome: 'ok' })).toBeGreaterThanOrEqual(20_000);
+    } finally {
+      await stopApp(relay);
+      // Whatever stopped with PostgreSQL (the registry, Airflow) comes back for the tests after this one.
+      localStack('up');
+    }
+    expect(await exited(relay)).toBe(0);
+
+    // Exactly the staged set in the topic: every user at least once, none that was not staged.
+    const ids = new Set<string>();
+    const consumer = await connectConsumer(kafka, { groupId: uniqueName('it_relay_pg_check') });
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void ids.add(message.key!.toString()) });
+    await waitFor(() => ids.size >= 20_000, { timeoutMs: 120_000, what: '20000 distinct users consumed' });
+    await consumer.disconnect();
+    expect([...ids].sort()).toEqual(staged.map((u) => u.record.id).sort());
+    const log = readFileSync(relay.logFile, 'utf8');
+    expect(log).toContain('dependency unavailable, retrying with backoff');
+    expect(log).toContain('dependency back, resuming');
   });
 });

@@ -144,10 +144,28 @@ def start_query(spark: SparkSession, opts: JobOptions, schemas: Schemas, registr
     )
 
 
+def progress_fields(progress: dict) -> dict:
+    """Spark's StreamingQueryProgress, reduced to what the launcher exports (its /metrics and /healthz)."""
+    behind = None
+    for source in progress.get("sources", []):
+        value = (source.get("metrics") or {}).get("maxOffsetsBehindLatest")
+        if value is not None:
+            behind = (behind or 0) + int(float(value))
+    return {
+        "batch": progress.get("batchId"),
+        "inputRows": progress.get("numInputRows", 0),
+        "inputRowsPerSecond": float(progress.get("inputRowsPerSecond") or 0.0),
+        "processedRowsPerSecond": float(progress.get("processedRowsPerSecond") or 0.0),
+        "durationMs": (progress.get("durationMs") or {}).get("triggerExecution", 0),
+        "offsetsBehind": behind,
+    }
+
+
 def _log_progress(query: StreamingQuery, last_batch: Optional[int], log: JsonLog) -> Optional[int]:
     progress = query.lastProgress
     if not progress or progress.get("batchId") == last_batch:
         return last_batch
+    log.debug("query progress", **progress_fields(progress))
     dropped = sum(op.get("numRowsDroppedByWatermark", 0) or 0 for op in progress.get("stateOperators", []))
     if dropped:
         log.warn("records older than the watermark were dropped", batch=progress.get("batchId"), dropped=dropped)

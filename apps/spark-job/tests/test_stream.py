@@ -78,3 +78,25 @@ def test_load_schemas_reads_every_writer_and_ids_met_in_messages(created_avsc, p
     assert schemas.processed.id == 2
     with pytest.raises(ValueError, match="--processed-schema-id 404 is unknown"):
         load_schemas(registry, parse_options(["--processed-schema-id", "404"]))
+
+
+def test_progress_fields_reduce_sparks_progress_to_what_the_launcher_exports():
+    from streamline_job.stream import progress_fields
+
+    progress = {
+        "batchId": 7,
+        "numInputRows": 1200,
+        "inputRowsPerSecond": 240.0,
+        "processedRowsPerSecond": 800.5,
+        "durationMs": {"triggerExecution": 1500, "addBatch": 1200},
+        "sources": [{"metrics": {"maxOffsetsBehindLatest": "30", "avgOffsetsBehindLatest": "10.0"}}],
+    }
+    assert progress_fields(progress) == {
+        "batch": 7,
+        "inputRows": 1200,
+        "inputRowsPerSecond": 240.0,
+        "processedRowsPerSecond": 800.5,
+        "durationMs": 1500,
+        "offsetsBehind": 30,
+    }
+    assert progress_fields({"batchId": 0, "sources": [{"metrics": {}}]})["offsetsBehind"] is None

@@ -1,7 +1,11 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
+  APP_HTTP_PORT_VARS,
+  APP_HTTP_PORTS,
   bool,
+  type HttpEndpointConfig,
+  loadHttpEndpoint,
   type Env,
   flagReader,
   heap,
@@ -75,6 +79,7 @@ export interface SparkLauncherConfig {
   /** Small JSON file with the launcher's state (pid, state, restarts, started_at): `spark-launcher status` reads it. */
   statusFile: string;
   shutdownTimeoutMs: number;
+  http: HttpEndpointConfig;
 }
 
 /** Command-line values; each one, when given, wins over its environment variable. */
@@ -162,5 +167,6 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
     },
     statusFile: path(pick('statusFile', 'SPARK_LAUNCHER_STATUS_FILE', text(join(stack.data('spark-launcher'), 'status.json')))),
     shutdownTimeoutMs: readVar(env, 'SPARK_LAUNCHER_SHUTDOWN_TIMEOUT_MS', positiveInt(120_000)),
+    http: loadHttpEndpoint(env, APP_HTTP_PORT_VARS['spark-launcher'], APP_HTTP_PORTS['spark-launcher']),
   });
 }

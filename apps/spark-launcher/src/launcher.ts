@@ -5,7 +5,7 @@ import type { Logger } from '@streamline/runtime';
 import { prepareJob } from './prepare.js';
 import { launchSparkProcess } from './spark-process.js';
 import { buildSparkSubmit } from './spark-submit-command.js';
-import { createStatusFile, initialStatus, type StatusFile } from './status.js';
+import { createStatusFile, initialStatus, type LauncherStatus, type StatusFile } from './status.js';
 import { superviseJob } from './supervisor.js';
 
 export interface LauncherRun {
@@ -18,7 +18,14 @@ export interface LauncherRun {
  * The launcher's parts put together: status file, prepare (topics, schemas, jars), spark-submit
  * under supervision. `signal` stops it (the job finishes its batch in flight first).
  */
-export function startLauncher(config: SparkLauncherConfig, log: Logger, signal: AbortSignal, baseEnv: NodeJS.ProcessEnv): LauncherRun {
+export function startLauncher(
+  config: SparkLauncherConfig,
+  log: Logger,
+  signal: AbortSignal,
+  baseEnv: NodeJS.ProcessEnv,
+  /** Sees every status change (the app's metrics and /healthz). */
+  onStatus: (status: LauncherStatus) => void = () => undefined,
+): LauncherRun {
   const status = createStatusFile(
     config.statusFile,
     initialStatus({ pid: process.pid, master: config.spark.masterUrl, appName: config.job.appName, topics: config.topics, checkpointDir: config.job.checkpointDir }),
@@ -32,7 +39,7 @@ export function startLauncher(config: SparkLauncherConfig, log: Logger, signal: 
     {
       log: log.child({ component: 'supervisor' }),
       options: config.supervisor,
-      status: (patch) => status.update(patch),
+      status: (patch) => onStatus(status.update(patch)),
       prepare: (abort) =>
         prepareJob(
           {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
-import { loadSparkLauncherConfig, type SparkLauncherFlags } from './config.js';
-import { createLogger, createShutdown, describeError } from '@streamline/runtime';
+import { describeError, runApp } from '@streamline/runtime';
+import { loadSparkLauncherConfig, type SparkLauncherConfig, type SparkLauncherFlags } from './config.js';
+import { createLauncherObserver } from './launcher-metrics.js';
 import { startLauncher } from './launcher.js';
 import { describeStatus, readStatusFile } from './status.js';
 import { fetchSparkApp } from './spark-master.js';
@@ -27,23 +28,21 @@ const program = new Command('spark-launcher').description(
 
 withConfigFlags(program.command('run', { isDefault: true }).description('prepare topics and schemas, submit the job, supervise it until SIGINT/SIGTERM')).action(
   async (flags: RunFlags) => {
-    const config = loadSparkLauncherConfig(process.env, flags);
-    const log = createLogger('spark-launcher', { level: config.logLevel });
-    const shutdown = createShutdown(log, config.shutdownTimeoutMs);
-    log.info({ master: config.spark.masterUrl, topics: config.topics, checkpointDir: config.job.checkpointDir, statusFile: config.statusFile }, 'spark-launcher starting');
-    const run = startLauncher(config, log, shutdown.signal, process.env);
-    // Closed on SIGINT/SIGTERM: the job finishes its batch in flight, then exits.
-    shutdown.add('spark-job', { close: () => run.done.catch(() => undefined) });
+    let config: SparkLauncherConfig;
     try {
-      const outcome = await run.done;
-      log.info({ outcome }, 'spark-launcher stopped');
-      await shutdown.run('done');
-      process.exit(0);
+      config = loadSparkLauncherConfig(process.env, flags);
     } catch (error) {
-      log.error({ err: describeError(error) }, 'spark-launcher failed');
-      await shutdown.run('error');
-      process.exit(1);
+      console.error(`spark-launcher: ${describeError(error)}`);
+      process.exit(2);
     }
+    await runApp({ name: 'spark-launcher', logLevel: config.logLevel, shutdownTimeoutMs: config.shutdownTimeoutMs, http: config.http }, async (ctx) => {
+      ctx.log.info({ master: config.spark.masterUrl, topics: config.topics, checkpointDir: config.job.checkpointDir, statusFile: config.statusFile }, 'spark-launcher starting');
+      const observe = createLauncherObserver(ctx.metrics, ctx.health);
+      // The job finishes its batch in flight when the signal aborts, then the launcher returns.
+      const run = startLauncher(config, ctx.log, ctx.signal, process.env, observe);
+      const outcome = await run.done;
+      ctx.log.info({ outcome }, 'spark-launcher stopped');
+    });
   },
 );
 

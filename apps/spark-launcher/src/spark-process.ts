@@ -42,6 +42,17 @@ export function launchSparkProcess(command: SparkSubmitCommand, options: SparkPr
       const n = (key: string) => (typeof fields[key] === 'number' ? (fields[key] as number) : 0);
       events.onBatch({ batch: n('batch'), records: n('records'), processed: n('processed'), dlq: n('dlq') });
     }
+    if (msg === 'query progress') {
+      const n = (key: string) => (typeof fields[key] === 'number' ? (fields[key] as number) : 0);
+      events.onProgress({
+        batch: n('batch'),
+        inputRows: n('inputRows'),
+        inputRowsPerSecond: n('inputRowsPerSecond'),
+        processedRowsPerSecond: n('processedRowsPerSecond'),
+        durationMs: n('durationMs'),
+        offsetsBehind: typeof fields.offsetsBehind === 'number' ? fields.offsetsBehind : null,
+      });
+    }
   });
   for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream, crlfDelay: Infinity }).on('line', forwarder.line);
 

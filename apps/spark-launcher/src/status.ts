@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isProcessAlive } from '@streamline/runtime';
+import type { QueryProgress } from './supervisor.js';
 
 /**
  * starting: preparing topics/schemas or spark-submit launched, query not started yet;
@@ -22,6 +23,8 @@ export interface LauncherStatus {
   /** Spark application id, once the query started. */
   applicationId: string | null;
   lastBatch: { batch: number; records: number; processed: number; dlq: number; at: string } | null;
+  /** The streaming query's progress after its last micro-batch (Spark's own figures). */
+  progress: (QueryProgress & { at: string }) | null;
   lastExit: { code: number | null; signal: string | null; at: string } | null;
   nextRestartAt: string | null;
   error: string | null;
@@ -45,6 +48,7 @@ export function initialStatus(
     child_started_at: null,
     applicationId: null,
     lastBatch: null,
+    progress: null,
     lastExit: null,
     nextRestartAt: null,
     error: null,

@@ -1,5 +1,4 @@
-import { describeError, isRetriable, sleep, type Logger } from '@streamline/runtime';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay, describeError, isRetriable, sleep, type Logger } from '@streamline/runtime';
 import { SparkJobFailedError } from './errors.js';
 import type { LauncherStatus } from './status.js';
 
@@ -20,6 +19,20 @@ export interface JobProcess {
 export interface JobEvents {
   onQueryStarted(applicationId: string | null): void;
   onBatch(batch: { batch: number; records: number; processed: number; dlq: number }): void;
+  /** Spark's own progress of the streaming query, once per micro-batch. */
+  onProgress(progress: QueryProgress): void;
+}
+
+/** From Spark's StreamingQueryProgress, as the job reports it after each micro-batch. */
+export interface QueryProgress {
+  batch: number;
+  inputRows: number;
+  inputRowsPerSecond: number;
+  processedRowsPerSecond: number;
+  /** The micro-batch's whole trigger execution. */
+  durationMs: number;
+  /** Kafka source: records between the batch's end offsets and the latest ones (max over partitions, summed over the source). */
+  offsetsBehind: number | null;
 }
 
 export interface SupervisorOptions {
@@ -105,6 +118,7 @@ export async function superviseJob<P>(deps: SupervisorDeps<P>, signal: AbortSign
           log.info({ applicationId }, 'spark job running');
         },
         onBatch: (batch) => deps.status({ lastBatch: { ...batch, at: iso(now()) } }),
+        onProgress: (progress) => deps.status({ progress: { ...progress, at: iso(now()) } }),
       });
     } catch (error) {
       deps.status({ state: 'failed', error: describeError(error) });

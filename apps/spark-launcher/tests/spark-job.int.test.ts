@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Admin, Consumer, IHeaders, Producer } from 'kafkajs';
 import {
   Compatibility,
@@ -19,7 +19,7 @@ import { loadSparkLauncherConfig } from '../src/config.js';
 import { createLogger } from '@streamline/runtime';
 import { mapApiUser, usersCreatedSchema, type UserCreated, type UserProcessed } from '@streamline/user-schema';
 import { apiUserNumericPostcode, apiUserTextPostcode } from '@streamline/user-schema/testing';
-import { stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { describeForStack, testConnections, uniqueName, waitFor } from '@streamline/testing';
 import { startLauncher, type LauncherRun } from '../src/launcher.js';
 import { describeStatus, readStatusFile } from '../src/status.js';
 
@@ -45,7 +45,7 @@ interface Received<T> {
 
 // spark-submit comes from the local stack's venv (.stack), and the Docker stack's Spark images
 // (deploy/docker-compose.yml) run another Spark version than this pyspark: STACK=local or external only.
-describe.runIf(stackMode() !== 'docker')('spark-launcher + users stream job (real Kafka, registry and Spark master)', () => {
+describeForStack(['local', 'external'], 'spark-launcher + users stream job (real Kafka, registry and Spark master)', 'spark-submit comes from the local stack\'s venv', () => {
   const connections = testConnections();
   const kafka = createKafka(connections.kafka);
   const registry = createRegistryClient(connections.registry);

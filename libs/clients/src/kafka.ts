@@ -16,6 +16,7 @@ export function createKafka(config: ConnectionConfig['kafka'], log?: Logger, opt
     brokers: config.brokers,
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
+    retry: { retries: config.retry.retries, initialRetryTime: config.retry.initialRetryTimeMs, maxRetryTime: config.retry.maxRetryTimeMs },
     logLevel: options.quiet || !log ? logLevel.NOTHING : logLevel.WARN,
     logCreator:
       () =>

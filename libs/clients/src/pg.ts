@@ -25,5 +25,8 @@ export function createPgPool(config: ConnectionConfig['pg'], options: PgPoolOpti
   // An idle client losing its server (restart, failover) must not crash the process: the pool
   // drops it and connects anew on the next query, where the error surfaces to the caller.
   pool.on('error', (err) => options.onIdleError?.(err));
+  // A client that loses its server while checked out emits 'error' too, besides failing its query;
+  // unheard, that event would end the process. The failed query reaches the caller, who retries.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }

@@ -11,6 +11,10 @@ describe('loadConnectionConfig', () => {
     expect(config.registry.url).toBe('http://127.0.0.1:8081/apis/ccompat/v7');
     expect(config.cassandra).toMatchObject({ contactPoints: ['127.0.0.1'], port: 9042, localDataCenter: 'datacenter1' });
     expect(config.spark.masterUrl).toBe('spark://127.0.0.1:7077');
+    expect(config.kafka.retry).toEqual({ retries: 5, initialRetryTimeMs: 300, maxRetryTimeMs: 30_000 });
+    expect(config.cassandra.reconnect).toEqual({ baseDelayMs: 1_000, maxDelayMs: 60_000 });
+    expect(loadConnectionConfig({ KAFKA_RETRIES: '12' }).kafka.retry.retries).toBe(12);
+    expect(() => loadConnectionConfig({ KAFKA_RETRY_MAX_MS: '0' })).toThrow(/^invalid KAFKA_RETRY_MAX_MS="0"/);
   });
 
   it('derives addresses from port variables and takes explicit lists', () => {

@@ -1,12 +1,14 @@
 import { LOG_LEVELS } from '@streamline/runtime';
-import { type Env, list, oneOf, port, readVar, text, url } from './env-reader.js';
+import { type Env, list, nonNegativeInt, oneOf, port, positiveInt, readVar, text, url } from './env-reader.js';
 
 /** Where the servers are. Defaults match the local stack (`npm run stack -- up`). */
 export interface ConnectionConfig {
   pg: { host: string; port: number; user: string; password: string; database: string };
-  kafka: { brokers: string[]; clientId: string };
+  /** `retry`: kafkajs' own retry of a failed request (connection, leader moves), exponential with jitter. */
+  kafka: { brokers: string[]; clientId: string; retry: { retries: number; initialRetryTimeMs: number; maxRetryTimeMs: number } };
   registry: { url: string };
-  cassandra: { contactPoints: string[]; port: number; localDataCenter: string };
+  /** `reconnect`: the driver's exponential reconnection to a node that went away. */
+  cassandra: { contactPoints: string[]; port: number; localDataCenter: string; reconnect: { baseDelayMs: number; maxDelayMs: number } };
   spark: { masterUrl: string; masterUiUrl: string };
 }
 
@@ -44,6 +46,11 @@ export function loadConnectionConfig(env: Env = process.env): ConnectionConfig {
     kafka: {
       brokers: readVar(env, 'KAFKA_BROKERS', list(`${host}:${kafkaPort}`)),
       clientId: readVar(env, 'KAFKA_CLIENT_ID', text('streamline')),
+      retry: {
+        retries: readVar(env, 'KAFKA_RETRIES', nonNegativeInt(5)),
+        initialRetryTimeMs: readVar(env, 'KAFKA_RETRY_INITIAL_MS', positiveInt(300)),
+        maxRetryTimeMs: readVar(env, 'KAFKA_RETRY_MAX_MS', positiveInt(30_000)),
+      },
     },
     registry: {
       url: readVar(env, 'SCHEMA_REGISTRY_URL', url(`http://${host}:${registryPort}/apis/ccompat/v7`)),
@@ -52,6 +59,10 @@ export function loadConnectionConfig(env: Env = process.env): ConnectionConfig {
       contactPoints: readVar(env, 'CASSANDRA_CONTACT_POINTS', list(host)),
       port: cassandraPort,
       localDataCenter: readVar(env, 'CASSANDRA_LOCAL_DC', text('datacenter1')),
+      reconnect: {
+        baseDelayMs: readVar(env, 'CASSANDRA_RECONNECT_BASE_MS', positiveInt(1_000)),
+        maxDelayMs: readVar(env, 'CASSANDRA_RECONNECT_MAX_MS', positiveInt(60_000)),
+      },
     },
     spark: {
       masterUrl: readVar(env, 'SPARK_MASTER_URL', text(`spark://${host}:${sparkPort}`)),

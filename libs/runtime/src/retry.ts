@@ -14,6 +14,10 @@ export interface RetryOptions {
    */
   minDelayFor?: (error: unknown) => number | undefined;
   signal?: AbortSignal;
+  /** Stop retrying once this much time has passed since the first attempt. */
+  maxRetryTime?: number;
+  /** Which failures are worth another attempt; default `isRetriable`. The others fail at once. */
+  retryIf?: (error: unknown) => boolean;
 }
 
 export const defaultRetryOptions: RetryOptions = { retries: 5, minDelayMs: 200, maxDelayMs: 10_000 };
@@ -34,7 +38,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       try {
         return await fn(attempt);
       } catch (error) {
-        if (!isRetriable(error)) throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+        if (!(opts.retryIf ?? isRetriable)(error)) throw new AbortError(error instanceof Error ? error : new Error(String(error)));
         throw error;
       }
     },
@@ -45,8 +49,9 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       factor: 2,
       randomize: true,
       ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.maxRetryTime === undefined ? {} : { maxRetryTime: opts.maxRetryTime }),
       onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-        const backoff = Math.min(opts.maxDelayMs, opts.minDelayMs * 2 ** (attemptNumber - 1));
+        const backoff = Math.min(opts.maxDelayMs, opts.minDelayMs * 2 ** Math.min(attemptNumber - 1, 30));
         const least = opts.minDelayFor?.(error) ?? 0;
         notBefore = Date.now() + least;
         if (retriesLeft > 0) opts.onRetry?.(error, attemptNumber, Math.max(backoff, least));

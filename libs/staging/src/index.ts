@@ -2,3 +2,4 @@ export * from './migrate.js';
 export * from './outbox.js';
 export * from './stage-users.js';
 export * from './run-users.js';
+export * from './staging-ready.js';

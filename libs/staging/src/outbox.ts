@@ -6,6 +6,7 @@ export interface OutboxRow {
   id: string;
   aggregatetype: string;
   aggregateid: string;
+  type: string;
   payload: Record<string, unknown>;
 }
 
@@ -20,7 +21,7 @@ export async function claimOutboxBatch(pool: PgPool, limit: number, publish: (ro
   try {
     await client.query('BEGIN');
     const { rows } = await client.query<OutboxRow>(
-      `SELECT seq, id, aggregatetype, aggregateid, payload FROM outbox
+      `SELECT seq, id, aggregatetype, aggregateid, type, payload FROM outbox
        WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );

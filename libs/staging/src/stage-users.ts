@@ -1,9 +1,11 @@
 import type { PgPool } from '@streamline/clients';
-import { TOPICS } from '@streamline/config';
 import type { UserToStage } from '@streamline/user-schema';
 
 /** The channel the relay LISTENs on; one NOTIFY per committed batch. */
 export const OUTBOX_CHANNEL = 'outbox_new';
+
+/** The outbox event of a staged user, with Debezium's meaning: `aggregatetype` the domain, `type` the event. */
+export const USER_EVENT = Object.freeze({ aggregatetype: 'user', type: 'UserCreated' });
 
 export interface StageResult {
   staged: number;
@@ -41,11 +43,11 @@ export async function stageUsers(pool: PgPool, batch: Array<{ raw: unknown; reco
          ON CONFLICT DO NOTHING
        )
        INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, created_at)
-       SELECT gen_random_uuid(), $2, inserted.id::text, 'UserCreated',
+       SELECT gen_random_uuid(), $2, inserted.id::text, $3,
               input.record || jsonb_build_object('staged_at', (extract(epoch FROM inserted.staged_at) * 1000)::bigint),
               inserted.staged_at
        FROM inserted JOIN input USING (id)`,
-      [JSON.stringify(batch.map((u) => ({ id: u.record.id, raw: u.raw, record: u.record }))), TOPICS.created],
+      [JSON.stringify(batch.map((u) => ({ id: u.record.id, raw: u.raw, record: u.record }))), USER_EVENT.aggregatetype, USER_EVENT.type],
     );
     await client.query(`NOTIFY ${OUTBOX_CHANNEL}`);
     await client.query('COMMIT');

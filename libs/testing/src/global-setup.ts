@@ -41,7 +41,7 @@ export default async function setup(project: TestProject) {
  * Runs the stack's CLI (`npm run stack`), the same interface people use; a subprocess also keeps
  * the testing lib free of a build-time dependency on the stack tool.
  */
-function stackCli(args: string[], stdio: 'pipe' | 'inherit'): string {
+export function stackCli(args: string[], stdio: 'pipe' | 'inherit'): string {
   const res = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'tools', 'local-stack', 'src', 'cli.ts'), ...args], {
     cwd: root,
     encoding: 'utf8',

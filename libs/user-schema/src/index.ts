@@ -4,3 +4,4 @@ export * from './api-user.js';
 export * from './invalid-record-error.js';
 export * from './map-api-user.js';
 export * from './schemas.js';
+export * from './record-fields.js';

@@ -1,2 +1,3 @@
 /** Test data for other projects' tests (import from '@streamline/user-schema/testing'). */
 export * from './fixtures/api-users.js';
+export * from './fixtures/processed-users.js';

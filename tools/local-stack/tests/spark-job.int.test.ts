@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { loadStackConfig } from '../src/config.js';
-import { stackMode } from '@streamline/testing';
+import { describeForStack } from '@streamline/testing';
 import { stackPaths } from '../src/paths.js';
 
 const fixture = join(import.meta.dirname, 'fixtures', 'sum_job.py');
 
-describe.runIf(stackMode() === 'local')('Spark standalone cluster (real master + worker)', () => {
+describeForStack(['local'], 'Spark standalone cluster (real master + worker)', 'it runs spark-submit from the local stack\'s venv', () => {
   it('runs a job submitted to the master and returns the known result', async () => {
     const config = loadStackConfig(process.env);
     const paths = stackPaths(config);

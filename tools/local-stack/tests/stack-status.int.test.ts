@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { stackMode } from '@streamline/testing';
+import { expect, it } from 'vitest';
+import { describeForStack } from '@streamline/testing';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
-describe.runIf(stackMode() === 'local')('npm run stack -- status --json', () => {
+describeForStack(['local'], 'npm run stack -- status --json', 'it checks the local stack\'s own processes', () => {
   it('lists every server with its port, a live pid and health from a real probe', () => {
     const res = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'tools/local-stack/src/cli.ts'), 'status', '--json'], {
       cwd: root,

@@ -2,14 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import { loadConnectionConfig } from '@streamline/config';
 import { loadStackConfig } from '../src/config.js';
 import { connectAdmin, connectConsumer, connectProducer, createKafka, ensureTopics } from '@streamline/clients';
-import { stackMode, waitFor } from '@streamline/testing';
+import { describeForStack, waitFor } from '@streamline/testing';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
-describe.runIf(stackMode() === 'local')('KAFKA_MODE=zookeeper (the seed setup: ZooKeeper + broker)', () => {
+describeForStack(['local'], 'KAFKA_MODE=zookeeper (the seed setup: ZooKeeper + broker)', 'it starts a second local stack of its own', () => {
   // A second, small stack beside the main one: its own folder and ports (below Linux's ephemeral
   // range 32768+, where a client socket can hold a port), the shared download cache.
   const dir = mkdtempSync(join(tmpdir(), 'streamline-zk-'));
@@ -38,7 +39,7 @@ describe.runIf(stackMode() === 'local')('KAFKA_MODE=zookeeper (the seed setup: Z
     expect(rows.find((r) => r.name === 'kafka')).toMatchObject({ health: 'healthy' });
     expect(rows.find((r) => r.name === 'kafka')!.detail).toContain('zookeeper mode');
 
-    const kafka = createKafka({ brokers: ['127.0.0.1:19092'], clientId: 'zk-it' });
+    const kafka = createKafka({ ...loadConnectionConfig({}).kafka, brokers: ['127.0.0.1:19092'], clientId: 'zk-it' });
     const admin = await connectAdmin(kafka);
     await ensureTopics(admin, [{ topic: 'zk_probe', numPartitions: 1 }]);
     const producer = await connectProducer(kafka);

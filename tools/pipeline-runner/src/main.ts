@@ -7,10 +7,9 @@ import { Command, Option } from 'commander';
 import { createCassandraClient, createPgPool } from '@streamline/clients';
 import { loadConnectionConfig, loadStackLayout } from '@streamline/config';
 import { describeError } from '@streamline/runtime';
-import { startApp, stopApp, type AppProcess } from './app-processes.js';
-import { renderRunReport } from './run-report.js';
+import { lastJsonLine, percentile, relayStats, runAppToEnd, startApp, stopApp, storedRows, type AppProcess } from '@streamline/app-runner';
 import { fetchedIds } from '@streamline/staging';
-import { percentile, relayStats, storedRows } from './stored-users.js';
+import { renderRunReport } from './run-report.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -29,10 +28,7 @@ const opts = program.opts<{ count: string; source?: string; seed?: string; apiUr
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 /** `spark-launcher status` exits 0 once the streaming query runs. */
-function sparkRunning(): boolean {
-  const res = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'apps/spark-launcher/src/main.ts'), 'status'], { cwd: root, stdio: 'ignore' });
-  return res.status === 0;
-}
+const sparkRunning = () => runAppToEnd('spark-launcher', ['status']).status === 0;
 
 async function main(): Promise<number> {
   const count = Number(opts.count);
@@ -45,8 +41,9 @@ async function main(): Promise<number> {
   const up = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'tools/local-stack/src/cli.ts'), 'up'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (up.status !== 0) throw new Error('the local stack did not come up (see above)');
 
-  const apps: AppProcess[] = [startApp(root, 'relay', [], logDir), startApp(root, 'spark-launcher', [], logDir), startApp(root, 'cassandra-writer', [], logDir)];
+  const apps: AppProcess[] = await Promise.all((['relay', 'spark-launcher', 'cassandra-writer'] as const).map((name) => startApp(name, { logDir, defaultPort: true })));
   say(`streamline: started relay, spark-launcher and cassandra-writer (logs in ${logDir})`);
+  for (const app of apps) say(`streamline: ${app.name} health ${app.endpoint}/healthz, metrics ${app.endpoint}/metrics`);
   const pool = createPgPool(connections.pg, { max: 2 });
   const cassandra = createCassandraClient(connections.cassandra);
   try {
@@ -70,14 +67,9 @@ async function main(): Promise<number> {
     if (opts.apiUrl) ingestArgs.push('--api-url', opts.apiUrl);
     if (opts.nat) ingestArgs.push('--nat', opts.nat);
     say(`streamline: ingesting ${count} users (run ${runId})`);
-    const ingest = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'apps/ingestor/src/main.ts'), ...ingestArgs], {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
-    });
+    const ingest = runAppToEnd('ingestor', ingestArgs, { stderr: 'inherit', env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } });
     if (ingest.status !== 0) throw new Error(`the ingestor failed (exit ${ingest.status})`);
-    const summary = JSON.parse(ingest.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+    const summary = lastJsonLine<Record<string, unknown>>(ingest, 'the ingestor');
 
     // Every user the run fetched must be in Cassandra: the new ones and, on a rerun, those an
     // earlier run staged.

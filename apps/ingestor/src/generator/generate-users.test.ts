@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapApiUser, parseApiUser } from '@streamline/user-schema';
+import { apiUserSchema, mapApiUser, parseApiUser, usersCreatedSchema, usersCreatedType } from '@streamline/user-schema';
 import { GENERATOR_MAX_RESULTS, filterFields, generatePage } from './generate-users.js';
 import { NATIONALITIES } from './nationalities.js';
 
@@ -97,5 +97,23 @@ describe('filterFields', () => {
     expect(Object.keys(filterFields(user, 'login,email', null)).sort()).toEqual(['email', 'login']);
     expect(Object.keys(filterFields(user, null, 'picture,id'))).not.toContain('picture');
     expect(filterFields(user, null, null)).toBe(user);
+  });
+});
+
+describe('the generator and the one schema definition', () => {
+  // Drift guard: GeneratedUser restates the API's shape, so it is checked against both ends of the
+  // contract: the API user schema the mapper validates, and the users_created .avsc the relay encodes.
+  it('every generated user, of every nationality, maps to a record the users_created schema accepts, with every field of the .avsc', () => {
+    const avscFields = (usersCreatedSchema as unknown as { fields: Array<{ name: string }> }).fields.map((f) => f.name);
+    for (const nat of NATIONALITIES) {
+      for (const raw of generatePage({ seed: `drift-${nat.code}`, page: 1, results: 20, nat: nat.code }).results) {
+        expect(apiUserSchema.safeParse(raw).success, `${nat.code} user fits the API user schema`).toBe(true);
+        const record = { ...mapApiUser(raw, { source: 'generator', ingestRunId: 'drift' }), staged_at: Date.now() };
+        expect(Object.keys(record).sort(), `${nat.code}: record fields = .avsc fields`).toEqual([...avscFields].sort());
+        const problems: string[] = [];
+        usersCreatedType.isValid(record, { errorHook: (path, value) => problems.push(`${path.join('.')}=${JSON.stringify(value)}`) });
+        expect(problems, `${nat.code}: values the .avsc refuses`).toEqual([]);
+      }
+    }
   });
 });

@@ -10,8 +10,6 @@ export const SPARK_VERSION = '4.2.0';
 const PYTEST = 'pytest==9.2.0';
 /** Connectors for the streaming job, matching the pyspark build (Scala 2.13). */
 const CONNECTORS = ['spark-sql-kafka-0-10_2.13', 'spark-avro_2.13'];
-/** Of the connectors' dependencies, only these are missing from pyspark/jars (the rest it ships, newer). */
-const CONNECTOR_JARS = /^(spark-sql-kafka|spark-token-provider-kafka|kafka-clients|commons-pool2|spark-avro)/;
 
 export const sparkHome = (ctx: StackContext) => join(ctx.paths.venv, 'lib', pythonDir(ctx), 'site-packages', 'pyspark');
 function pythonDir(ctx: StackContext): string {
@@ -19,13 +17,6 @@ function pythonDir(ctx: StackContext): string {
   return readdirSync(lib).find((d) => d.startsWith('python')) ?? 'python3';
 }
 export const connectorsDir = (ctx: StackContext) => join(ctx.paths.dist('spark-master'), 'connectors');
-
-/** The jars to pass to spark-submit --jars for Kafka and Avro. */
-export function connectorJars(ctx: StackContext): string[] {
-  return readdirSync(connectorsDir(ctx))
-    .filter((f) => CONNECTOR_JARS.test(f))
-    .map((f) => join(connectorsDir(ctx), f));
-}
 
 function sparkEnv(ctx: StackContext, role: string): Record<string, string> {
   return {

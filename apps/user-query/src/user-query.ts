@@ -1,5 +1,5 @@
 import { cassandra, type CassandraClient } from '@streamline/clients';
-import { dayOf, daysToIsoDate, daysToLocalDate, fromRow, selectUsersCql, type StoredUser } from './user-row.js';
+import { dayOf, daysToIsoDate, daysToLocalDate, fromRow, selectUsersCql, type StoredUser } from '@streamline/user-table';
 
 export async function findUserById(client: CassandraClient, keyspace: string, table: string, id: string): Promise<StoredUser | undefined> {
   const rs = await client.execute(`${selectUsersCql(keyspace, table)} WHERE id = ?`, [cassandra.types.Uuid.fromString(id)], { prepare: true });

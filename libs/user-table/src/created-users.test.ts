@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cassandra } from '@streamline/clients';
-import { makeProcessedUsers } from '../tests/fixtures/processed-users.js';
-import { USER_COLUMNS, daysToIsoDate, daysToLocalDate, fromRow, insertUserCql, localDateToDays, toInsertParams } from './user-row.js';
+import { makeProcessedUsers } from '@streamline/user-schema/testing';
+import { USER_COLUMNS, daysToIsoDate, daysToLocalDate, fromRow, insertUserCql, localDateToDays, toInsertParams } from './created-users.js';
 
 const [user] = makeProcessedUsers(1, { seed: 7 });
 

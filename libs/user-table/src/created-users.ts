@@ -1,24 +1,13 @@
+// The CQL side of `spark_streams.created_users`: its columns, statements and the record <-> row
+// mapping, shared by the writer (writes), the query app (reads), the bench and npm start's check.
 import { cassandra } from '@streamline/clients';
-import { usersProcessedSchema, type UserProcessed } from '@streamline/user-schema';
+import { type FieldKind, PROCESSED_FIELDS, type UserProcessed } from '@streamline/user-schema';
 
 const { LocalDate, Uuid } = cassandra.types;
 const DATE_CENTER = 2 ** 31;
 
-/** How a users_processed field is typed, read off the Avro schema: its logical type, else its type. */
-export type FieldKind = 'uuid' | 'string' | 'int' | 'date' | 'timestamp-millis';
-
-type AvroField = { name: string; type: string | { type: string; logicalType?: string } };
-
-/** The record's fields in schema order: the table follows the one schema definition, it does not restate it. */
-export const RECORD_FIELDS: ReadonlyArray<{ name: keyof UserProcessed; kind: FieldKind }> = (
-  usersProcessedSchema as unknown as { fields: AvroField[] }
-).fields.map((f) => ({
-  name: f.name as keyof UserProcessed,
-  kind: (typeof f.type === 'string' ? f.type : (f.type.logicalType ?? f.type.type)) as FieldKind,
-}));
-
-/** Columns of `created_users` in the order the INSERT binds them (migrate.test.ts checks migrations/001 has them). */
-export const USER_COLUMNS: readonly string[] = [...RECORD_FIELDS.map((f) => f.name), 'stored_at'];
+/** Columns of `created_users` in the order the INSERT binds them (the writer's migrate.test.ts checks its migration 001 has them). */
+export const USER_COLUMNS: readonly string[] = [...PROCESSED_FIELDS.map((f) => f.name), 'stored_at'];
 
 /** A row as stored: the users_processed record plus `stored_at` (epoch millis). */
 export type StoredUser = UserProcessed & { stored_at: number };
@@ -46,7 +35,7 @@ export function toInsertParams(user: UserProcessed, storedAt: Date): unknown[] {
     date: (v: number) => daysToLocalDate(v),
     'timestamp-millis': (v: number) => new Date(v),
   };
-  return [...RECORD_FIELDS.map(({ name, kind }) => (toCql[kind] ?? ((v: unknown) => v))(user[name] as never)), storedAt];
+  return [...PROCESSED_FIELDS.map(({ name, kind }) => (toCql[kind] ?? ((v: unknown) => v))(user[name] as never)), storedAt];
 }
 
 /** The inverse of `toInsertParams`: a row read back, with the record's own types (millis, days). */
@@ -56,7 +45,7 @@ export function fromRow(row: cassandra.types.Row): StoredUser {
     date: (v: cassandra.types.LocalDate) => localDateToDays(v),
     'timestamp-millis': (v: Date | null) => v?.getTime() ?? 0,
   };
-  const record = Object.fromEntries(RECORD_FIELDS.map(({ name, kind }) => [name, (fromCql[kind] ?? ((v: unknown) => v))(row.get(name) as never)]));
+  const record = Object.fromEntries(PROCESSED_FIELDS.map(({ name, kind }) => [name, (fromCql[kind] ?? ((v: unknown) => v))(row.get(name) as never)]));
   return { ...(record as unknown as UserProcessed), stored_at: (row.get('stored_at') as Date | null)?.getTime() ?? 0 };
 }
 

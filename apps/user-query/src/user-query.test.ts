@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { makeProcessedUsers } from '../tests/fixtures/processed-users.js';
+import { makeProcessedUsers } from '@streamline/user-schema/testing';
 import { formatTable, keepLatest, toDisplay } from './user-query.js';
-import type { StoredUser } from './user-row.js';
+import type { StoredUser } from '@streamline/user-table';
 
 const stored: StoredUser[] = makeProcessedUsers(6, { seed: 9, stagedAt: 1_700_000_000_000 }).map((u, i) => ({
   ...u,

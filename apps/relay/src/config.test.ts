@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@streamline/config';
+import { loadRelayConfig } from './config.js';
+
+describe('loadRelayConfig', () => {
+  it('routes the user aggregate to the created topic by default, and serves on 9402', () => {
+    const config = loadRelayConfig({});
+    expect([...config.routes]).toEqual([['user', 'users_created']]);
+    expect(config.http).toMatchObject({ host: '127.0.0.1', port: 9402, portVariable: 'RELAY_HTTP_PORT' });
+    expect(config.retry).toEqual({ minDelayMs: 500, maxDelayMs: 15_000 });
+    expect(loadRelayConfig({ TOPIC_USERS_CREATED: 'it_created' }).routes.get('user')).toBe('it_created');
+  });
+
+  it('takes several routes and port 0', () => {
+    const config = loadRelayConfig({ RELAY_ROUTES: 'user=a, order=b.c', RELAY_HTTP_PORT: '0' });
+    expect([...config.routes]).toEqual([['user', 'a'], ['order', 'b.c']]);
+    expect(config.http.port).toBe(0);
+  });
+
+  it('names the variable and value when one is bad', () => {
+    expect(() => loadRelayConfig({ RELAY_ROUTES: 'user' })).toThrow(ConfigError);
+    expect(() => loadRelayConfig({ RELAY_ROUTES: 'user=bad topic' })).toThrow(/^invalid RELAY_ROUTES="user=bad topic": expected aggregatetype=topic pairs/);
+    expect(() => loadRelayConfig({ RELAY_HTTP_PORT: '70000' })).toThrow(/^invalid RELAY_HTTP_PORT="70000"/);
+    expect(() => loadRelayConfig({ RELAY_BATCH_SIZE: '0' })).toThrow(/^invalid RELAY_BATCH_SIZE="0"/);
+  });
+});

@@ -1,0 +1,50 @@
+/** What `/healthz` reports: live while the process runs; ready once started and every dependency answers. */
+export interface HealthReport {
+  status: 'starting' | 'ready' | 'degraded' | 'stopping';
+  ready: boolean;
+  /** Dependencies seen down, with why and since when (ISO time); up ones are listed as up. */
+  dependencies: Record<string, { up: boolean; since: string; reason?: string }>;
+  /** App-specific facts (e.g. the Spark query's progress), shown as they are. */
+  details?: Record<string, unknown>;
+}
+
+export interface Health {
+  /** Start-up done: the app takes work. */
+  started(): void;
+  stopping(): void;
+  up(dependency: string): void;
+  down(dependency: string, reason: string): void;
+  /** Adds app-specific facts to every report. */
+  details(provider: () => Record<string, unknown>): void;
+  report(): HealthReport;
+}
+
+export function createHealth(now: () => Date = () => new Date()): Health {
+  let phase: 'starting' | 'running' | 'stopping' = 'starting';
+  const deps = new Map<string, { up: boolean; since: string; reason?: string }>();
+  let provider: (() => Record<string, unknown>) | undefined;
+  return {
+    started: () => void (phase = phase === 'starting' ? 'running' : phase),
+    stopping: () => void (phase = 'stopping'),
+    up(dependency) {
+      if (deps.get(dependency)?.up !== true) deps.set(dependency, { up: true, since: now().toISOString() });
+    },
+    down(dependency, reason) {
+      const prev = deps.get(dependency);
+      deps.set(dependency, { up: false, since: prev && !prev.up ? prev.since : now().toISOString(), reason });
+    },
+    details(p) {
+      provider = p;
+    },
+    report() {
+      const allUp = [...deps.values()].every((d) => d.up);
+      const status = phase === 'stopping' ? 'stopping' : phase === 'starting' ? 'starting' : allUp ? 'ready' : 'degraded';
+      return {
+        status,
+        ready: status === 'ready',
+        dependencies: Object.fromEntries(deps),
+        ...(provider ? { details: provider() } : {}),
+      };
+    },
+  };
+}
