@@ -1,25 +1,7 @@
-import {
-  APP_HTTP_PORT_VARS,
-  APP_HTTP_PORTS,
-  bool,
-  type Env,
-  type HttpEndpointConfig,
-  loadConnectionConfig,
-  loadHttpEndpoint,
-  loadLogLevel,
-  loadOutageRetry,
-  loadUserTable,
-  oneOf,
-  positiveInt,
-  readVar,
-  text,
-  TOPIC_VARS,
-  TOPICS,
-} from '@streamline/config';
+import { type AppBasics, bool, type Env, loadAppBasics, loadUserTable, oneOf, positiveInt, readVar, text, TOPIC_VARS, TOPICS } from '@streamline/config';
 
-export interface CassandraWriterConfig {
-  connections: ReturnType<typeof loadConnectionConfig>;
-  logLevel: ReturnType<typeof loadLogLevel>;
+/** `retry`: the backoff while Cassandra, Kafka or the registry is down at start. */
+export interface CassandraWriterConfig extends AppBasics {
   /** Topic read (users_processed records, Confluent-framed Avro). */
   topic: string;
   /** Where undecodable or invalid records go, with the reason in headers. */
@@ -54,17 +36,12 @@ export interface CassandraWriterConfig {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   reportIntervalMs: number;
-  shutdownTimeoutMs: number;
-  http: HttpEndpointConfig;
-  /** Backoff while Cassandra, Kafka or the registry is down at start. */
-  retry: { minDelayMs: number; maxDelayMs: number };
 }
 
 export function loadCassandraWriterConfig(env: Env = process.env): CassandraWriterConfig {
   const sessionTimeoutMs = readVar(env, 'WRITER_SESSION_TIMEOUT_MS', positiveInt(30_000));
   return Object.freeze({
-    connections: loadConnectionConfig(env),
-    logLevel: loadLogLevel(env),
+    ...loadAppBasics(env, 'cassandra-writer', 'WRITER', { shutdownTimeoutMs: 30_000 }),
     topic: readVar(env, TOPIC_VARS.processed, text(TOPICS.processed)),
     dlqTopic: readVar(env, TOPIC_VARS.dlq, text(TOPICS.dlq)),
     groupId: readVar(env, 'WRITER_GROUP_ID', text('cassandra-writer')),
@@ -89,8 +66,5 @@ export function loadCassandraWriterConfig(env: Env = process.env): CassandraWrit
     sessionTimeoutMs,
     heartbeatIntervalMs: readVar(env, 'WRITER_HEARTBEAT_INTERVAL_MS', positiveInt(Math.min(3_000, Math.floor(sessionTimeoutMs / 3)))),
     reportIntervalMs: readVar(env, 'WRITER_REPORT_INTERVAL_MS', positiveInt(10_000)),
-    shutdownTimeoutMs: readVar(env, 'WRITER_SHUTDOWN_TIMEOUT_MS', positiveInt(30_000)),
-    http: loadHttpEndpoint(env, APP_HTTP_PORT_VARS['cassandra-writer'], APP_HTTP_PORTS['cassandra-writer']),
-    retry: loadOutageRetry(env, 'WRITER'),
   });
 }

@@ -1,25 +1,13 @@
 import { z } from 'zod';
-import {
-  APP_HTTP_PORT_VARS,
-  APP_HTTP_PORTS,
-  type Env,
-  flagReader,
-  type HttpEndpointConfig,
-  loadConnectionConfig,
-  loadHttpEndpoint,
-  loadLogLevel,
-  nonNegativeInt,
-  oneOf,
-  positiveInt,
-  readVar,
-  text,
-  url,
-} from '@streamline/config';
+import { type AppBasics, type Env, flagReader, loadAppBasics, nonNegativeInt, oneOf, positiveInt, readVar, text, url } from '@streamline/config';
 import { INGEST_SOURCES, MAX_RESULTS_PER_PAGE, type IngestSource } from './constants.js';
 
-export interface IngestorConfig {
-  connections: ReturnType<typeof loadConnectionConfig>;
-  logLevel: ReturnType<typeof loadLogLevel>;
+/**
+ * `retry` (INGESTOR_RETRY_MIN_DELAY_MS / _MAX_DELAY_MS, 500 / 30000) paces both the API requests'
+ * retries and the waits through a PostgreSQL outage; `http` is the /healthz and /metrics of a run
+ * (a taken port falls back to a free one: two runs may overlap).
+ */
+export interface IngestorConfig extends AppBasics {
   /** Users to fetch. */
   count: number;
   /** Users per staging transaction. */
@@ -43,8 +31,6 @@ export interface IngestorConfig {
   probeTimeoutMs: number;
   /** Attempts after the first one, per request. */
   retries: number;
-  retryMinDelayMs: number;
-  retryMaxDelayMs: number;
   /** How long a run waits for PostgreSQL when it is away (a restart, a failover) before it fails. */
   outageTimeoutMs: number;
   /** A longer Retry-After is capped to this. */
@@ -56,9 +42,6 @@ export interface IngestorConfig {
     /** Fault spec for tests, e.g. `503=0.2,429=0.1,bad=0.01,retry-after=1`. */
     faults: string | undefined;
   };
-  shutdownTimeoutMs: number;
-  /** /healthz and /metrics while a run lasts (a taken port falls back to a free one: two runs may overlap). */
-  http: HttpEndpointConfig;
 }
 
 /** Command-line values; each one, when given, wins over its environment variable. */
@@ -95,8 +78,7 @@ const bounded = (fallback: number, max: number) => z.coerce.number().int().posit
 export function loadIngestorConfig(env: Env = process.env, flags: IngestorFlags = {}): IngestorConfig {
   const pick = flagReader(env, flags);
   return Object.freeze({
-    connections: loadConnectionConfig(env),
-    logLevel: loadLogLevel(env),
+    ...loadAppBasics(env, 'ingestor', 'INGESTOR', { shutdownTimeoutMs: 15_000, retry: { minDelayMs: 500, maxDelayMs: 30_000 } }),
     count: pick('count', 'INGESTOR_COUNT', positiveInt(1000)),
     batchSize: pick('batchSize', 'INGESTOR_BATCH_SIZE', bounded(1000, 50_000)),
     concurrency: pick('concurrency', 'INGESTOR_CONCURRENCY', bounded(4, 64)),
@@ -110,8 +92,6 @@ export function loadIngestorConfig(env: Env = process.env, flags: IngestorFlags 
     requestTimeoutMs: readVar(env, 'INGESTOR_REQUEST_TIMEOUT_MS', positiveInt(30_000)),
     probeTimeoutMs: readVar(env, 'INGESTOR_PROBE_TIMEOUT_MS', positiveInt(3000)),
     retries: readVar(env, 'INGESTOR_RETRIES', nonNegativeInt(5)),
-    retryMinDelayMs: readVar(env, 'INGESTOR_RETRY_MIN_DELAY_MS', positiveInt(500)),
-    retryMaxDelayMs: readVar(env, 'INGESTOR_RETRY_MAX_DELAY_MS', positiveInt(30_000)),
     maxRetryAfterMs: readVar(env, 'INGESTOR_MAX_RETRY_AFTER_MS', positiveInt(120_000)),
     outageTimeoutMs: readVar(env, 'INGESTOR_OUTAGE_TIMEOUT_MS', positiveInt(120_000)),
     generator: Object.freeze({
@@ -119,7 +99,5 @@ export function loadIngestorConfig(env: Env = process.env, flags: IngestorFlags 
       port: pick('port', 'GENERATOR_PORT', z.coerce.number().int().min(0).max(65535).default(8089)),
       faults: pick('faults', 'GENERATOR_FAULTS', faults),
     }),
-    shutdownTimeoutMs: readVar(env, 'INGESTOR_SHUTDOWN_TIMEOUT_MS', positiveInt(15_000)),
-    http: loadHttpEndpoint(env, APP_HTTP_PORT_VARS.ingestor, APP_HTTP_PORTS.ingestor),
   });
 }

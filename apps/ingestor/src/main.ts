@@ -39,7 +39,7 @@ async function ingestCommand(flags: IngestorFlags & { json?: boolean }): Promise
       logDestination: 'stderr',
       shutdownTimeoutMs: config.shutdownTimeoutMs,
       http: { ...config.http, anyPortWhenTaken: true },
-      retry: { minDelayMs: config.retryMinDelayMs, maxDelayMs: config.retryMaxDelayMs, maxOutageMs: config.outageTimeoutMs },
+      retry: { ...config.retry, maxOutageMs: config.outageTimeoutMs },
     },
     async (ctx) => {
       const { log, shutdown } = ctx;
@@ -60,8 +60,8 @@ async function ingestCommand(flags: IngestorFlags & { json?: boolean }): Promise
             baseUrl: apiUrl,
             timeoutMs: config.requestTimeoutMs,
             retries: config.retries,
-            minDelayMs: config.retryMinDelayMs,
-            maxDelayMs: config.retryMaxDelayMs,
+            minDelayMs: config.retry.minDelayMs,
+            maxDelayMs: config.retry.maxDelayMs,
             maxRetryAfterMs: config.maxRetryAfterMs,
             maxSockets: config.concurrency,
             log: log.child({ component: 'api-client' }),
@@ -73,8 +73,8 @@ async function ingestCommand(flags: IngestorFlags & { json?: boolean }): Promise
           log: log.child({ component: 'staging' }),
           health: ctx.health,
           signal: new AbortController().signal,
-          minDelayMs: config.retryMinDelayMs,
-          maxDelayMs: config.retryMaxDelayMs,
+          minDelayMs: config.retry.minDelayMs,
+          maxDelayMs: config.retry.maxDelayMs,
           maxOutageMs: config.outageTimeoutMs,
         });
         const stage = createBatchStager(pool, { retry: stagingRetry });

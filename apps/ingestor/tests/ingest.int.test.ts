@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAppToEnd } from '@streamline/app-runner';
 import { createPgPool, type PgPool } from '@streamline/clients';
 import { silentLogger } from '@streamline/runtime';
-import { testConnections, uniqueName } from '@streamline/testing';
+import { testConnections, uniqueName, withEmptyDatabase } from '@streamline/testing';
 import { createApiClient } from '../src/api-client.js';
 import { planPages } from '../src/fetch-plan.js';
 import { httpFaultFor, isCorruptRecord, parseFaultSpec } from '../src/generator/faults.js';
@@ -167,20 +167,14 @@ describe('ingestor (real PostgreSQL staging)', () => {
   });
 
   it('`staged` is read-only: on a database without staging it fails in one line and creates nothing', async () => {
-    const empty = uniqueName('it_ingest_empty');
-    await admin.query(`CREATE DATABASE ${empty}`);
-    try {
-      const run = runAppToEnd('ingestor', ['staged', '--run-id', 'nope'], { env: { PG_DATABASE: empty } });
+    await withEmptyDatabase(config.pg, async (empty) => {
+      const run = runAppToEnd('ingestor', ['staged', '--run-id', 'nope'], { env: { PG_DATABASE: empty.name } });
       expect(run.status).toBe(1);
       expect(run.stderr.trim().split('\n').filter((l) => l.startsWith('ingestor:'))).toEqual([
-        `ingestor: database ${empty} has no staging tables yet: start the stack and the pipeline first (npm start), or the ingestor or relay, which create them`,
+        `ingestor: database ${empty.name} has no staging tables yet: start the stack and the pipeline first (npm start), or the ingestor or relay, which create them`,
       ]);
-      const probe = createPgPool({ ...config.pg, database: empty }, { max: 1 });
-      const { rows } = await probe.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`).finally(() => probe.end());
-      expect(rows[0].n).toBe(0);
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${empty} WITH (FORCE)`);
-    }
+      expect(await empty.tableCount()).toBe(0);
+    });
   });
 
   it('CLI: waits out a PostgreSQL outage up to INGESTOR_OUTAGE_TIMEOUT_MS, then fails in one line with a non-zero exit', async () => {

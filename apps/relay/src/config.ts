@@ -1,22 +1,7 @@
 import { z } from 'zod';
-import {
-  APP_HTTP_PORT_VARS,
-  APP_HTTP_PORTS,
-  type Env,
-  type HttpEndpointConfig,
-  loadConnectionConfig,
-  loadHttpEndpoint,
-  loadLogLevel,
-  loadOutageRetry,
-  positiveInt,
-  readVar,
-  TOPIC_VARS,
-  TOPICS,
-} from '@streamline/config';
+import { type AppBasics, type Env, loadAppBasics, positiveInt, readVar, TOPIC_VARS, TOPICS } from '@streamline/config';
 
-export interface RelayConfig {
-  connections: ReturnType<typeof loadConnectionConfig>;
-  logLevel: ReturnType<typeof loadLogLevel>;
+export interface RelayConfig extends AppBasics {
   /**
    * Debezium's outbox event router routing: an outbox row's `aggregatetype` (the domain) picks its
    * topic. Default `user` -> TOPIC_USERS_CREATED.
@@ -27,10 +12,6 @@ export interface RelayConfig {
   /** Fallback poll when no NOTIFY arrives (e.g. the listener connection dropped). */
   pollIntervalMs: number;
   lagReportIntervalMs: number;
-  shutdownTimeoutMs: number;
-  http: HttpEndpointConfig;
-  /** Backoff while PostgreSQL, Kafka or the registry is down. */
-  retry: { minDelayMs: number; maxDelayMs: number };
 }
 
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -58,14 +39,10 @@ const routes = (createdTopic: string) =>
 export function loadRelayConfig(env: Env = process.env): RelayConfig {
   const createdTopic = readVar(env, TOPIC_VARS.created, z.string().regex(TOPIC, 'expected a Kafka topic name').default(TOPICS.created));
   return Object.freeze({
-    connections: loadConnectionConfig(env),
-    logLevel: loadLogLevel(env),
+    ...loadAppBasics(env, 'relay', 'RELAY', { shutdownTimeoutMs: 20_000 }),
     routes: readVar(env, 'RELAY_ROUTES', routes(createdTopic)),
     batchSize: readVar(env, 'RELAY_BATCH_SIZE', positiveInt(2000)),
     pollIntervalMs: readVar(env, 'RELAY_POLL_INTERVAL_MS', positiveInt(1000)),
     lagReportIntervalMs: readVar(env, 'RELAY_LAG_REPORT_INTERVAL_MS', positiveInt(10_000)),
-    shutdownTimeoutMs: readVar(env, 'RELAY_SHUTDOWN_TIMEOUT_MS', positiveInt(20_000)),
-    http: loadHttpEndpoint(env, APP_HTTP_PORT_VARS.relay, APP_HTTP_PORTS.relay),
-    retry: loadOutageRetry(env, 'RELAY'),
   });
 }

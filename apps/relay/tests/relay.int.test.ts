@@ -7,7 +7,7 @@ import { connectAdmin, connectConsumer, createAvroSerde, createKafka, createPgPo
 import { migrateStaging, stageUsers } from '@streamline/staging';
 import { mapApiUser, type UserCreated } from '@streamline/user-schema';
 import { apiUserNumericPostcode } from '@streamline/user-schema/testing';
-import { fetchHealth, localStack, scrapeMetric, stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { fetchHealth, localStack, scrapeMetric, stackMode, testConnections, uniqueName, waitFor, withEmptyDatabase } from '@streamline/testing';
 
 const config = testConnections();
 const logDir = join(repoRoot, '.stack', 'logs', 'it', uniqueName('relay'));
@@ -110,21 +110,15 @@ describe('relay (real PostgreSQL, Kafka, registry)', () => {
   });
 
   it('--lag is read-only: on a database without staging it fails in one line and creates nothing', async () => {
-    const empty = uniqueName('it_relay_empty');
-    await admin.query(`CREATE DATABASE ${empty}`);
-    try {
-      const run = runAppToEnd('relay', ['--lag'], { env: { PG_DATABASE: empty, LOG_LEVEL: 'warn' } });
+    await withEmptyDatabase(config.pg, async (empty) => {
+      const run = runAppToEnd('relay', ['--lag'], { env: { PG_DATABASE: empty.name, LOG_LEVEL: 'warn' } });
       expect(run.status).toBe(1);
       expect(run.stdout).toBe('');
       expect(run.stderr.trim().split('\n').filter((l) => l.startsWith('relay:'))).toEqual([
-        `relay: database ${empty} has no staging tables yet: start the stack and the pipeline first (npm start), or the ingestor or relay, which create them`,
+        `relay: database ${empty.name} has no staging tables yet: start the stack and the pipeline first (npm start), or the ingestor or relay, which create them`,
       ]);
-      const probe = createPgPool({ ...config.pg, database: empty }, { max: 1 });
-      const { rows } = await probe.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`).finally(() => probe.end());
-      expect(rows[0].n).toBe(0);
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${empty} WITH (FORCE)`);
-    }
+      expect(await empty.tableCount()).toBe(0);
+    });
     // Where staging exists it answers, as JSON on stdout.
     const lag = runAppToEnd('relay', ['--lag'], { env: { PG_DATABASE: database, LOG_LEVEL: 'warn' } });
     expect(lag.status, lag.stderr).toBe(0);

@@ -1,16 +1,12 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
-  APP_HTTP_PORT_VARS,
-  APP_HTTP_PORTS,
+  type AppBasics,
   bool,
-  type HttpEndpointConfig,
-  loadHttpEndpoint,
   type Env,
   flagReader,
   heap,
-  loadConnectionConfig,
-  loadLogLevel,
+  loadAppBasics,
   loadStackLayout,
   nonNegativeInt,
   positiveInt,
@@ -25,9 +21,7 @@ import {
 /** The job's entry point, relative to the repository (or the image's work dir). */
 const JOB_FILE = join('apps', 'spark-job', 'users_stream.py');
 
-export interface SparkLauncherConfig {
-  connections: ReturnType<typeof loadConnectionConfig>;
-  logLevel: ReturnType<typeof loadLogLevel>;
+export interface SparkLauncherConfig extends AppBasics {
   topics: { created: string; processed: string; dlq: string };
   /** Partitions of each topic when the launcher creates it. */
   topicPartitions: number;
@@ -78,8 +72,6 @@ export interface SparkLauncherConfig {
   };
   /** Small JSON file with the launcher's state (pid, state, restarts, started_at): `spark-launcher status` reads it. */
   statusFile: string;
-  shutdownTimeoutMs: number;
-  http: HttpEndpointConfig;
 }
 
 /** Command-line values; each one, when given, wins over its environment variable. */
@@ -118,14 +110,14 @@ const jarList = z
  */
 export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLauncherFlags = {}, repoRoot = process.cwd()): SparkLauncherConfig {
   const pick = flagReader(env, flags);
-  const connections = loadConnectionConfig(env);
+  const basics = loadAppBasics(env, 'spark-launcher', 'SPARK_LAUNCHER', { shutdownTimeoutMs: 120_000 });
+  const { connections } = basics;
   const stack = loadStackLayout(env, repoRoot);
   const venvBin = join(stack.venv, 'bin');
   const path = (value: string) => resolve(repoRoot, value);
   const uiPort = readVar(env, 'SPARK_JOB_UI_PORT', z.coerce.number().int().min(1).max(65535).optional());
   return Object.freeze({
-    connections,
-    logLevel: loadLogLevel(env),
+    ...basics,
     topics: {
       created: pick('createdTopic', TOPIC_VARS.created, topicName(TOPICS.created)),
       processed: pick('processedTopic', TOPIC_VARS.processed, topicName(TOPICS.processed)),
@@ -166,7 +158,5 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
       sourceSchemaWaitMs: readVar(env, 'SPARK_LAUNCHER_SOURCE_SCHEMA_WAIT_MS', positiveInt(60_000)),
     },
     statusFile: path(pick('statusFile', 'SPARK_LAUNCHER_STATUS_FILE', text(join(stack.data('spark-launcher'), 'status.json')))),
-    shutdownTimeoutMs: readVar(env, 'SPARK_LAUNCHER_SHUTDOWN_TIMEOUT_MS', positiveInt(120_000)),
-    http: loadHttpEndpoint(env, APP_HTTP_PORT_VARS['spark-launcher'], APP_HTTP_PORTS['spark-launcher']),
   });
 }

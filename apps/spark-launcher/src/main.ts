@@ -35,7 +35,7 @@ withConfigFlags(program.command('run', { isDefault: true }).description('prepare
       console.error(`spark-launcher: ${describeError(error)}`);
       process.exit(2);
     }
-    await runApp({ name: 'spark-launcher', logLevel: config.logLevel, shutdownTimeoutMs: config.shutdownTimeoutMs, http: config.http }, async (ctx) => {
+    await runApp({ name: 'spark-launcher', logLevel: config.logLevel, shutdownTimeoutMs: config.shutdownTimeoutMs, http: config.http, retry: config.retry }, async (ctx) => {
       ctx.log.info({ master: config.spark.masterUrl, topics: config.topics, checkpointDir: config.job.checkpointDir, statusFile: config.statusFile }, 'spark-launcher starting');
       const observe = createLauncherObserver(ctx.metrics, ctx.health);
       // The job finishes its batch in flight when the signal aborts, then the launcher returns.

@@ -1,3 +1,4 @@
+import { type ConnectionConfig, loadConnectionConfig, loadLogLevel } from './connections.js';
 import { type Env, positiveInt, readVar, text } from './env-reader.js';
 import { z } from 'zod';
 
@@ -33,9 +34,36 @@ export function loadHttpEndpoint(env: Env, portVariable: string, fallback: numbe
 }
 
 /** Backoff while a dependency is down: `<PREFIX>_RETRY_MIN_DELAY_MS`, `<PREFIX>_RETRY_MAX_DELAY_MS`. */
-export function loadOutageRetry(env: Env, prefix: string): { minDelayMs: number; maxDelayMs: number } {
+export function loadOutageRetry(env: Env, prefix: string, defaults = { minDelayMs: 500, maxDelayMs: 15_000 }): { minDelayMs: number; maxDelayMs: number } {
   return Object.freeze({
-    minDelayMs: readVar(env, `${prefix}_RETRY_MIN_DELAY_MS`, positiveInt(500)),
-    maxDelayMs: readVar(env, `${prefix}_RETRY_MAX_DELAY_MS`, positiveInt(15_000)),
+    minDelayMs: readVar(env, `${prefix}_RETRY_MIN_DELAY_MS`, positiveInt(defaults.minDelayMs)),
+    maxDelayMs: readVar(env, `${prefix}_RETRY_MAX_DELAY_MS`, positiveInt(defaults.maxDelayMs)),
   });
+}
+
+/** What every app's config holds, whatever the app: where the servers are, log level, stop, endpoint, outage backoff. */
+export interface AppBasics {
+  connections: ConnectionConfig;
+  logLevel: ReturnType<typeof loadLogLevel>;
+  /** Hard limit of a graceful stop: `<PREFIX>_SHUTDOWN_TIMEOUT_MS`. */
+  shutdownTimeoutMs: number;
+  http: HttpEndpointConfig;
+  /** Backoff while a server is down: `<PREFIX>_RETRY_MIN_DELAY_MS`, `<PREFIX>_RETRY_MAX_DELAY_MS`. */
+  retry: { minDelayMs: number; maxDelayMs: number };
+}
+
+/** The settings every app has, read once with the app's own variable prefix and defaults. */
+export function loadAppBasics(
+  env: Env,
+  app: keyof typeof APP_HTTP_PORTS,
+  prefix: string,
+  defaults: { shutdownTimeoutMs: number; retry?: { minDelayMs: number; maxDelayMs: number } },
+): AppBasics {
+  return {
+    connections: loadConnectionConfig(env),
+    logLevel: loadLogLevel(env),
+    shutdownTimeoutMs: readVar(env, `${prefix}_SHUTDOWN_TIMEOUT_MS`, positiveInt(defaults.shutdownTimeoutMs)),
+    http: loadHttpEndpoint(env, APP_HTTP_PORT_VARS[app], APP_HTTP_PORTS[app]),
+    retry: loadOutageRetry(env, prefix, defaults.retry),
+  };
 }
