@@ -21,6 +21,9 @@ export default async function setup(project: TestProject) {
   }
   if (mode === 'docker') {
     const { startDockerStack } = await import('./docker-stack.js');
+    // The apps run as processes on this machine against the containers; the spark-launcher
+    // submits from the local pyspark venv (installed, not started: the cluster is the containers').
+    stackCli(['install', 'spark-master'], 'inherit');
     const docker = await startDockerStack();
     project.provide('stackEnv', docker.env);
     return async () => {

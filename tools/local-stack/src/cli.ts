@@ -23,6 +23,12 @@ program
   });
 
 program
+  .command('install')
+  .description('install components without starting them (first use downloads them)')
+  .argument('<components...>', 'e.g. spark-master: the pyspark venv and the Spark connectors')
+  .action(async (names: string[]) => stack().install(names));
+
+program
   .command('down')
   .description('stop the servers cleanly (data is kept)')
   .argument('[components...]', 'only these')

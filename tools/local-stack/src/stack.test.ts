@@ -60,6 +60,14 @@ describe('createStack', () => {
     expect((await stack.status()).every((r) => r.health === 'stopped')).toBe(true);
   });
 
+  it('install only installs: the named components, nothing started, and an unknown name is refused', async () => {
+    const { stack, events } = setup((e) => [fake('app', ['db'], e), fake('db', [], e)]);
+    await stack.install(['app']);
+    expect(events).toEqual(['install app']);
+    expect((await stack.status()).every((r) => r.health === 'stopped')).toBe(true);
+    await expect(stack.install(['nope'])).rejects.toThrow('unknown component nope (known: app, db)');
+  });
+
   it('names an unknown component and a dependency cycle', async () => {
     const { stack } = setup((e) => [fake('a', ['b'], e), fake('b', ['a'], e)]);
     await expect(stack.up(['nope'])).rejects.toThrow('unknown component "nope" (known: a, b)');

@@ -25,6 +25,8 @@ export interface ComponentStatus {
 
 export interface Stack {
   up(names?: string[]): Promise<ComponentStatus[]>;
+  /** Installs without starting (e.g. the pyspark venv for spark-submit against servers elsewhere). */
+  install(names: string[]): Promise<void>;
   down(names?: string[]): Promise<void>;
   status(): Promise<ComponentStatus[]>;
   reset(): Promise<void>;
@@ -193,6 +195,14 @@ export function createStack(
       await installAll(list);
       await startAll(list);
       return Promise.all(list.map(statusOf));
+    },
+    async install(names) {
+      const list = registry.filter((c) => names.includes(c.name));
+      const unknown = names.filter((n) => !registry.some((c) => c.name === n));
+      if (unknown.length) throw new StackError(`unknown component ${unknown.join(', ')} (known: ${registry.map((c) => c.name).join(', ')})`);
+      await checkPrerequisites(systemNeeds(list));
+      ensureDir(paths.root);
+      await installAll(list);
     },
     async down(names) {
       // Only the named components (all when none): stopping Kafka must not stop PostgreSQL.
