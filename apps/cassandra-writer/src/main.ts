@@ -1,24 +1,16 @@
 import { Command } from 'commander';
 import { connectAdmin, createKafka, fetchConsumerLag } from '@streamline/clients';
-import { describeError, runApp } from '@streamline/runtime';
-import { loadCassandraWriterConfig, type CassandraWriterConfig } from './config.js';
+import { configOrExit, describeError, runApp } from '@streamline/runtime';
+import { loadCassandraWriterConfig } from './config.js';
 import { startWriterApp } from './writer-app.js';
 
-/** A bad setting ends here: one line naming the variable and its value, exit 2. */
-function configOrExit(): CassandraWriterConfig {
-  try {
-    return loadCassandraWriterConfig(process.env);
-  } catch (error) {
-    console.error(`cassandra-writer: ${describeError(error)}`);
-    process.exit(2);
-  }
-}
+const loadConfig = () => configOrExit('cassandra-writer', () => loadCassandraWriterConfig(process.env));
 
 const program = new Command('cassandra-writer')
   .description('Consumes users_processed (Avro) and upserts the users into Cassandra (see apps/cassandra-writer/README.md).')
   .option('--migrate-only', 'apply the Cassandra migrations, then exit')
   .action(async (options: { migrateOnly?: boolean }) => {
-    const config = configOrExit();
+    const config = loadConfig();
     const migrateOnly = options.migrateOnly ?? false;
     await runApp(
       { name: 'cassandra-writer', logLevel: config.logLevel, shutdownTimeoutMs: config.shutdownTimeoutMs, retry: config.retry, ...(migrateOnly ? {} : { http: config.http }) },
@@ -37,7 +29,7 @@ program
   .command('lag')
   .description("print the consumer group's lag on the processed topic as JSON ({total, partitions}) and exit")
   .action(async () => {
-    const config = configOrExit();
+    const config = loadConfig();
     const admin = await connectAdmin(createKafka(config.connections.kafka));
     try {
       console.log(JSON.stringify(await fetchConsumerLag(admin, config.groupId, config.topic, config.fromBeginning)));

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { createPgPool } from '@streamline/clients';
 import { loadLogLevel } from '@streamline/config';
-import { type IngestorConfig, type IngestorFlags, loadIngestorConfig } from './config.js';
 import { createDependencyRetry, createLogger, createShutdown, describeError, runApp } from '@streamline/runtime';
 import { requireStaging, stagedCount } from '@streamline/staging';
 import { createApiClient } from './api-client.js';
+import { type IngestorConfig, type IngestorFlags, loadIngestorConfig } from './config.js';
 import { parseFaultSpec } from './generator/faults.js';
 import { startGeneratorServer } from './generator/server.js';
 import { runIngest } from './ingest.js';

@@ -11,10 +11,10 @@ import {
   ensureTopics,
   registerAvroSchema,
 } from '@streamline/clients';
-import { describeError, runApp } from '@streamline/runtime';
+import { configOrExit, describeError, runApp } from '@streamline/runtime';
 import { migrateStaging, outboxLag, requireStaging } from '@streamline/staging';
 import { usersCreatedSchema, type UserCreated } from '@streamline/user-schema';
-import { loadRelayConfig, type RelayConfig } from './config.js';
+import { loadRelayConfig } from './config.js';
 import { startLagReporter } from './lag-reporter.js';
 import { listenForOutbox } from './outbox-wakeup.js';
 import { runRelay } from './relay.js';
@@ -26,13 +26,7 @@ const program = new Command('relay')
   .parse();
 const options = program.opts<{ once?: boolean; lag?: boolean }>();
 
-let config: RelayConfig;
-try {
-  config = loadRelayConfig(process.env);
-} catch (error) {
-  console.error(`relay: ${describeError(error)}`);
-  process.exit(2);
-}
+const config = configOrExit('relay', () => loadRelayConfig(process.env));
 
 /** `--lag`: read-only, so it never migrates; a database without staging says so in one line. */
 async function printLag(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { describeError, runApp } from '@streamline/runtime';
-import { loadSparkLauncherConfig, type SparkLauncherConfig, type SparkLauncherFlags } from './config.js';
+import { configOrExit, describeError, runApp } from '@streamline/runtime';
+import { loadSparkLauncherConfig, type SparkLauncherFlags } from './config.js';
 import { createLauncherObserver } from './launcher-metrics.js';
 import { startLauncher } from './launcher.js';
 import { describeStatus, readStatusFile } from './status.js';
@@ -28,13 +28,7 @@ const program = new Command('spark-launcher').description(
 
 withConfigFlags(program.command('run', { isDefault: true }).description('prepare topics and schemas, submit the job, supervise it until SIGINT/SIGTERM')).action(
   async (flags: RunFlags) => {
-    let config: SparkLauncherConfig;
-    try {
-      config = loadSparkLauncherConfig(process.env, flags);
-    } catch (error) {
-      console.error(`spark-launcher: ${describeError(error)}`);
-      process.exit(2);
-    }
+    const config = configOrExit('spark-launcher', () => loadSparkLauncherConfig(process.env, flags));
     await runApp({ name: 'spark-launcher', logLevel: config.logLevel, shutdownTimeoutMs: config.shutdownTimeoutMs, http: config.http, retry: config.retry }, async (ctx) => {
       ctx.log.info({ master: config.spark.masterUrl, topics: config.topics, checkpointDir: config.job.checkpointDir, statusFile: config.statusFile }, 'spark-launcher starting');
       const observe = createLauncherObserver(ctx.metrics, ctx.health);

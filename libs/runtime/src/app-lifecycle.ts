@@ -44,12 +44,7 @@ export interface AppOutcome {
   output?: string;
 }
 
-/**
- * The one lifecycle of every app: logger, shutdown on SIGINT/SIGTERM (stop intake, wait for the run
- * to finish its batch, close resources in reverse order, hard timeout, a second signal exits),
- * health and metrics over HTTP, dependency outages retried. `main` runs the app and returns when it
- * is done or stopped; a failure ends the process with one line naming its cause, exit 1.
- */
+/** The endpoint; a batch job whose port is taken (a second run at once) falls back to a free one. */
 async function startEndpoint(http: NonNullable<AppSpec['http']>, metrics: AppMetrics, health: Health, log: Logger): Promise<HttpEndpoint> {
   const options = { host: http.host, port: http.port, portVariable: http.portVariable, registry: metrics.registry, health };
   try {
@@ -61,6 +56,12 @@ async function startEndpoint(http: NonNullable<AppSpec['http']>, metrics: AppMet
   }
 }
 
+/**
+ * The one lifecycle of every app: logger, shutdown on SIGINT/SIGTERM (stop intake, wait for the run
+ * to finish its batch, close resources in reverse order, hard timeout, a second signal exits),
+ * health and metrics over HTTP, dependency outages retried. `main` runs the app and returns when it
+ * is done or stopped; a failure ends the process with one line naming its cause, exit 1.
+ */
 export async function runApp(spec: AppSpec, main: (ctx: AppContext) => Promise<AppOutcome | number | void>): Promise<never> {
   const log = createLogger(spec.name, { level: spec.logLevel, ...(spec.logDestination ? { destination: spec.logDestination } : {}) });
   const shutdown = createShutdown(log, { timeoutMs: spec.shutdownTimeoutMs });
@@ -101,4 +102,14 @@ export async function runApp(spec: AppSpec, main: (ctx: AppContext) => Promise<A
   const { exitCode = 0, output } = result;
   if (output !== undefined) process.stdout.write(`${output}\n`);
   process.exit(exitCode);
+}
+
+/** Reads an app's config at start: a bad setting ends the process with one line naming it, exit 2. */
+export function configOrExit<C>(app: string, load: () => C): C {
+  try {
+    return load();
+  } catch (error) {
+    process.stderr.write(`${app}: ${describeError(error)}\n`);
+    process.exit(2);
+  }
 }
