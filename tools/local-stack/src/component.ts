@@ -42,6 +42,8 @@ export interface Component {
   stopResignalAfterMs?: number;
   /** False for a process without a port of its own (its `port` is where its health is read). */
   ownsPort?: boolean;
+  /** Data kept outside the stack folder (removed by `reset` too). */
+  dataOutsideStack?(ctx: StackContext): string[];
 }
 
 /** Runs a probe with a time limit, turning errors into an unhealthy result. */

@@ -60,6 +60,23 @@ describe('createStack', () => {
     expect((await stack.status()).every((r) => r.health === 'stopped')).toBe(true);
   });
 
+  it('a failed up stops what it started (no orphans holding ports), keeps what ran before, and says both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stack-test-'));
+    const config = loadStackConfig({ STREAMLINE_STACK_DIR: dir, STREAMLINE_HOST: '127.0.0.1', STREAMLINE_STACK_START_TIMEOUT_MS: '1500' });
+    const events: string[] = [];
+    const broken: Component = { ...fake('app', ['db', 'queue'], events), health: async () => ({ healthy: false, detail: 'refuses to start' }) };
+    const stack = createStack(config, createReporter(process.stderr, true), [fake('db', [], events), fake('queue', [], events), broken], async () => undefined);
+    await stack.up(['db']);
+    const error = (await stack.up(['app']).then(() => undefined, (e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/^app did not become healthy within 1.5s: refuses to start/);
+    expect(error.message).toContain('; stopped app, queue, which this up had started');
+    expect(error.message).toContain('; still running from before: db (npm run stack -- down to stop them)');
+    const health = Object.fromEntries((await stack.status()).map((r) => [r.name, r.health]));
+    expect(health).toEqual({ db: 'healthy', queue: 'stopped', app: 'stopped' });
+    await stack.down();
+  });
+
   it('install only installs: the named components, nothing started, and an unknown name is refused', async () => {
     const { stack, events } = setup((e) => [fake('app', ['db'], e), fake('db', [], e)]);
     await stack.install(['app']);

@@ -181,6 +181,19 @@ export function createStack(
     };
   };
 
+  /** Stops each running component of `list`, in that order. */
+  const stopComponents = async (list: Component[]) => {
+    for (const c of list) {
+      const pid = pidOf(c);
+      if (isProcessAlive(pid)) {
+        reporter.step(c.name, `stopping (pid ${pid})`);
+        const how = await stopProcess(pid!, c.stopSignal ?? 'SIGTERM', c.stopTimeoutMs ?? 30_000, c.stopResignalAfterMs);
+        reporter.done(c.name, how === 'stopped' ? 'stopped' : 'killed after the stop timeout');
+      }
+      removePidFile(paths.pidFile(c.name));
+    }
+  };
+
   /** Before any component installs: system packages they need, installed at once when missing. */
   const checkPrerequisites: EnsurePrerequisites =
     prerequisites ?? ((needs) => ensurePrerequisites(needs, { reporter, logFile: paths.log('system-packages') }));
@@ -193,7 +206,19 @@ export function createStack(
       await checkPrerequisites(systemNeeds(list));
       ensureDir(paths.root);
       await installAll(list);
-      await startAll(list);
+      const runningBefore = new Set(list.filter((c) => isProcessAlive(pidOf(c))).map((c) => c.name));
+      try {
+        await startAll(list);
+      } catch (error) {
+        // A half-started stack must not leave orphans holding the ports: stop what this `up` started.
+        const startedHere = list.filter((c) => !runningBefore.has(c.name) && isProcessAlive(pidOf(c)));
+        if (startedHere.length) reporter.step('stack', `up failed: stopping what it started (${startedHere.map((c) => c.name).join(', ')})`);
+        await stopComponents(startedHere.reverse());
+        const before = list.filter((c) => runningBefore.has(c.name)).map((c) => c.name);
+        const stopped = startedHere.length ? `; stopped ${startedHere.map((c) => c.name).join(', ')}, which this up had started` : '';
+        const left = before.length ? `; still running from before: ${before.join(', ')} (npm run stack -- down to stop them)` : '';
+        throw new StackError(`${describeError(error)}${stopped}${left}`);
+      }
       return Promise.all(list.map(statusOf));
     },
     async install(names) {
@@ -206,16 +231,7 @@ export function createStack(
     },
     async down(names) {
       // Only the named components (all when none): stopping Kafka must not stop PostgreSQL.
-      const list = withDependencies().reverse().filter((c) => !names?.length || names.includes(c.name));
-      for (const c of list) {
-        const pid = pidOf(c);
-        if (isProcessAlive(pid)) {
-          reporter.step(c.name, `stopping (pid ${pid})`);
-          const how = await stopProcess(pid!, c.stopSignal ?? 'SIGTERM', c.stopTimeoutMs ?? 30_000, c.stopResignalAfterMs);
-          reporter.done(c.name, how === 'stopped' ? 'stopped' : 'killed after the stop timeout');
-        }
-        removePidFile(paths.pidFile(c.name));
-      }
+      await stopComponents(withDependencies().reverse().filter((c) => !names?.length || names.includes(c.name)));
     },
     status: () => Promise.all(enabled().map(statusOf)),
     async reset() {
@@ -225,6 +241,7 @@ export function createStack(
         if (isProcessAlive(pid)) await stopProcess(pid!, c.stopSignal ?? 'SIGTERM', c.stopTimeoutMs ?? 30_000, c.stopResignalAfterMs);
         removePidFile(paths.pidFile(c.name));
       }
+      for (const c of registry) for (const dir of c.dataOutsideStack?.(ctx) ?? []) rmSync(dir, { recursive: true, force: true });
       rmSync(join(paths.root, 'data'), { recursive: true, force: true });
       rmSync(join(paths.root, 'logs'), { recursive: true, force: true });
       reporter.done('stack', `data and logs removed under ${paths.root} (installs and download caches kept)`);

@@ -30,6 +30,9 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 /** `spark-launcher status` exits 0 once the streaming query runs. */
 const sparkRunning = () => runAppToEnd('spark-launcher', ['status']).status === 0;
 
+/** Set once `stack up` succeeded: the servers outlive this run. */
+let stackIsUp = false;
+
 async function main(): Promise<number> {
   const count = Number(opts.count);
   if (!Number.isInteger(count) || count < 1) throw new Error(`invalid --count ${JSON.stringify(opts.count)}: expected a positive integer`);
@@ -39,7 +42,8 @@ async function main(): Promise<number> {
 
   say('streamline: bringing the local stack up (first run installs it)');
   const up = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'tools/local-stack/src/cli.ts'), 'up'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (up.status !== 0) throw new Error('the local stack did not come up (see above)');
+  if (up.status !== 0) throw new Error('the local stack did not come up (see above; what this run started was stopped again)');
+  stackIsUp = true;
 
   const apps: AppProcess[] = await Promise.all((['relay', 'spark-launcher', 'cassandra-writer'] as const).map((name) => startApp(name, { logDir, defaultPort: true })));
   say(`streamline: started relay, spark-launcher and cassandra-writer (logs in ${logDir})`);
@@ -129,5 +133,7 @@ main()
   .then((code) => process.exit(code))
   .catch((error: unknown) => {
     say(`streamline: ${describeError(error)}`);
+    // The servers stay up for the next run; say so rather than leave them unannounced.
+    if (stackIsUp) say('streamline: the local stack is still running (npm run stack -- status); stop it with npm run stack -- down');
     process.exit(1);
   });

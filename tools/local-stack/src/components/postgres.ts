@@ -1,17 +1,45 @@
-import { chmodSync, chownSync, existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createPgPool } from '@streamline/clients';
 import { probe, type Component, type StackContext } from '../component.js';
 import { ensureDir } from '../paths.js';
-import { postgresCommand } from '../prerequisites.js';
+import { MissingPrerequisiteError, postgresCommand } from '../prerequisites.js';
 import { runCommand } from '../run-command.js';
 
 /** Databases other parts of the stack keep their state in. */
 export const EXTRA_DATABASES = ['registry', 'airflow'];
 
-const dataDir = (ctx: StackContext) => ctx.paths.data('postgres');
-const socketDir = (ctx: StackContext) => join(ctx.paths.run, 'postgres');
+/**
+ * Where the cluster lives. As root, PostgreSQL runs as `postgres`, which cannot enter a clone under
+ * a folder only its owner may enter (mode 700, such as /root/streamline): then the cluster and its
+ * socket live under the postgres user's home (Debian: /var/lib/postgresql), in a folder named after
+ * this stack, which `reset` removes too.
+ */
+function clusterHome(ctx: StackContext): string | undefined {
+  if (process.getuid?.() !== 0 || postgresCanEnter(ctx.paths.root)) return undefined;
+  const home = spawnSync('getent', ['passwd', 'postgres'], { encoding: 'utf8' }).stdout.split(':')[5]?.trim();
+  if (!home) throw new MissingPrerequisiteError(`the postgres user cannot enter ${ctx.paths.root} (a parent folder is private) and has no home folder: move the clone, or set STREAMLINE_STACK_DIR to a folder it can enter`);
+  return join(home, 'streamline', createHash('sha256').update(ctx.paths.root).digest('hex').slice(0, 12));
+}
+
+/** Can the postgres user reach `dir` (search permission on every folder of the path)? */
+function postgresCanEnter(dir: string): boolean {
+  const probe = postgresCommand('pg_ctl', ['--version']);
+  // The same way the server is started (setpriv as postgres), asking `test -x` instead.
+  const args = [...probe.args.slice(0, probe.args.indexOf('--') + 1), 'test', '-x', dir];
+  return spawnSync(probe.command, args, { stdio: 'ignore' }).status === 0;
+}
+
+const dataDir = (ctx: StackContext) => {
+  const home = clusterHome(ctx);
+  return home ? join(home, 'data') : ctx.paths.data('postgres');
+};
+const socketDir = (ctx: StackContext) => {
+  const home = clusterHome(ctx);
+  return home ? join(home, 'run') : join(ctx.paths.run, 'postgres');
+};
 
 /** When root runs the stack, the server runs as `postgres` and must own its folders. */
 function giveToPostgres(paths: string[]): void {
@@ -42,13 +70,19 @@ export const postgres: Component = {
   install: async () => undefined,
   async prepare(ctx) {
     const dir = dataDir(ctx);
+    const home = clusterHome(ctx);
+    if (home) {
+      ctx.reporter.step('postgres', `the postgres user cannot enter ${ctx.paths.root}: its cluster lives in ${home}`);
+      ensureDir(home);
+      giveToPostgres([home, join(home, '..')]);
+    }
     ensureDir(socketDir(ctx));
     giveToPostgres([socketDir(ctx)]);
     if (existsSync(join(dir, 'PG_VERSION'))) return;
     ctx.reporter.step('postgres', `initdb ${dir}`);
     ensureDir(dir);
     chmodSync(dir, 0o700);
-    const pwFile = join(ctx.paths.run, 'postgres', 'pwfile');
+    const pwFile = join(socketDir(ctx), 'pwfile');
     writeFileSync(pwFile, `${ctx.config.connections.pg.password}\n`, { mode: 0o600 });
     giveToPostgres([dir, pwFile]);
     const initdb = postgresCommand('initdb', [
@@ -61,6 +95,7 @@ export const postgres: Component = {
       '--locale=C',
     ]);
     await runCommand(initdb.command, initdb.args, { logFile: ctx.paths.log('postgres') });
+    rmSync(pwFile, { force: true });
   },
   launch(ctx) {
     return postgresCommand('postgres', [
@@ -75,6 +110,10 @@ export const postgres: Component = {
       '-c', 'max_connections=200',
       '-c', 'shared_buffers=256MB',
     ]);
+  },
+  dataOutsideStack: (ctx) => {
+    const home = clusterHome(ctx);
+    return home ? [home] : [];
   },
   // SIGINT is PostgreSQL's "fast" shutdown; SIGTERM would wait for every client to leave.
   stopSignal: 'SIGINT',
