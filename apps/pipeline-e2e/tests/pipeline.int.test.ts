@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
@@ -152,6 +153,35 @@ describe('pipeline end to end (real servers, all four apps)', () => {
     await start('cassandra-writer');
     await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 60_000, what: 'the outbox drained' });
     await waitFor(async () => (await storedCount()) >= before + n, { timeoutMs: 240_000, intervalMs: 1000, what: `${before + n} users in Cassandra` });
+    expect(await storedCount()).toBe(before + n);
+  });
+
+  // The apps' own hard shutdown timeout exits 1 when a stop takes too long, so exit 0 also says "in time".
+  it('SIGTERM to each app mid-run: it finishes or hands back its batch, commits and exits 0; restarted, the set is exact', { timeout: 480_000 }, async () => {
+    const before = await storedCount();
+    const n = 3000;
+    const relay = apps.get('relay')!;
+    relay.child.kill('SIGSTOP'); // hold the relay so the stop lands mid-run
+    expect(ingest('e2e-three', n)).toMatchObject({ staged: n });
+    relay.child.kill('SIGCONT');
+    await waitFor(async () => (await unpublished()) < n, { timeoutMs: 60_000, what: 'the relay publishing' });
+    relay.child.kill('SIGTERM');
+    expect(await relay.exited).toBe(0);
+
+    await waitFor(async () => (await storedCount()) > before, { timeoutMs: 180_000, intervalMs: 500, what: 'the writer storing' });
+    const writer = apps.get('cassandra-writer')!;
+    writer.child.kill('SIGTERM');
+    expect(await writer.exited).toBe(0);
+    const launcher = apps.get('spark-launcher')!;
+    launcher.child.kill('SIGTERM');
+    expect(await launcher.exited).toBe(0);
+    for (const app of [relay, writer, launcher]) expect(readFileSync(app.logFile, 'utf8')).toContain('"reason":"SIGTERM","msg":"shutting down"');
+
+    await start('relay');
+    await start('spark-launcher');
+    await start('cassandra-writer');
+    await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 60_000, what: 'the outbox drained' });
+    await waitFor(async () => (await storedCount()) >= before + n, { timeoutMs: 360_000, intervalMs: 1000, what: `${before + n} users in Cassandra` });
     expect(await storedCount()).toBe(before + n);
   });
 });
