@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
-import { lastJsonLine, runAppToEnd, startApp, stopApp } from '@streamline/app-runner';
+import { freePort, lastJsonLine, runAppToEnd, startApp, stopApp } from '@streamline/app-runner';
 import type { ApiUser } from '@streamline/user-schema';
 
 export const root = join(import.meta.dirname, '..');
@@ -32,7 +32,7 @@ export async function messagesIn(admin: Admin, topic: string): Promise<number> {
  * its public entry) and fetched in pages of 1000: the same users the pipeline benches ingest.
  */
 export async function fetchGeneratedPages(seed: string, count: number): Promise<ApiUser[]> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = await freePort();
   const generator = await startApp('ingestor', { args: ['serve-generator', '--port', String(port)], logDir: join(root, '.stack', 'logs', 'bench') });
   try {
     const url = `http://127.0.0.1:${port}/api/`;

@@ -35,20 +35,27 @@ export interface RelayDeps extends Publisher {
  * resolves only once the broker acknowledged all.
  */
 export async function publishRows(deps: Publisher, rows: OutboxRow[]): Promise<void> {
-  const byTopic = new Map<string, Array<{ key: string; value: Buffer; headers: Record<string, string> }>>();
-  for (const row of rows) {
+  const routed = rows.map((row) => {
     const topic = deps.routes.get(row.aggregatetype);
     const serde = topic === undefined ? undefined : deps.serdes.get(topic);
     if (topic === undefined || serde === undefined) throw new UnroutableRowError(row.seq, row.aggregatetype, [...deps.routes.keys()]);
-    const messages = byTopic.get(topic) ?? [];
-    byTopic.set(topic, messages);
-    let value: Buffer;
-    try {
-      value = await serde.serialize(row.payload as unknown as UserCreated);
-    } catch (error) {
-      throw new DependencyError('schema-registry', `encoding outbox row seq ${row.seq} for ${topic} failed`, error);
-    }
-    messages.push({ key: row.aggregateid, value, headers: { id: row.id, type: row.type } });
+    return { row, topic, serde };
+  });
+  // Encoded together (the writer schema is cached after the first lookup), not one await after another.
+  const messages = await Promise.all(
+    routed.map(async ({ row, topic, serde }) => {
+      try {
+        return { topic, message: { key: row.aggregateid, value: await serde.serialize(row.payload as unknown as UserCreated), headers: { id: row.id, type: row.type } } };
+      } catch (error) {
+        throw new DependencyError('schema-registry', `encoding outbox row seq ${row.seq} for ${topic} failed`, error);
+      }
+    }),
+  );
+  const byTopic = new Map<string, Array<(typeof messages)[number]['message']>>();
+  for (const { topic, message } of messages) {
+    const list = byTopic.get(topic);
+    if (list) list.push(message);
+    else byTopic.set(topic, [message]);
   }
   try {
     // acks=-1 (all in-sync replicas); the idempotent producer keeps retries from duplicating.

@@ -86,10 +86,14 @@ export function findPostgresBin(env = process.env): string {
  * (created by Debian's package) through setpriv, which execs in place so the pid stays the server's.
  */
 export function postgresCommand(binary: string, args: string[]): { command: string; args: string[] } {
-  const path = join(findPostgresBin(), binary);
-  if (process.getuid?.() !== 0) return { command: path, args };
+  return asPostgresUser(join(findPostgresBin(), binary), args);
+}
+
+/** `command` as the postgres user when we are root (setpriv execs in place), else as it is. */
+export function asPostgresUser(command: string, args: string[]): { command: string; args: string[] } {
+  if (process.getuid?.() !== 0) return { command, args };
   requirePostgresUser();
-  return { command: 'setpriv', args: ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', path, ...args] };
+  return { command: 'setpriv', args: ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', command, ...args] };
 }
 
 function requirePostgresUser(): void {

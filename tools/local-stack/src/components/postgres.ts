@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createPgPool } from '@streamline/clients';
 import { probe, type Component, type StackContext } from '../component.js';
 import { ensureDir } from '../paths.js';
-import { MissingPrerequisiteError, postgresCommand } from '../prerequisites.js';
+import { asPostgresUser, MissingPrerequisiteError, postgresCommand } from '../prerequisites.js';
 import { runCommand } from '../run-command.js';
 
 /** Databases other parts of the stack keep their state in. */
@@ -18,18 +18,23 @@ export const EXTRA_DATABASES = ['registry', 'airflow'];
  * this stack, which `reset` removes too.
  */
 function clusterHome(ctx: StackContext): string | undefined {
-  if (process.getuid?.() !== 0 || postgresCanEnter(ctx.paths.root)) return undefined;
+  // Probing spawns processes: once per stack folder, not at every path lookup.
+  if (!clusterHomes.has(ctx.paths.root)) clusterHomes.set(ctx.paths.root, findClusterHome(ctx.paths.root));
+  return clusterHomes.get(ctx.paths.root);
+}
+const clusterHomes = new Map<string, string | undefined>();
+
+function findClusterHome(stackRoot: string): string | undefined {
+  if (process.getuid?.() !== 0 || postgresCanEnter(stackRoot)) return undefined;
   const home = spawnSync('getent', ['passwd', 'postgres'], { encoding: 'utf8' }).stdout.split(':')[5]?.trim();
-  if (!home) throw new MissingPrerequisiteError(`the postgres user cannot enter ${ctx.paths.root} (a parent folder is private) and has no home folder: move the clone, or set STREAMLINE_STACK_DIR to a folder it can enter`);
-  return join(home, 'streamline', createHash('sha256').update(ctx.paths.root).digest('hex').slice(0, 12));
+  if (!home) throw new MissingPrerequisiteError(`the postgres user cannot enter ${stackRoot} (a parent folder is private) and has no home folder: move the clone, or set STREAMLINE_STACK_DIR to a folder it can enter`);
+  return join(home, 'streamline', createHash('sha256').update(stackRoot).digest('hex').slice(0, 12));
 }
 
 /** Can the postgres user reach `dir` (search permission on every folder of the path)? */
 function postgresCanEnter(dir: string): boolean {
-  const probe = postgresCommand('pg_ctl', ['--version']);
-  // The same way the server is started (setpriv as postgres), asking `test -x` instead.
-  const args = [...probe.args.slice(0, probe.args.indexOf('--') + 1), 'test', '-x', dir];
-  return spawnSync(probe.command, args, { stdio: 'ignore' }).status === 0;
+  const test = asPostgresUser('test', ['-x', dir]);
+  return spawnSync(test.command, test.args, { stdio: 'ignore' }).status === 0;
 }
 
 const dataDir = (ctx: StackContext) => {
