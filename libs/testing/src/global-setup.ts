@@ -1,10 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stackCli } from './local-stack-control.js';
 import { stackMode } from './stack-mode.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /**
  * Starts the servers once per test run. STACK=local (the default without Docker) brings up the
