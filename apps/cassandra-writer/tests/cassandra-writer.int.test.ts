@@ -16,9 +16,13 @@ function names(prefix: string): TestNames {
   return { topic: uniqueName(`${prefix}_processed`), dlqTopic: uniqueName(`${prefix}_dlq`), groupId: uniqueName(`${prefix}_group`), keyspace: uniqueName(`${prefix}_ks`) };
 }
 
-async function caughtUp(admin: Admin, n: TestNames): Promise<boolean> {
+// Caught up = the group's commits sum to every record produced and sit at each partition's end. The
+// total matters: right after the topic is made, a metadata answer can list no partitions (or ends of 0),
+// and `every` over that would pass before the writer has read anything.
+async function caughtUp(admin: Admin, n: TestNames, total: number): Promise<boolean> {
   const o = await offsets(admin, n.groupId, n.topic);
-  return o.every((p) => p.end === 0 || p.committed === p.end);
+  const committed = o.reduce((sum, p) => sum + Math.max(p.committed, 0), 0);
+  return committed === total && o.every((p) => p.end === 0 || p.committed === p.end);
 }
 
 describe('cassandra-writer (real Kafka, registry, Cassandra)', () => {
@@ -55,7 +59,7 @@ describe('cassandra-writer (real Kafka, registry, Cassandra)', () => {
     const started = Date.now();
     const app = await startWriterApp(writerConfig(n), log);
     try {
-      await waitFor(() => caughtUp(admin, n), { timeoutMs: 90_000, intervalMs: 100, what: 'committed offsets at the end of the topic' });
+      await waitFor(() => caughtUp(admin, n, N + 4), { timeoutMs: 90_000, intervalMs: 100, what: 'committed offsets at the end of the topic' });
       const seconds = (Date.now() - started) / 1000;
       const stats = app.stats();
       console.log(
@@ -136,7 +140,7 @@ describe('cassandra-writer (real Kafka, registry, Cassandra)', () => {
     const started = Date.now();
     const app = await startWriterApp(writerConfig(n), log);
     try {
-      await waitFor(() => caughtUp(admin, n), { timeoutMs: 170_000, intervalMs: 100, what: `${N} records committed` });
+      await waitFor(() => caughtUp(admin, n, N), { timeoutMs: 170_000, intervalMs: 100, what: `${N} records committed` });
       const stats = app.stats();
       console.log(
         `[cassandra-writer] bulk: ${N} rows in ${((Date.now() - started) / 1000).toFixed(2)} s from start; ${stats.rowsPerSecond} rows/s from the first write ` +
