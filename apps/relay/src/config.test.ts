@@ -9,6 +9,7 @@ describe('loadRelayConfig', () => {
     expect(config.http).toMatchObject({ host: '127.0.0.1', port: 9402, portVariable: 'RELAY_HTTP_PORT' });
     expect(config.retry).toEqual({ minDelayMs: 500, maxDelayMs: 15_000 });
     expect(loadRelayConfig({ TOPIC_USERS_CREATED: 'it_created' }).routes.get('user')).toBe('it_created');
+    expect(config).toMatchObject({ outboxRetentionMs: 86_400_000, outboxPruneIntervalMs: 60_000, outboxPruneBatch: 5_000 });
   });
 
   it('takes several routes and port 0', () => {
@@ -22,5 +23,7 @@ describe('loadRelayConfig', () => {
     expect(() => loadRelayConfig({ RELAY_ROUTES: 'user=bad topic' })).toThrow(/^invalid RELAY_ROUTES="user=bad topic": expected aggregatetype=topic pairs/);
     expect(() => loadRelayConfig({ RELAY_HTTP_PORT: '70000' })).toThrow(/^invalid RELAY_HTTP_PORT="70000"/);
     expect(() => loadRelayConfig({ RELAY_BATCH_SIZE: '0' })).toThrow(/^invalid RELAY_BATCH_SIZE="0"/);
+    expect(() => loadRelayConfig({ RELAY_OUTBOX_RETENTION_MS: '1d' })).toThrow(/^invalid RELAY_OUTBOX_RETENTION_MS="1d"/);
+    expect(() => loadRelayConfig({ RELAY_OUTBOX_PRUNE_BATCH: '-5' })).toThrow(/^invalid RELAY_OUTBOX_PRUNE_BATCH="-5"/);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type AppBasics, type Env, loadAppBasics, positiveInt, readVar, TOPIC_VARS, TOPICS } from '@streamline/config';
+import { type AppBasics, type Env, loadAppBasics, nonNegativeInt, positiveInt, readVar, TOPIC_VARS, TOPICS } from '@streamline/config';
 
 export interface RelayConfig extends AppBasics {
   /**
@@ -12,6 +12,11 @@ export interface RelayConfig extends AppBasics {
   /** Fallback poll when no NOTIFY arrives (e.g. the listener connection dropped). */
   pollIntervalMs: number;
   lagReportIntervalMs: number;
+  /** Retention: published outbox rows older than this are removed (users_raw keeps the history). */
+  outboxRetentionMs: number;
+  outboxPruneIntervalMs: number;
+  /** Rows removed per DELETE, so the relay's claims are never held up for long. */
+  outboxPruneBatch: number;
 }
 
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -44,5 +49,8 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     batchSize: readVar(env, 'RELAY_BATCH_SIZE', positiveInt(2000)),
     pollIntervalMs: readVar(env, 'RELAY_POLL_INTERVAL_MS', positiveInt(1000)),
     lagReportIntervalMs: readVar(env, 'RELAY_LAG_REPORT_INTERVAL_MS', positiveInt(10_000)),
+    outboxRetentionMs: readVar(env, 'RELAY_OUTBOX_RETENTION_MS', nonNegativeInt(86_400_000)),
+    outboxPruneIntervalMs: readVar(env, 'RELAY_OUTBOX_PRUNE_INTERVAL_MS', positiveInt(60_000)),
+    outboxPruneBatch: readVar(env, 'RELAY_OUTBOX_PRUNE_BATCH', positiveInt(5_000)),
   });
 }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import {
   Compatibility,
   connectAdmin,
@@ -12,28 +12,30 @@ import {
   registerAvroSchema,
 } from '@streamline/clients';
 import { configOrExit, describeError, runApp } from '@streamline/runtime';
-import { migrateStaging, outboxLag, requireStaging } from '@streamline/staging';
+import { migrateStaging, outboxLag, requeueDeadLetters, requireStaging } from '@streamline/staging';
 import { usersCreatedSchema, type UserCreated } from '@streamline/user-schema';
 import { loadRelayConfig } from './config.js';
 import { startLagReporter } from './lag-reporter.js';
+import { startOutboxRetention } from './outbox-retention.js';
 import { listenForOutbox } from './outbox-wakeup.js';
 import { runRelay } from './relay.js';
 
 const program = new Command('relay')
   .description('Transactional-outbox relay: publishes staged users from PostgreSQL to Kafka in Avro (see apps/relay/README.md).')
   .option('--once', 'publish what the outbox holds, then exit')
-  .option('--lag', 'print the outbox lag as JSON and exit (read-only)')
+  .option('--lag', 'print the outbox lag and the rows set aside as JSON, and exit (read-only)')
+  .option('--requeue-dead-letters', 'move the rows set aside in outbox_dead_letters back into the outbox (after a fix), and exit')
   .parse();
-const options = program.opts<{ once?: boolean; lag?: boolean }>();
+const options = program.opts<{ once?: boolean; lag?: boolean; requeueDeadLetters?: boolean }>();
 
 const config = configOrExit('relay', () => loadRelayConfig(process.env));
 
-/** `--lag`: read-only, so it never migrates; a database without staging says so in one line. */
-async function printLag(): Promise<void> {
-  const pool = createPgPool(config.connections.pg, { max: 1, applicationName: 'relay-lag' });
+/** `--lag` and `--requeue-dead-letters`: they never migrate; a database without staging says so in one line. */
+async function outboxCommand(command: 'lag' | 'requeue'): Promise<void> {
+  const pool = createPgPool(config.connections.pg, { max: 1, applicationName: `relay-${command}` });
   try {
     await requireStaging(pool);
-    console.log(JSON.stringify(await outboxLag(pool)));
+    console.log(JSON.stringify(command === 'lag' ? await outboxLag(pool) : { requeued: await requeueDeadLetters(pool) }));
   } catch (error) {
     console.error(`relay: ${describeError(error)}`);
     process.exitCode = 1;
@@ -42,7 +44,8 @@ async function printLag(): Promise<void> {
   }
 }
 
-if (options.lag) await printLag();
+if (options.lag) await outboxCommand('lag');
+else if (options.requeueDeadLetters) await outboxCommand('requeue');
 else
   await runApp({ name: 'relay', logLevel: config.logLevel, shutdownTimeoutMs: config.shutdownTimeoutMs, http: config.http, retry: config.retry }, async (ctx) => {
     const { log, shutdown, retry } = ctx;
@@ -70,12 +73,22 @@ else
     const stage = ctx.metrics.stage('relay');
     const unpublished = new Gauge({ name: 'streamline_outbox_unpublished_records', help: 'Outbox rows not published yet.', registers: [ctx.metrics.registry] });
     const oldest = new Gauge({ name: 'streamline_outbox_oldest_unpublished_age_seconds', help: 'Age of the oldest unpublished outbox row (0: none).', registers: [ctx.metrics.registry] });
+    const deadLetters = new Gauge({ name: 'streamline_outbox_dead_letter_records', help: 'Outbox rows set aside in outbox_dead_letters (no route, or a payload the schema cannot encode).', registers: [ctx.metrics.registry] });
+    const pruned = new Counter({ name: 'streamline_outbox_pruned_records_total', help: 'Published outbox rows removed past their retention.', registers: [ctx.metrics.registry] });
     let published = 0;
     const lag = startLagReporter(pool, log, config.lagReportIntervalMs, () => published, (l) => {
       unpublished.set(l.unpublished);
       oldest.set((l.oldestAgeMs ?? 0) / 1000);
+      deadLetters.set(l.deadLetters);
     });
     shutdown.add('lag-reporter', { close: lag.stop });
+    const retention = startOutboxRetention(pool, log, {
+      retentionMs: config.outboxRetentionMs,
+      intervalMs: config.outboxPruneIntervalMs,
+      batchSize: config.outboxPruneBatch,
+      onPruned: (n) => pruned.inc(n),
+    });
+    shutdown.add('outbox-retention', { close: retention.stop });
     for (const dependency of ['postgres', 'kafka', 'schema-registry']) ctx.health.up(dependency);
     ctx.health.started();
     log.info({ routes: Object.fromEntries(config.routes), batchSize: config.batchSize }, 'relay started');

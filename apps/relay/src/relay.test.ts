@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { RecordEncodeError } from '@streamline/clients';
 import type { OutboxRow } from '@streamline/staging';
-import { UnroutableRowError } from './errors.js';
 import { publishRows } from './relay.js';
 
-const serde = { serialize: async (v: unknown) => Buffer.from(JSON.stringify(v)) };
+const serde = {
+  serialize: async (v: unknown) => {
+    if ((v as { id?: unknown }).id === 42) throw new RecordEncodeError('t-value', 7, ['id: 42 is not string'], new Error('invalid "string": 42'));
+    return Buffer.from(JSON.stringify(v));
+  },
+};
 const row = (seq: string, aggregatetype: string, type = 'UserCreated'): OutboxRow => ({ seq, id: `e${seq}`, aggregatetype, aggregateid: `u${seq}`, type, payload: { id: `u${seq}` } });
 
 describe('publishRows', () => {
@@ -31,13 +36,29 @@ describe('publishRows', () => {
     ]);
   });
 
-  it('refuses a row no route names, naming its seq and aggregatetype, and sends nothing', async () => {
+  it('sets aside a row no route names and a payload the schema cannot encode, with reasons, and sends the rest', async () => {
+    const sent: Array<{ topicMessages: Array<{ messages: Array<{ key: string }> }> }> = [];
+    const producer = { sendBatch: async (batch: (typeof sent)[number]) => (sent.push(batch), []) };
+    const poison = { ...row('9', 'user'), payload: { id: 42 } };
+    const setAside = await publishRows({ producer, serdes: new Map([['t', serde]]), routes: new Map([['user', 't']]) }, [row('1', 'user'), row('7', 'users_created'), poison, row('10', 'user')]);
+    expect(setAside).toEqual([
+      { seq: '7', reason: 'outbox row seq 7 has aggregatetype "users_created", which RELAY_ROUTES does not route (routed: user)' },
+      { seq: '9', reason: 'outbox row seq 9 (id e9) payload does not fit t-value (schema id 7): id: 42 is not string' },
+    ]);
+    expect(sent.flatMap((b) => b.topicMessages.flatMap((t) => t.messages.map((m) => m.key)))).toEqual(['u1', 'u10']);
+  });
+
+  it('sends nothing when every row is set aside', async () => {
     const sent: unknown[] = [];
     const producer = { sendBatch: async (batch: unknown) => (sent.push(batch), []) };
-    const publish = publishRows({ producer, serdes: new Map([['t', serde]]), routes: new Map([['user', 't']]) }, [row('1', 'user'), row('7', 'users_created')]);
-    await expect(publish).rejects.toThrow(UnroutableRowError);
-    await expect(publish).rejects.toThrow('outbox row seq 7 has aggregatetype "users_created", which RELAY_ROUTES does not route (routed: user)');
+    expect(await publishRows({ producer, serdes: new Map([['t', serde]]), routes: new Map([['user', 't']]) }, [row('3', 'order')])).toHaveLength(1);
     expect(sent).toEqual([]);
+  });
+
+  it('rejects the whole round when the registry cannot be reached (not a poison row: it rolls back and runs again)', async () => {
+    const down = { serialize: async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8081'), { code: 'ECONNREFUSED' })) };
+    const producer = { sendBatch: async () => [] };
+    await expect(publishRows({ producer, serdes: new Map([['t', down]]), routes: new Map([['user', 't']]) }, [row('1', 'user')])).rejects.toMatchObject({ dependency: 'schema-registry', retriable: true });
   });
 
   it('rejects when the broker does not acknowledge, so the claim rolls back', async () => {

@@ -5,6 +5,8 @@ import { AvroDeserializer, AvroSerializer } from '@confluentinc/schemaregistry/d
 import { SerdeType, TopicNameStrategy } from '@confluentinc/schemaregistry/dist/serde/serde.js';
 import avro from 'avsc';
 import type { ConnectionConfig } from '@streamline/config';
+import { avroMismatches } from './avro-mismatch.js';
+import { RecordEncodeError } from './errors.js';
 
 export type RegistryClient = Client;
 export { Compatibility };
@@ -15,7 +17,11 @@ export function createRegistryClient(config: ConnectionConfig['registry'], optio
 }
 
 export interface AvroSerde<T> {
-  /** Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro body. */
+  /**
+   * Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro body. A value that does
+   * not fit the schema rejects with RecordEncodeError naming the fields; a registry that cannot be
+   * reached rejects with its own (transient) error.
+   */
   serialize(value: T): Promise<Buffer>;
   deserialize(payload: Buffer): Promise<T>;
 }
@@ -55,7 +61,12 @@ export function createAvroSerde<T>(client: RegistryClient, topic: string, option
   return {
     async serialize(value) {
       const { id, type } = await writerOf();
-      const body = type.toBuffer(value);
+      let body: Buffer;
+      try {
+        body = type.toBuffer(value);
+      } catch (error) {
+        throw new RecordEncodeError(subject, id, avroMismatches(type, value), error);
+      }
       const out = Buffer.allocUnsafe(5 + body.length);
       out[0] = 0;
       out.writeInt32BE(id, 1);

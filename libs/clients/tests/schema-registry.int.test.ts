@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { Compatibility, createAvroSerde, createConfluentAvroSerde, createRegistryClient, readSchemaId, registerAvroSchema } from '@streamline/clients';
+import { Compatibility, createAvroSerde, createConfluentAvroSerde, createRegistryClient, readSchemaId, RecordEncodeError, registerAvroSchema } from '@streamline/clients';
 import { testConnections, uniqueName } from '@streamline/testing';
 
 const v1 = {
@@ -45,6 +45,15 @@ describe('schema registry (real Apicurio, Confluent API)', () => {
     expect(a.equals(b)).toBe(true);
     expect(await theirs.deserialize(a)).toEqual(value);
     expect(await ours.deserialize(b)).toEqual(value);
+  });
+
+  it('refuses a value that does not fit the schema, naming the subject, the id and each bad field', async () => {
+    const id = await registerAvroSchema(client, subject, v1, Compatibility.BACKWARD);
+    const serde = createAvroSerde(client, topic, { schemaId: id });
+    const bad = serde.serialize({ id: 42, n: 'many' });
+    await expect(bad).rejects.toThrow(RecordEncodeError);
+    await expect(bad).rejects.toThrow(`does not fit ${subject} (schema id ${id}): id: 42 is not string; n: "many" is not long`);
+    await expect(bad).rejects.toMatchObject({ retriable: false });
   });
 
   it('rejects a message whose schema id the registry does not know', async () => {

@@ -3,6 +3,7 @@ import { sql as m002 } from './002-users-raw-without-record.js';
 import { sql as m003 } from './003-users-refetched.js';
 import { sql as m004 } from './004-outbox-id-not-indexed.js';
 import { sql as m005 } from './005-outbox-aggregate-is-the-domain.js';
+import { sql as m006 } from './006-outbox-dead-letters-and-retention.js';
 
 /**
  * The staging migrations in order. They live in TypeScript (not .sql files read at run time) so
@@ -14,4 +15,5 @@ export const stagingMigrations: ReadonlyArray<{ name: string; sql: string }> = [
   { name: '003_users_refetched.sql', sql: m003 },
   { name: '004_outbox_id_not_indexed.sql', sql: m004 },
   { name: '005_outbox_aggregate_is_the_domain.sql', sql: m005 },
+  { name: '006_outbox_dead_letters_and_retention.sql', sql: m006 },
 ];

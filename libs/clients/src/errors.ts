@@ -1,0 +1,13 @@
+import { StreamlineError } from '@streamline/runtime';
+
+/** A value the writer schema cannot encode: the data is wrong, so retrying cannot help. */
+export class RecordEncodeError extends StreamlineError {
+  constructor(
+    readonly subject: string,
+    readonly schemaId: number,
+    readonly mismatches: string[],
+    cause: unknown,
+  ) {
+    super(`does not fit ${subject} (schema id ${schemaId}): ${mismatches.length > 0 ? mismatches.join('; ') : String((cause as Error)?.message ?? cause)}`, { cause });
+  }
+}
