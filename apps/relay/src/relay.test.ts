@@ -1,3 +1,4 @@
+import type { ProducerBatch } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { RecordEncodeError } from '@streamline/clients';
 import type { OutboxRow } from '@streamline/staging';
@@ -37,15 +38,15 @@ describe('publishRows', () => {
   });
 
   it('sets aside a row no route names and a payload the schema cannot encode, with reasons, and sends the rest', async () => {
-    const sent: Array<{ topicMessages: Array<{ messages: Array<{ key: string }> }> }> = [];
-    const producer = { sendBatch: async (batch: (typeof sent)[number]) => (sent.push(batch), []) };
+    const sent: ProducerBatch[] = [];
+    const producer = { sendBatch: async (batch: ProducerBatch) => (sent.push(batch), []) };
     const poison = { ...row('9', 'user'), payload: { id: 42 } };
     const setAside = await publishRows({ producer, serdes: new Map([['t', serde]]), routes: new Map([['user', 't']]) }, [row('1', 'user'), row('7', 'users_created'), poison, row('10', 'user')]);
     expect(setAside).toEqual([
       { seq: '7', reason: 'outbox row seq 7 has aggregatetype "users_created", which RELAY_ROUTES does not route (routed: user)' },
       { seq: '9', reason: 'outbox row seq 9 (id e9) payload does not fit t-value (schema id 7): id: 42 is not string' },
     ]);
-    expect(sent.flatMap((b) => b.topicMessages.flatMap((t) => t.messages.map((m) => m.key)))).toEqual(['u1', 'u10']);
+    expect(sent.flatMap((b) => b.topicMessages!.flatMap((t) => t.messages.map((m) => m.key)))).toEqual(['u1', 'u10']);
   });
 
   it('sends nothing when every row is set aside', async () => {

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
 import { createCassandraClient, createPgPool } from '@streamline/clients';
-import { loadConnectionConfig, loadStackLayout } from '@streamline/config';
-import { describeError } from '@streamline/runtime';
+import { loadConnectionConfig, loadStackLayout, loadUserTable } from '@streamline/config';
+import { dependencyOf, describeError, isTransientDependencyError } from '@streamline/runtime';
 import { lastJsonLine, percentile, relayStats, runAppToEnd, startApp, stopApp, storedRows, type AppProcess } from '@streamline/app-runner';
 import { fetchedIds } from '@streamline/staging';
 import { renderRunReport } from './run-report.js';
@@ -92,14 +92,28 @@ async function main(): Promise<number> {
       cliProgress.Presets.shades_classic,
     );
     bar.start(ids.length, 0);
-    // Each poll asks only for the ids not seen yet: a stored row stays stored.
-    const stored = await storedRows(cassandra, ids);
+    const userTable = loadUserTable(process.env);
+    const table = `${userTable.keyspace}.${userTable.table}`;
+    const stored: Awaited<ReturnType<typeof storedRows>> = [];
     const deadline = started + Number(opts.timeout) * 1000;
+    let outage: string | undefined;
     while (stored.length < ids.length && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 1000));
-      const seen = new Set(stored.map((r) => r.id));
-      stored.push(...(await storedRows(cassandra, ids.filter((id) => !seen.has(id)))));
+      // The apps ride out outages by themselves; one that exits has given up, so waiting is pointless.
+      const gone = apps.find((a) => a.child.exitCode !== null || a.child.signalCode !== null);
+      if (gone) throw new Error(`${gone.name} exited (${gone.child.exitCode ?? gone.child.signalCode}) with ${stored.length} of ${ids.length} users stored (log: ${gone.logFile})`);
+      try {
+        // Each poll asks only for the ids not seen yet: a stored row stays stored.
+        const seen = new Set(stored.map((r) => r.id));
+        stored.push(...(await storedRows(cassandra, ids.filter((id) => !seen.has(id)), table)));
+        if (outage) say(`streamline: ${outage} is back`);
+        outage = undefined;
+      } catch (error) {
+        if (!isTransientDependencyError(error)) throw error;
+        // Said once per outage; the wait goes on within --timeout.
+        if (!outage) say(`streamline: ${(outage = dependencyOf(error, 'cassandra'))} unavailable (${describeError(error)}); still waiting`);
+      }
       bar.update(stored.length);
+      if (stored.length < ids.length) await new Promise((r) => setTimeout(r, 1000));
     }
     bar.update(stored.length);
     bar.stop();
