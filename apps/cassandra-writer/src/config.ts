@@ -1,4 +1,4 @@
-import { type AppBasics, bool, type Env, loadAppBasics, loadUserTable, oneOf, positiveInt, readVar, text, TOPIC_VARS, TOPICS } from '@streamline/config';
+import { type AppBasics, bool, boundedInt, ConfigError, type Env, loadAppBasics, loadUserTable, oneOf, positiveInt, readVar, simpleName, topicName, TOPIC_VARS, TOPICS } from '@streamline/config';
 
 /** `retry`: the backoff while Cassandra, Kafka or the registry is down at start. */
 export interface CassandraWriterConfig extends AppBasics {
@@ -39,12 +39,18 @@ export interface CassandraWriterConfig extends AppBasics {
 }
 
 export function loadCassandraWriterConfig(env: Env = process.env): CassandraWriterConfig {
-  const sessionTimeoutMs = readVar(env, 'WRITER_SESSION_TIMEOUT_MS', positiveInt(30_000));
+  // Within the broker's default group.min.session.timeout.ms and group.max.session.timeout.ms: outside them it refuses the join.
+  const sessionTimeoutMs = readVar(env, 'WRITER_SESSION_TIMEOUT_MS', boundedInt(30_000, 6_000, 1_800_000));
+  const heartbeatIntervalMs = readVar(env, 'WRITER_HEARTBEAT_INTERVAL_MS', positiveInt(Math.min(3_000, Math.floor(sessionTimeoutMs / 3))));
+  // A heartbeat no more often than the session timeout lets the broker drop a healthy writer from the group.
+  if (heartbeatIntervalMs >= sessionTimeoutMs) {
+    throw new ConfigError('WRITER_HEARTBEAT_INTERVAL_MS', env.WRITER_HEARTBEAT_INTERVAL_MS, `must be less than WRITER_SESSION_TIMEOUT_MS (${sessionTimeoutMs})`);
+  }
   return Object.freeze({
     ...loadAppBasics(env, 'cassandra-writer', 'WRITER', { shutdownTimeoutMs: 30_000 }),
-    topic: readVar(env, TOPIC_VARS.processed, text(TOPICS.processed)),
-    dlqTopic: readVar(env, TOPIC_VARS.dlq, text(TOPICS.dlq)),
-    groupId: readVar(env, 'WRITER_GROUP_ID', text('cassandra-writer')),
+    topic: readVar(env, TOPIC_VARS.processed, topicName(TOPICS.processed)),
+    dlqTopic: readVar(env, TOPIC_VARS.dlq, topicName(TOPICS.dlq)),
+    groupId: readVar(env, 'WRITER_GROUP_ID', simpleName('cassandra-writer')),
     fromBeginning: readVar(env, 'WRITER_FROM_BEGINNING', bool(true)),
     cassandra: {
       ...loadUserTable(env),
@@ -64,7 +70,7 @@ export function loadCassandraWriterConfig(env: Env = process.env): CassandraWrit
     fetchMaxWaitMs: readVar(env, 'WRITER_FETCH_MAX_WAIT_MS', positiveInt(1_000)),
     registryTimeoutMs: readVar(env, 'WRITER_REGISTRY_TIMEOUT_MS', positiveInt(30_000)),
     sessionTimeoutMs,
-    heartbeatIntervalMs: readVar(env, 'WRITER_HEARTBEAT_INTERVAL_MS', positiveInt(Math.min(3_000, Math.floor(sessionTimeoutMs / 3)))),
+    heartbeatIntervalMs,
     reportIntervalMs: readVar(env, 'WRITER_REPORT_INTERVAL_MS', positiveInt(10_000)),
   });
 }

@@ -1,6 +1,21 @@
 import { z } from 'zod';
-import { type AppBasics, type Env, flagReader, loadAppBasics, nonNegativeInt, oneOf, positiveInt, readVar, text, url } from '@streamline/config';
-import { INGEST_SOURCES, MAX_RESULTS_PER_PAGE, type IngestSource } from './constants.js';
+import {
+  type AppBasics,
+  boundedInt,
+  type Env,
+  flagReader,
+  hostName,
+  intInRange,
+  loadAppBasics,
+  nonNegativeInt,
+  oneOf,
+  portOrZero,
+  positiveInt,
+  readVar,
+  url,
+} from '@streamline/config';
+import { DEFAULT_MAX_BODY_BYTES, INGEST_SOURCES, MAX_BODY_BYTES_VAR, MAX_RESULTS_PER_PAGE, REQUEST_TIMEOUT_VAR, type IngestSource } from './constants.js';
+import { FaultSpecError, parseFaultSpec } from './generator/faults.js';
 
 /**
  * `retry` (INGESTOR_RETRY_MIN_DELAY_MS / _MAX_DELAY_MS, 500 / 30000) paces both the API requests'
@@ -27,7 +42,10 @@ export interface IngestorConfig extends AppBasics {
   apiUrl: string;
   /** Unset: a generated id. */
   runId: string | undefined;
+  /** Per request, body included. */
   requestTimeoutMs: number;
+  /** A larger answer is refused (not read into memory), not retried. */
+  maxBodyBytes: number;
   probeTimeoutMs: number;
   /** Attempts after the first one, per request. */
   retries: number;
@@ -68,8 +86,19 @@ const nat = z
   .transform((s) => s.toLowerCase())
   .optional();
 const runId = z.string().regex(/^[\w.:-]{1,100}$/, 'expected 1-100 letters, digits, _ . : or -').optional();
-const faults = z.string().min(1).optional();
-const bounded = (fallback: number, max: number) => z.coerce.number().int().positive().max(max).default(fallback);
+/** Checked here, so that a bad spec is refused at start naming GENERATOR_FAULTS or --faults. */
+const faults = z
+  .string()
+  .superRefine((spec, ctx) => {
+    try {
+      parseFaultSpec(spec);
+    } catch (error) {
+      if (!(error instanceof FaultSpecError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.reason });
+    }
+  })
+  .optional();
+const bounded = (fallback: number, max: number) => boundedInt(fallback, 1, max);
 
 /**
  * Env + defaults, with command-line flags on top. A bad value fails in one line naming the
@@ -83,20 +112,21 @@ export function loadIngestorConfig(env: Env = process.env, flags: IngestorFlags 
     batchSize: pick('batchSize', 'INGESTOR_BATCH_SIZE', bounded(1000, 50_000)),
     concurrency: pick('concurrency', 'INGESTOR_CONCURRENCY', bounded(4, 64)),
     maxInFlightBatches: pick('maxInFlight', 'INGESTOR_MAX_IN_FLIGHT_BATCHES', bounded(2, 32)),
-    resultsPerPage: pick('pageSize', 'INGESTOR_PAGE_SIZE', z.coerce.number().int().positive().max(MAX_RESULTS_PER_PAGE).optional()),
+    resultsPerPage: pick('pageSize', 'INGESTOR_PAGE_SIZE', intInRange(1, MAX_RESULTS_PER_PAGE).optional()),
     source: pick('source', 'INGESTOR_SOURCE', oneOf(INGEST_SOURCES, 'auto')),
     seed: pick('seed', 'INGESTOR_SEED', seed),
     nat: pick('nat', 'INGESTOR_NAT', nat),
     apiUrl: pick('apiUrl', 'RANDOMUSER_API_URL', url('https://randomuser.me/api/')),
     runId: pick('runId', 'INGESTOR_RUN_ID', runId),
-    requestTimeoutMs: readVar(env, 'INGESTOR_REQUEST_TIMEOUT_MS', positiveInt(30_000)),
+    requestTimeoutMs: readVar(env, REQUEST_TIMEOUT_VAR, positiveInt(30_000)),
+    maxBodyBytes: readVar(env, MAX_BODY_BYTES_VAR, positiveInt(DEFAULT_MAX_BODY_BYTES)),
     probeTimeoutMs: readVar(env, 'INGESTOR_PROBE_TIMEOUT_MS', positiveInt(3000)),
     retries: readVar(env, 'INGESTOR_RETRIES', nonNegativeInt(5)),
     maxRetryAfterMs: readVar(env, 'INGESTOR_MAX_RETRY_AFTER_MS', positiveInt(120_000)),
     outageTimeoutMs: readVar(env, 'INGESTOR_OUTAGE_TIMEOUT_MS', positiveInt(120_000)),
     generator: Object.freeze({
-      host: pick('host', 'GENERATOR_HOST', text('127.0.0.1')),
-      port: pick('port', 'GENERATOR_PORT', z.coerce.number().int().min(0).max(65535).default(8089)),
+      host: pick('host', 'GENERATOR_HOST', hostName('127.0.0.1')),
+      port: pick('port', 'GENERATOR_PORT', portOrZero(8089)),
       faults: pick('faults', 'GENERATOR_FAULTS', faults),
     }),
   });

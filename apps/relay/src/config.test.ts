@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@streamline/config';
+import { type BadValues, CONNECTION_FREE_FORM, appBasicsBadValues, badValueCases, configErrorOf, settingsRead, uncoveredSettings } from '@streamline/config/testing';
 import { loadRelayConfig } from './config.js';
 
 describe('loadRelayConfig', () => {
@@ -25,5 +26,29 @@ describe('loadRelayConfig', () => {
     expect(() => loadRelayConfig({ RELAY_BATCH_SIZE: '0' })).toThrow(/^invalid RELAY_BATCH_SIZE="0"/);
     expect(() => loadRelayConfig({ RELAY_OUTBOX_RETENTION_MS: '1d' })).toThrow(/^invalid RELAY_OUTBOX_RETENTION_MS="1d"/);
     expect(() => loadRelayConfig({ RELAY_OUTBOX_PRUNE_BATCH: '-5' })).toThrow(/^invalid RELAY_OUTBOX_PRUNE_BATCH="-5"/);
+  });
+});
+
+describe('loadRelayConfig: every variable refuses a bad value, naming it', () => {
+  const table: BadValues = {
+    ...appBasicsBadValues('relay', 'RELAY'),
+    TOPIC_USERS_CREATED: ['bad topic', 't'.repeat(250)],
+    RELAY_ROUTES: ['user', 'user=bad topic', 'user=a=b', ',', '1user=users_created'],
+    RELAY_BATCH_SIZE: ['0', 'lots'],
+    RELAY_POLL_INTERVAL_MS: ['0', '1s'],
+    RELAY_LAG_REPORT_INTERVAL_MS: ['0'],
+    RELAY_OUTBOX_RETENTION_MS: ['-1', '1d'],
+    RELAY_OUTBOX_PRUNE_INTERVAL_MS: ['0'],
+    RELAY_OUTBOX_PRUNE_BATCH: ['0'],
+  };
+
+  it('has a case for every variable it reads (a new variable needs one here)', () => {
+    expect(uncoveredSettings(settingsRead(loadRelayConfig).variables, table, CONNECTION_FREE_FORM)).toEqual({ untested: [], unread: [] });
+  });
+
+  it.each(badValueCases(table))('refuses $name=$value', ({ name, value, env }) => {
+    const error = configErrorOf(() => loadRelayConfig({ ...env, [name]: value }));
+    expect(error).toMatchObject({ variable: name, value });
+    expect(error.message.startsWith(`invalid ${name}=${JSON.stringify(value)}: `)).toBe(true);
   });
 });

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@streamline/config';
-import { loadSparkLauncherConfig } from './config.js';
+import { ConfigError, type Env } from '@streamline/config';
+import {
+  type BadValues,
+  CONNECTION_FREE_FORM,
+  type FreeForm,
+  STACK_LAYOUT_FREE_FORM,
+  appBasicsBadValues,
+  badValueCases,
+  configErrorOf,
+  settingsRead,
+  uncoveredSettings,
+} from '@streamline/config/testing';
+import { type SparkLauncherFlags, loadSparkLauncherConfig } from './config.js';
 
 describe('loadSparkLauncherConfig', () => {
   it('defaults to the local stack, the contract topics and a small Spark footprint', () => {
@@ -65,5 +76,74 @@ describe('loadSparkLauncherConfig', () => {
     expect(() => loadSparkLauncherConfig({}, { createdTopic: 'bad topic' })).toThrow(/invalid --created-topic="bad topic"/);
     expect(() => loadSparkLauncherConfig({}, { startingOffsets: 'first' })).toThrow(/invalid --starting-offsets="first"/);
     expect(() => loadSparkLauncherConfig({ SPARK_JOB_UI_PORT: '99999' })).toThrow(/invalid SPARK_JOB_UI_PORT="99999"/);
+  });
+});
+
+describe('loadSparkLauncherConfig: every variable and flag refuses a bad value, naming it', () => {
+  const load = (env: Env, flags: SparkLauncherFlags = {}) => loadSparkLauncherConfig(env, flags, '/repo');
+  const checkedWhenUsed = 'a path; the launcher checks it before spark-submit, naming the variable';
+  const free: FreeForm = {
+    ...CONNECTION_FREE_FORM,
+    ...STACK_LAYOUT_FREE_FORM,
+    SPARK_SUBMIT: checkedWhenUsed,
+    PYSPARK_PYTHON: checkedWhenUsed,
+    SPARK_JOB_FILE: 'a path to the job (the repository\'s by default)',
+    SPARK_JOB_CHECKPOINT_DIR: 'a path, relative to the repository or absolute',
+    SPARK_LAUNCHER_STATUS_FILE: 'a path, relative to the repository or absolute',
+  };
+  const variables: BadValues = {
+    ...appBasicsBadValues('spark-launcher', 'SPARK_LAUNCHER'),
+    TOPIC_USERS_CREATED: ['bad topic'],
+    TOPIC_USERS_PROCESSED: ['bad/topic'],
+    TOPIC_USERS_DLQ: ['dlq!'],
+    SPARK_LAUNCHER_TOPIC_PARTITIONS: ['0'],
+    SPARK_CONNECTOR_JARS: ['x.zip', 'a.jar,b.zip', ','],
+    SPARK_JOB_CORES_MAX: ['0'],
+    SPARK_JOB_EXECUTOR_CORES: ['0', '2', { value: '3', env: { SPARK_JOB_CORES_MAX: '2' } }],
+    SPARK_JOB_EXECUTOR_MEMORY: ['512'],
+    SPARK_JOB_DRIVER_MEMORY: ['1 GB'],
+    SPARK_JOB_SHUFFLE_PARTITIONS: ['0'],
+    SPARK_JOB_UI_PORT: ['99999', '0'],
+    SPARK_JOB_ROCKSDB_STATE: ['yes'],
+    SPARK_DRIVER_HOST: ['spark launcher'],
+    SPARK_JOB_APP_NAME: ['my app'],
+    SPARK_JOB_TRIGGER_SECONDS: ['0', 'fast', '-1'],
+    SPARK_JOB_WATERMARK: ['ten', '10'],
+    SPARK_JOB_STARTING_OFFSETS: ['first', '{not json', '[1]'],
+    SPARK_JOB_MAX_OFFSETS_PER_TRIGGER: ['0'],
+    SPARK_JOB_STOP_TIMEOUT_SECONDS: ['0'],
+    SPARK_LAUNCHER_MIN_BACKOFF_MS: ['0', '120000'],
+    SPARK_LAUNCHER_MAX_BACKOFF_MS: ['0', '1000'],
+    SPARK_LAUNCHER_STABLE_AFTER_MS: ['0'],
+    SPARK_LAUNCHER_MAX_RESTARTS: ['-1'],
+    SPARK_LAUNCHER_STOP_TIMEOUT_MS: ['0'],
+    SPARK_LAUNCHER_SOURCE_SCHEMA_WAIT_MS: ['0'],
+  };
+  const flags: BadValues = {
+    '--master': ['mesos://x'],
+    '--created-topic': ['bad topic'],
+    '--processed-topic': ['a b'],
+    '--dlq-topic': ['d?'],
+    '--starting-offsets': ['first'],
+    '--trigger-seconds': ['0'],
+  };
+  const freeFlags: FreeForm = { '--local': 'a switch', '--checkpoint-dir': 'a path', '--status-file': 'a path' };
+  const read = settingsRead(load);
+  const camel = (flag: string) => flag.slice(2).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+  it('has a case for every variable and flag it reads (a new setting needs one here)', () => {
+    expect(uncoveredSettings(read.variables, variables, free)).toEqual({ untested: [], unread: [] });
+    expect(uncoveredSettings(read.flags, flags, freeFlags)).toEqual({ untested: [], unread: [] });
+  });
+
+  it.each(badValueCases(variables))('refuses $name=$value', ({ name, value, env }) => {
+    const error = configErrorOf(() => load({ ...env, [name]: value }));
+    expect(error).toMatchObject({ variable: name, value });
+    expect(error.message.startsWith(`invalid ${name}=${JSON.stringify(value)}: `)).toBe(true);
+  });
+
+  it.each(badValueCases(flags))('refuses $name $value', ({ name, value }) => {
+    const error = configErrorOf(() => load({}, { [camel(name)]: value }));
+    expect(error).toMatchObject({ variable: name, value });
   });
 });

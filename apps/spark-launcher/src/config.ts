@@ -6,12 +6,16 @@ import {
   type Env,
   flagReader,
   heap,
+  hostName,
+  intInRange,
   loadAppBasics,
   loadStackLayout,
   nonNegativeInt,
   positiveInt,
   positiveNumber,
+  readRange,
   readVar,
+  sparkMasterUrl,
   text,
   topicName,
   TOPIC_VARS,
@@ -87,15 +91,21 @@ export interface SparkLauncherFlags {
   triggerSeconds?: string | number;
 }
 
-const masterUrl = (fallback: string) =>
-  z.string().regex(/^(spark:\/\/[^\s]+|local(\[(\*|\d+)\])?|yarn|k8s:\/\/[^\s]+)$/, 'expected spark://host:port, local[*] or local[N]').default(fallback);
 const watermark = z
   .string()
   .regex(/^\d+(\.\d+)?\s+(millisecond|second|minute|hour|day)s?$/, 'expected a duration such as "10 minutes"')
   .default('10 minutes');
+const isOffsetsJson = (s: string) => {
+  try {
+    const parsed: unknown = JSON.parse(s);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+  } catch {
+    return false;
+  }
+};
 const startingOffsets = z
   .string()
-  .refine((s) => s === 'earliest' || s === 'latest' || s.trim().startsWith('{'), 'expected earliest, latest or Spark offsets JSON')
+  .refine((s) => s === 'earliest' || s === 'latest' || isOffsetsJson(s), 'expected earliest, latest or Spark offsets JSON (an object, e.g. {"users_created":{"0":-2}})')
   .default('earliest');
 const jarList = z
   .string()
@@ -115,7 +125,17 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
   const stack = loadStackLayout(env, repoRoot);
   const venvBin = join(stack.venv, 'bin');
   const path = (value: string) => resolve(repoRoot, value);
-  const uiPort = readVar(env, 'SPARK_JOB_UI_PORT', z.coerce.number().int().min(1).max(65535).optional());
+  const uiPort = readVar(env, 'SPARK_JOB_UI_PORT', intInRange(1, 65535).optional());
+  const coresMax = readVar(env, 'SPARK_JOB_CORES_MAX', positiveInt(1));
+  // An executor wider than the job's cores never starts: the job would wait for resources forever.
+  const executorCores = readRange(env, 'SPARK_JOB_EXECUTOR_CORES', 'SPARK_JOB_CORES_MAX', readVar(env, 'SPARK_JOB_EXECUTOR_CORES', positiveInt(1)), coresMax).min;
+  const backoff = readRange(
+    env,
+    'SPARK_LAUNCHER_MIN_BACKOFF_MS',
+    'SPARK_LAUNCHER_MAX_BACKOFF_MS',
+    readVar(env, 'SPARK_LAUNCHER_MIN_BACKOFF_MS', positiveInt(2_000)),
+    readVar(env, 'SPARK_LAUNCHER_MAX_BACKOFF_MS', positiveInt(60_000)),
+  );
   return Object.freeze({
     ...basics,
     topics: {
@@ -125,19 +145,19 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
     },
     topicPartitions: readVar(env, 'SPARK_LAUNCHER_TOPIC_PARTITIONS', positiveInt(3)),
     spark: {
-      masterUrl: flags.local ? 'local[*]' : pick('master', 'SPARK_MASTER_URL', masterUrl(connections.spark.masterUrl)),
+      masterUrl: flags.local ? 'local[*]' : pick('master', 'SPARK_MASTER_URL', sparkMasterUrl(connections.spark.masterUrl)),
       submitBin: path(readVar(env, 'SPARK_SUBMIT', text(join(venvBin, 'spark-submit')))),
       python: path(readVar(env, 'PYSPARK_PYTHON', text(join(venvBin, 'python')))),
       connectorJars: readVar(env, 'SPARK_CONNECTOR_JARS', jarList)?.map(path),
       connectorsDir: join(stack.dist('spark-master'), 'connectors'),
-      coresMax: readVar(env, 'SPARK_JOB_CORES_MAX', positiveInt(1)),
-      executorCores: readVar(env, 'SPARK_JOB_EXECUTOR_CORES', positiveInt(1)),
+      coresMax,
+      executorCores,
       executorMemory: readVar(env, 'SPARK_JOB_EXECUTOR_MEMORY', heap('512m')),
       driverMemory: readVar(env, 'SPARK_JOB_DRIVER_MEMORY', heap('512m')),
       shufflePartitions: readVar(env, 'SPARK_JOB_SHUFFLE_PARTITIONS', positiveInt(2)),
       uiPort,
       rocksDbState: readVar(env, 'SPARK_JOB_ROCKSDB_STATE', bool(true)),
-      driverHost: readVar(env, 'SPARK_DRIVER_HOST', text(readVar(env, 'STREAMLINE_HOST', text('127.0.0.1')))),
+      driverHost: readVar(env, 'SPARK_DRIVER_HOST', hostName(readVar(env, 'STREAMLINE_HOST', hostName('127.0.0.1')))),
     },
     job: {
       file: path(readVar(env, 'SPARK_JOB_FILE', text(JOB_FILE))),
@@ -150,8 +170,8 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
       stopTimeoutSeconds: readVar(env, 'SPARK_JOB_STOP_TIMEOUT_SECONDS', positiveNumber(30)),
     },
     supervisor: {
-      minBackoffMs: readVar(env, 'SPARK_LAUNCHER_MIN_BACKOFF_MS', positiveInt(2_000)),
-      maxBackoffMs: readVar(env, 'SPARK_LAUNCHER_MAX_BACKOFF_MS', positiveInt(60_000)),
+      minBackoffMs: backoff.min,
+      maxBackoffMs: backoff.max,
       stableAfterMs: readVar(env, 'SPARK_LAUNCHER_STABLE_AFTER_MS', positiveInt(120_000)),
       maxRestarts: readVar(env, 'SPARK_LAUNCHER_MAX_RESTARTS', nonNegativeInt(0)),
       stopTimeoutMs: readVar(env, 'SPARK_LAUNCHER_STOP_TIMEOUT_MS', positiveInt(45_000)),

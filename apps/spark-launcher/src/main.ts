@@ -46,7 +46,7 @@ program
   .option('--json', 'print the full report as JSON')
   .option('--status-file <path>', 'status file (default SPARK_LAUNCHER_STATUS_FILE)')
   .action(async (flags: RunFlags) => {
-    const config = loadSparkLauncherConfig(process.env, flags);
+    const config = configOrExit('spark-launcher', () => loadSparkLauncherConfig(process.env, flags));
     const report = describeStatus(readStatusFile(config.statusFile));
     const sparkApp = report.status?.applicationId ? await fetchSparkApp(config.connections.spark.masterUiUrl, report.status.applicationId) : null;
     if (flags.json) console.log(JSON.stringify({ ...report, sparkApp }, null, 2));

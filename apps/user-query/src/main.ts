@@ -2,7 +2,7 @@
 // cassandra-writer is the write side). A one-shot command, read-only.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createCassandraClient } from '@streamline/clients';
-import { describeError } from '@streamline/runtime';
+import { configOrExit, describeError } from '@streamline/runtime';
 import { loadUserQueryConfig } from './config.js';
 import { findUserById, formatTable, latestUsers, toDisplay } from './user-query.js';
 
@@ -37,7 +37,7 @@ const program = new Command('user-query')
   .option('--json', 'print JSON instead of a table')
   .action(async (options: QueryOptions, command: Command) => {
     if (!options.id && !options.latest) command.error('error: give --id <uuid> or --latest <n>');
-    const { cassandra, keyspace, table } = loadUserQueryConfig(process.env);
+    const { cassandra, keyspace, table } = configOrExit('user-query', () => loadUserQueryConfig(process.env));
     const client = createCassandraClient(cassandra);
     try {
       if (options.id) {
@@ -65,7 +65,7 @@ const program = new Command('user-query')
     }
   });
 
-// A bad setting (ConfigError), flag or an unreachable Cassandra ends here: one line, exit 1.
+// A bad setting exits 2 (configOrExit); a bad flag or an unreachable Cassandra ends here: one line, exit 1.
 await program.parseAsync().catch((error: unknown) => {
   console.error(`user-query: ${describeError(error)}`);
   process.exit(1);

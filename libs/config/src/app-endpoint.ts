@@ -1,6 +1,5 @@
 import { type ConnectionConfig, loadConnectionConfig, loadLogLevel } from './connections.js';
-import { type Env, positiveInt, readVar, text } from './env-reader.js';
-import { z } from 'zod';
+import { type Env, hostName, portOrZero, positiveInt, readRange, readVar } from './env-reader.js';
 
 /** An app's /healthz + /metrics endpoint: `<APP>_HTTP_PORT` (0: any free port), `STREAMLINE_HTTP_HOST`. */
 export interface HttpEndpointConfig {
@@ -15,6 +14,8 @@ export const APP_HTTP_PORTS = Object.freeze({
   relay: 9402,
   'spark-launcher': 9403,
   'cassandra-writer': 9404,
+  /** The monitor's web page, served on the same port as its /healthz and /metrics. */
+  monitor: 9400,
 });
 
 /** The variable that sets each app's endpoint port. */
@@ -23,22 +24,22 @@ export const APP_HTTP_PORT_VARS = Object.freeze({
   relay: 'RELAY_HTTP_PORT',
   'spark-launcher': 'SPARK_LAUNCHER_HTTP_PORT',
   'cassandra-writer': 'WRITER_HTTP_PORT',
+  monitor: 'MONITOR_HTTP_PORT',
 });
 
 export function loadHttpEndpoint(env: Env, portVariable: string, fallback: number): HttpEndpointConfig {
   return Object.freeze({
-    host: readVar(env, 'STREAMLINE_HTTP_HOST', text(readVar(env, 'STREAMLINE_HOST', text('127.0.0.1')))),
-    port: readVar(env, portVariable, z.coerce.number().int().min(0).max(65535).default(fallback)),
+    host: readVar(env, 'STREAMLINE_HTTP_HOST', hostName(readVar(env, 'STREAMLINE_HOST', hostName('127.0.0.1')))),
+    port: readVar(env, portVariable, portOrZero(fallback)),
     portVariable,
   });
 }
 
-/** Backoff while a dependency is down: `<PREFIX>_RETRY_MIN_DELAY_MS`, `<PREFIX>_RETRY_MAX_DELAY_MS`. */
+/** Backoff while a dependency is down: `<PREFIX>_RETRY_MIN_DELAY_MS`, `<PREFIX>_RETRY_MAX_DELAY_MS` (the minimum no more than the maximum). */
 export function loadOutageRetry(env: Env, prefix: string, defaults = { minDelayMs: 500, maxDelayMs: 15_000 }): { minDelayMs: number; maxDelayMs: number } {
-  return Object.freeze({
-    minDelayMs: readVar(env, `${prefix}_RETRY_MIN_DELAY_MS`, positiveInt(defaults.minDelayMs)),
-    maxDelayMs: readVar(env, `${prefix}_RETRY_MAX_DELAY_MS`, positiveInt(defaults.maxDelayMs)),
-  });
+  const [minVar, maxVar] = [`${prefix}_RETRY_MIN_DELAY_MS`, `${prefix}_RETRY_MAX_DELAY_MS`];
+  const { min, max } = readRange(env, minVar, maxVar, readVar(env, minVar, positiveInt(defaults.minDelayMs)), readVar(env, maxVar, positiveInt(defaults.maxDelayMs)));
+  return Object.freeze({ minDelayMs: min, maxDelayMs: max });
 }
 
 /** What every app's config holds, whatever the app: where the servers are, log level, stop, endpoint, outage backoff. */

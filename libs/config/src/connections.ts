@@ -1,5 +1,24 @@
 import { LOG_LEVELS } from '@streamline/runtime';
-import { type Env, list, nonNegativeInt, oneOf, port, positiveInt, readVar, text, url } from './env-reader.js';
+import {
+  type Env,
+  boundedText,
+  hostList,
+  hostName,
+  hostPortList,
+  nonNegativeInt,
+  oneOf,
+  port,
+  positiveInt,
+  readRange,
+  readVar,
+  simpleName,
+  sparkMasterUrl,
+  text,
+  url,
+} from './env-reader.js';
+
+/** PostgreSQL cuts longer names to this many bytes without an error: refused instead. */
+const PG_NAME_BYTES = 63;
 
 /** Where the servers are. Defaults match the local stack (`npm run stack -- up`). */
 export interface ConnectionConfig {
@@ -29,43 +48,53 @@ export const DEFAULT_PORTS = Object.freeze({
 });
 
 export function loadConnectionConfig(env: Env = process.env): ConnectionConfig {
-  const host = readVar(env, 'STREAMLINE_HOST', text('127.0.0.1'));
+  const host = readVar(env, 'STREAMLINE_HOST', hostName('127.0.0.1'));
   const kafkaPort = readVar(env, 'KAFKA_PORT', port(DEFAULT_PORTS.kafka));
   const registryPort = readVar(env, 'SCHEMA_REGISTRY_PORT', port(DEFAULT_PORTS.registry));
   const cassandraPort = readVar(env, 'CASSANDRA_PORT', port(DEFAULT_PORTS.cassandra));
   const sparkPort = readVar(env, 'SPARK_MASTER_PORT', port(DEFAULT_PORTS.sparkMaster));
   const sparkUiPort = readVar(env, 'SPARK_MASTER_UI_PORT', port(DEFAULT_PORTS.sparkMasterUi));
+  const kafkaRetry = readRange(
+    env,
+    'KAFKA_RETRY_INITIAL_MS',
+    'KAFKA_RETRY_MAX_MS',
+    readVar(env, 'KAFKA_RETRY_INITIAL_MS', positiveInt(300)),
+    readVar(env, 'KAFKA_RETRY_MAX_MS', positiveInt(30_000)),
+  );
+  const kafkaRetryTimes = { initialRetryTimeMs: kafkaRetry.min, maxRetryTimeMs: kafkaRetry.max };
+  const reconnect = readRange(
+    env,
+    'CASSANDRA_RECONNECT_BASE_MS',
+    'CASSANDRA_RECONNECT_MAX_MS',
+    readVar(env, 'CASSANDRA_RECONNECT_BASE_MS', positiveInt(1_000)),
+    readVar(env, 'CASSANDRA_RECONNECT_MAX_MS', positiveInt(60_000)),
+  );
+  const cassandraReconnect = { baseDelayMs: reconnect.min, maxDelayMs: reconnect.max };
   return Object.freeze({
     pg: {
-      host: readVar(env, 'PG_HOST', text(host)),
+      host: readVar(env, 'PG_HOST', hostName(host)),
       port: readVar(env, 'PG_PORT', port(DEFAULT_PORTS.pg)),
-      user: readVar(env, 'PG_USER', text('streamline')),
+      user: readVar(env, 'PG_USER', boundedText('streamline', PG_NAME_BYTES, "PostgreSQL's name limit")),
+      // Any string is a password.
       password: readVar(env, 'PG_PASSWORD', text('streamline')),
-      database: readVar(env, 'PG_DATABASE', text('streamline')),
+      database: readVar(env, 'PG_DATABASE', boundedText('streamline', PG_NAME_BYTES, "PostgreSQL's name limit")),
     },
     kafka: {
-      brokers: readVar(env, 'KAFKA_BROKERS', list(`${host}:${kafkaPort}`)),
-      clientId: readVar(env, 'KAFKA_CLIENT_ID', text('streamline')),
-      retry: {
-        retries: readVar(env, 'KAFKA_RETRIES', nonNegativeInt(5)),
-        initialRetryTimeMs: readVar(env, 'KAFKA_RETRY_INITIAL_MS', positiveInt(300)),
-        maxRetryTimeMs: readVar(env, 'KAFKA_RETRY_MAX_MS', positiveInt(30_000)),
-      },
+      brokers: readVar(env, 'KAFKA_BROKERS', hostPortList(`${host.includes(':') ? `[${host}]` : host}:${kafkaPort}`)),
+      clientId: readVar(env, 'KAFKA_CLIENT_ID', simpleName('streamline')),
+      retry: { retries: readVar(env, 'KAFKA_RETRIES', nonNegativeInt(5)), ...kafkaRetryTimes },
     },
     registry: {
       url: readVar(env, 'SCHEMA_REGISTRY_URL', url(`http://${host}:${registryPort}/apis/ccompat/v7`)),
     },
     cassandra: {
-      contactPoints: readVar(env, 'CASSANDRA_CONTACT_POINTS', list(host)),
+      contactPoints: readVar(env, 'CASSANDRA_CONTACT_POINTS', hostList(host)),
       port: cassandraPort,
-      localDataCenter: readVar(env, 'CASSANDRA_LOCAL_DC', text('datacenter1')),
-      reconnect: {
-        baseDelayMs: readVar(env, 'CASSANDRA_RECONNECT_BASE_MS', positiveInt(1_000)),
-        maxDelayMs: readVar(env, 'CASSANDRA_RECONNECT_MAX_MS', positiveInt(60_000)),
-      },
+      localDataCenter: readVar(env, 'CASSANDRA_LOCAL_DC', simpleName('datacenter1')),
+      reconnect: cassandraReconnect,
     },
     spark: {
-      masterUrl: readVar(env, 'SPARK_MASTER_URL', text(`spark://${host}:${sparkPort}`)),
+      masterUrl: readVar(env, 'SPARK_MASTER_URL', sparkMasterUrl(`spark://${host}:${sparkPort}`)),
       masterUiUrl: readVar(env, 'SPARK_MASTER_UI_URL', url(`http://${host}:${sparkUiPort}`)),
     },
   });

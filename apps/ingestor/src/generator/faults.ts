@@ -21,8 +21,12 @@ export interface FaultSpec {
 export const NO_FAULTS: FaultSpec = Object.freeze({ rate503: 0, rate429: 0, badRecordRate: 0, retryAfterSeconds: 1, maxFaultsPerPage: 2 });
 
 export class FaultSpecError extends StreamlineError {
+  /** What is wrong, without the spec (a config error names the variable and the spec itself). */
+  readonly reason: string;
   constructor(spec: string, reason: string) {
-    super(`invalid fault spec ${JSON.stringify(spec)}: ${reason} (expected e.g. "503=0.2,429=0.1,bad=0.01,retry-after=1,max-per-page=2")`);
+    const full = `${reason} (expected e.g. "503=0.2,429=0.1,bad=0.01,retry-after=1,max-per-page=2")`;
+    super(`invalid fault spec ${JSON.stringify(spec)}: ${full}`);
+    this.reason = full;
   }
 }
 
