@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The apps that run as processes. */
-export const APPS = Object.freeze(['ingestor', 'relay', 'spark-launcher', 'cassandra-writer', 'user-query']);
+export const APPS = Object.freeze(['ingestor', 'relay', 'spark-launcher', 'cassandra-writer', 'user-query', 'monitor']);
 
 /** The repository (or the image's work dir) this module sits in: libs/app-runner/src/../../.. */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

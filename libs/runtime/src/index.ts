@@ -10,3 +10,4 @@ export * from './http-endpoint.js';
 export * from './dependency-retry.js';
 export * from './app-lifecycle.js';
 export * from './backoff.js';
+export * from './prometheus-text.js';

@@ -1,0 +1,227 @@
+// The monitor's loop: every tick it reads the counts, offsets and app metrics, keeps them for
+// the charts and derives rates, latency and lag; a slower tick probes the servers, the schema
+// registry and Airflow. Each source is read on its own: one that fails leaves its figures empty
+// (null) and its message in `errors`, and the others still update.
+import type { Admin } from 'kafkajs';
+import type { CassandraClient, PgPool } from '@streamline/clients';
+import { sumSamples } from '@streamline/runtime';
+import type { AirflowClient, AirflowState } from './airflow-state.js';
+import { probeApp, type AppProbe } from './app-probe.js';
+import { createCounterTally } from './counter-tally.js';
+import type { DlqStore } from './dlq-store.js';
+import { createHistory, derive, flowView, type Counts, type Derived, type Sample, type StageView } from './flow.js';
+import { bucketsOf, type Quantiles } from './histogram-quantile.js';
+import { readGroupPositions, readSparkPositions, readTopicsOffsets, type GroupPositions, type TopicOffsets } from './kafka-state.js';
+import { groupLag, type GroupLag } from './lag-seconds.js';
+import { readRegistry, type RegistryState } from './registry-state.js';
+import { probeServers, type ServerHealth } from './server-health.js';
+import { readStagingCounts, type StagingCounts } from './staging-counts.js';
+import type { StoredTally } from './stored-rounds.js';
+import type { MonitorConfig, WatchedApp } from './config.js';
+
+const LATENCY_METRIC = 'streamline_end_to_end_latency_seconds';
+
+export interface LagView {
+  group: string;
+  kind: GroupPositions['kind'];
+  topic: string;
+  batch: number | null;
+  lag: GroupLag | null;
+}
+
+/** What the page shows, as of the latest tick. */
+export interface MonitorState {
+  t: number;
+  startedAt: number;
+  flow: StageView[];
+  staging: StagingCounts | null;
+  topics: TopicOffsets[];
+  lag: LagView[];
+  latency: Quantiles | null;
+  apps: Array<Omit<AppProbe, 'samples'>>;
+  servers: ServerHealth[];
+  registry: RegistryState | null;
+  airflow: AirflowState | null;
+  dlq: { total: number; byStage: Record<string, number>; following: boolean };
+  /** Sources that failed at their last read, with why. */
+  errors: Record<string, string>;
+  config: { topics: MonitorConfig['topics']; userTable: string; sampleIntervalMs: number; rateWindowMs: number; latencyWindowMs: number; lagWindowMs: number };
+}
+
+/** One point of the charts: rates, latency quantiles and lag per group. */
+export interface ChartPoint extends Derived {
+  lag: Record<string, number | null>;
+}
+
+export interface SamplerDeps {
+  pg: PgPool;
+  admin: Admin;
+  cassandra: CassandraClient;
+  stored: StoredTally;
+  dlq: DlqStore;
+  dlqFollowing: () => boolean;
+  airflow: AirflowClient;
+  config: MonitorConfig;
+  now?: () => number;
+}
+
+export interface Sampler {
+  tick(): Promise<void>;
+  slowTick(): Promise<void>;
+  state(): MonitorState;
+  points(): readonly ChartPoint[];
+  /** The Spark job's latest position on the created topic (for "find a user"). */
+  sparkPosition(): Record<string, { position: number }> | null;
+}
+
+export function createSampler(deps: SamplerDeps): Sampler {
+  const { config } = deps;
+  const now = deps.now ?? Date.now;
+  const startedAt = now();
+  const history = createHistory<Sample>(config.historyMs);
+  const points = createHistory<ChartPoint>(config.historyMs);
+  const rejected = createCounterTally(startedAt);
+  const errors: Record<string, string> = {};
+  let staging: StagingCounts | null = null;
+  let topics: TopicOffsets[] = [];
+  let groups: GroupPositions[] = [];
+  let apps: AppProbe[] = [];
+  let servers: ServerHealth[] = [];
+  let registry: RegistryState | null = null;
+  let airflow: AirflowState | null = null;
+  let derived: Derived | null = null;
+
+  /** Runs one source's read; a failure is noted under its name and yields `fallback`. */
+  async function read<T>(source: string, run: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      const value = await run();
+      delete errors[source];
+      return value;
+    } catch (error) {
+      errors[source] = error instanceof Error ? error.message : String(error);
+      return fallback;
+    }
+  }
+
+  const appNames = Object.keys(config.appUrls) as WatchedApp[];
+
+  async function tick(): Promise<void> {
+    const t = now();
+    const { created, processed, dlq } = config.topics;
+    const missing = (topic: string): TopicOffsets => ({ topic, partitions: null, messages: null, retained: null });
+    const [stagingNow, offsets, stored, probes] = await Promise.all([
+      read('postgres', () => readStagingCounts(deps.pg), null),
+      read('kafka', () => readTopicsOffsets(deps.admin, [created, processed, dlq]), [created, processed, dlq].map(missing)),
+      read('cassandra', () => deps.stored.read(), null),
+      Promise.all(appNames.map((app) => probeApp(app, config.appUrls[app], { metrics: true }))),
+    ]);
+    const [createdOffsets, processedOffsets] = offsets as [TopicOffsets, TopicOffsets, TopicOffsets];
+    const [writerGroup, sparkGroup] = await Promise.all([
+      read('writer group', () => readGroupPositions(deps.admin, config.writerGroupId, processedOffsets), null),
+      read('spark checkpoint', () => readSparkPositions(config.spark.checkpointDir, config.spark.appName, createdOffsets), null),
+    ]);
+    staging = stagingNow;
+    topics = offsets;
+    groups = [sparkGroup, writerGroup].filter((g): g is GroupPositions => g !== null);
+    apps = probes;
+
+    const byApp = new Map(probes.map((p) => [p.app, p]));
+    const ingestor = byApp.get('ingestor');
+    if (ingestor?.process) rejected.observe(sumSamples(ingestor.samples, 'streamline_records_out_total', { stage: 'ingest', outcome: 'rejected' }), ingestor.process.startedAt);
+    const writer = byApp.get('cassandra-writer');
+    const writerUp = writer !== undefined && writer.samples.length > 0;
+    const dlqCounts = deps.dlq.counts();
+    const dlqKnown = deps.dlqFollowing() || dlqCounts.total > 0;
+    const stagedAll = stagingNow?.staged ?? null;
+    const counts: Counts = {
+      fetched: stagedAll === null ? null : stagedAll + (stagingNow?.refetched ?? 0),
+      staged: stagedAll,
+      refetched: stagingNow?.refetched ?? null,
+      ingestRejected: rejected.total(),
+      unpublished: stagingNow?.unpublished ?? null,
+      outboxDeadLetters: stagingNow?.outboxDeadLetters ?? null,
+      published: createdOffsets.messages,
+      processed: processedOffsets.messages,
+      dlqSpark: dlqKnown ? (dlqCounts.byStage.spark ?? 0) : null,
+      dlqWriter: dlqKnown ? (dlqCounts.byStage['cassandra-writer'] ?? 0) : null,
+      dlqOther: dlqKnown ? dlqCounts.total - (dlqCounts.byStage.spark ?? 0) - (dlqCounts.byStage['cassandra-writer'] ?? 0) : null,
+      stored,
+      writerDuplicates: writerUp ? sumSamples(writer.samples, 'streamline_records_out_total', { stage: 'write', outcome: 'duplicate' }) : null,
+    };
+    const latencyBuckets = writerUp ? bucketsOf(writer.samples, LATENCY_METRIC) : [];
+    history.push({
+      t,
+      counts,
+      groups: Object.fromEntries(groups.map((g) => [g.group, g.partitions])),
+      latencyBuckets: latencyBuckets.length > 0 ? latencyBuckets : null,
+    });
+    derived = derive(history.all(), { rateMs: config.rateWindowMs, latencyMs: config.latencyWindowMs });
+    if (derived) points.push({ ...derived, lag: Object.fromEntries(lagViews().map((l) => [l.group, l.lag?.total ?? null])) });
+  }
+
+  function lagViews(): LagView[] {
+    const all = history.all();
+    return groups.map((g) => ({
+      group: g.group,
+      kind: g.kind,
+      topic: g.topic,
+      batch: g.batch ?? null,
+      lag: groupLag(
+        all.filter((s) => s.groups[g.group]).map((s) => ({ t: s.t, partitions: s.groups[g.group]! })),
+        config.lagWindowMs,
+      ),
+    }));
+  }
+
+  async function slowTick(): Promise<void> {
+    const { created, processed } = config.topics;
+    const [serversNow, registryNow, airflowNow] = await Promise.all([
+      probeServers({
+        pg: deps.pg,
+        admin: deps.admin,
+        cassandra: deps.cassandra,
+        registryUrl: config.connections.registry.url,
+        sparkMasterUiUrl: config.connections.spark.masterUiUrl,
+        airflowUrl: config.airflow.url,
+      }),
+      read('schema registry', () => readRegistry(config.connections.registry.url, [`${created}-value`, `${processed}-value`]), registry),
+      read('airflow api', () => deps.airflow.read(), airflow),
+    ]);
+    servers = serversNow;
+    registry = registryNow;
+    airflow = airflowNow;
+  }
+
+  return {
+    tick,
+    slowTick,
+    points: () => points.all(),
+    sparkPosition: () => groups.find((g) => g.kind === 'spark checkpoint')?.partitions ?? null,
+    state: () => {
+      const dlqCounts = deps.dlq.counts();
+      return {
+        t: history.latest()?.t ?? startedAt,
+        startedAt,
+        flow: flowView(history.latest(), derived),
+        staging,
+        topics,
+        lag: lagViews(),
+        latency: derived?.latency ?? null,
+        apps: apps.map(({ samples: _samples, ...rest }) => rest),
+        servers,
+        registry,
+        airflow,
+        dlq: { ...dlqCounts, following: deps.dlqFollowing() },
+        errors: { ...errors },
+        config: {
+          topics: config.topics,
+          userTable: `${config.userTable.keyspace}.${config.userTable.table}`,
+          sampleIntervalMs: config.sampleIntervalMs,
+          rateWindowMs: config.rateWindowMs,
+          latencyWindowMs: config.latencyWindowMs,
+          lagWindowMs: config.lagWindowMs,
+        },
+      };
+    },
+  };
+}

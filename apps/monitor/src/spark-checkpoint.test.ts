@@ -1,0 +1,55 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { latestBatch, parseOffsetSeq, readSparkPosition } from './spark-checkpoint.js';
+
+const offsetsFile = (sources: string[]) =>
+  ['v1', '{"batchWatermarkMs":0,"batchTimestampMs":1764633600000,"conf":{"spark.sql.shuffle.partitions":"2"}}', ...sources].join('\n');
+
+describe('parseOffsetSeq', () => {
+  it('reads the offsets of the topic per partition', () => {
+    expect(parseOffsetSeq(offsetsFile(['{"users_created":{"2":7,"1":5,"0":12}}']), 'users_created')).toEqual({ '0': 12, '1': 5, '2': 7 });
+  });
+
+  it('finds the topic among several sources, and is null when none names it', () => {
+    const text = offsetsFile(['{"other":{"0":1}}', 'not json', '{"users_created":{"0":3}}']);
+    expect(parseOffsetSeq(text, 'users_created')).toEqual({ '0': 3 });
+    expect(parseOffsetSeq(text, 'missing')).toBeNull();
+  });
+
+  it('refuses a file that is not an offsets log entry', () => {
+    expect(() => parseOffsetSeq('{"users_created":{"0":3}}', 'users_created')).toThrow(/not a Spark offsets file/);
+  });
+});
+
+describe('latestBatch', () => {
+  it('takes the highest numbered file, ignoring temp files', () => {
+    expect(latestBatch(['0', '1', '10', '9', '.11.tmp', '11.crc'])).toBe(10);
+    expect(latestBatch([])).toBeNull();
+  });
+});
+
+describe('readSparkPosition', () => {
+  let dir: string | undefined;
+  afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  it("reads the latest committed batch's offsets, not a batch still running", () => {
+    dir = mkdtempSync(join(tmpdir(), 'monitor-ckpt-'));
+    mkdirSync(join(dir, 'cleanse', 'offsets'), { recursive: true });
+    mkdirSync(join(dir, 'cleanse', 'commits'), { recursive: true });
+    writeFileSync(join(dir, 'cleanse', 'offsets', '0'), offsetsFile(['{"t":{"0":4,"1":2}}']));
+    writeFileSync(join(dir, 'cleanse', 'offsets', '1'), offsetsFile(['{"t":{"0":9,"1":6}}']));
+    writeFileSync(join(dir, 'cleanse', 'offsets', '2'), offsetsFile(['{"t":{"0":20,"1":6}}']));
+    writeFileSync(join(dir, 'cleanse', 'commits', '0'), 'v1\n{"nextBatchWatermarkMs":0}');
+    writeFileSync(join(dir, 'cleanse', 'commits', '1'), 'v1\n{"nextBatchWatermarkMs":0}');
+    return expect(readSparkPosition(dir, 't')).resolves.toEqual({ batch: 1, offsets: { '0': 9, '1': 6 } });
+  });
+
+  it('is null without a checkpoint or before the first commit', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'monitor-ckpt-'));
+    expect(await readSparkPosition(dir, 't')).toBeNull();
+    mkdirSync(join(dir, 'cleanse', 'commits'), { recursive: true });
+    expect(await readSparkPosition(dir, 't')).toBeNull();
+  });
+});
