@@ -1,18 +1,16 @@
 /** What the benches share: the local stack's server pids, generator runs and pages, a topic's size. */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { freePort, lastJsonLine, runAppToEnd, startApp, stopApp } from '@streamline/app-runner';
 import type { ApiUser } from '@streamline/user-schema';
+import { stackStatus } from '@streamline/stack-control';
 
 export const root = join(import.meta.dirname, '..');
 export const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
 /** Each running server of the local stack and its pid (`npm run stack -- status --json`). */
 export function stackServerPids(): Map<string, number> {
-  const status = spawnSync(tsx, [join(root, 'tools/local-stack/src/cli.ts'), 'status', '--json'], { encoding: 'utf8' });
-  const servers = JSON.parse(status.stdout) as { name: string; pid: number | null }[];
-  return new Map(servers.filter((s) => s.pid).map((s) => [s.name, s.pid!]));
+  return new Map(stackStatus().filter((s) => s.kind === 'server' && s.pid).map((s) => [s.name, s.pid!]));
 }
 
 /** Runs the ingestor on the offline generator to the end; its JSON summary. */

@@ -27,7 +27,8 @@ export default async function setup(project: TestProject) {
     };
   }
   const before = (JSON.parse(stackCli(['status', '--json'], 'pipe')) as Array<{ name: string; running: boolean }>).filter((c) => c.running);
-  stackCli(['up'], 'inherit');
+  // The servers only: tests run their own apps, on their own data and ports.
+  stackCli(['up', '--no-apps'], 'inherit');
   project.provide('stackEnv', {});
   const after = JSON.parse(stackCli(['status', '--json'], 'pipe')) as Array<{ name: string }>;
   const startedHere = after.map((c) => c.name).filter((n) => !before.some((b) => b.name === n));

@@ -1,23 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { stackCli } from '@streamline/stack-control';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-/**
- * Runs the stack's CLI (`npm run stack`), the same interface people use; a subprocess also keeps
- * the testing lib free of a build-time dependency on the stack tool. `pipe` returns its stdout.
- */
-export function stackCli(args: string[], stdio: 'pipe' | 'inherit'): string {
-  const res = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'tools', 'local-stack', 'src', 'cli.ts'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    stdio: ['ignore', stdio === 'pipe' ? 'pipe' : 'inherit', 'inherit'],
-  });
-  // `status` exits 1 when a server is unhealthy; its JSON is still what we want.
-  if (res.status !== 0 && !(args[0] === 'status' && res.stdout)) throw new Error(`stack ${args.join(' ')} failed (exit ${res.status})`);
-  return res.stdout ?? '';
-}
+export { stackCli };
 
 /**
  * For fault tests on the local stack: `npm run stack -- down|up <components>`. `up` with no

@@ -15,11 +15,14 @@ const stack = () => createStack(loadStackConfig(process.env));
 
 program
   .command('up')
-  .description('install what is missing (first use), start the servers and wait until each really serves')
+  .description('install what is missing (first use), start the servers and the pipeline apps (relay, Spark job, writer, monitor) and wait until each really serves')
   .argument('[components...]', 'only these (and what they depend on)')
-  .action(async (names: string[]) => {
-    const rows = await stack().up(names);
+  .option('--no-apps', 'the servers only, not the pipeline apps')
+  .action(async (names: string[], options: { apps: boolean }) => {
+    const rows = await stack().up(names, { apps: options.apps });
     console.log(renderStatusTable(rows));
+    const monitor = rows.find((r) => r.name === 'monitor' && r.url);
+    if (monitor) console.log(`\nmonitor: ${monitor.url}`);
   });
 
 program

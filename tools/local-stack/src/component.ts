@@ -18,9 +18,13 @@ export interface HealthResult {
 /** Installs run in lanes: Maven's local repository is not safe for concurrent writers. */
 export type InstallLane = 'maven' | 'python' | 'airflow' | 'none';
 
-/** One real server of the local stack. */
+/** One real server of the local stack, or one of the pipeline apps it runs beside them. */
 export interface Component {
   name: string;
+  /** `app`: a pipeline app under a supervisor (`stack up --no-apps` leaves it out). Default `server`. */
+  kind?: 'server' | 'app';
+  /** Where a person or a tool reaches it over HTTP (the monitor's page, an app's endpoint). */
+  url?(config: StackConfig): string;
   /** Changing it (a version bump) makes `up` reinstall. */
   installKey: string;
   installLane: InstallLane;

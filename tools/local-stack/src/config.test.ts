@@ -10,4 +10,14 @@ describe('loadStackConfig', () => {
     expect(() => loadStackConfig({ KAFKA_HEAP: '512' }, '/repo')).toThrow(/invalid KAFKA_HEAP="512"/);
     expect(() => loadStackConfig({ KAFKA_MODE: 'zk' }, '/repo')).toThrow(/invalid KAFKA_MODE="zk"/);
   });
+
+  it('runs every pipeline app by default, on its usual port; none or a subset by STREAMLINE_STACK_APPS', () => {
+    expect(loadStackConfig({}, '/repo').apps).toMatchObject({
+      enabled: ['relay', 'spark-launcher', 'cassandra-writer', 'monitor'],
+      ports: { relay: 9402, 'spark-launcher': 9403, 'cassandra-writer': 9404, monitor: 9400 },
+    });
+    expect(loadStackConfig({ STREAMLINE_STACK_APPS: 'none' }, '/repo').apps.enabled).toEqual([]);
+    expect(loadStackConfig({ STREAMLINE_STACK_APPS: 'relay, monitor', RELAY_HTTP_PORT: '19402' }, '/repo').apps).toMatchObject({ enabled: ['relay', 'monitor'], ports: { relay: 19402 } });
+    expect(() => loadStackConfig({ STREAMLINE_STACK_APPS: 'relay,ingestor' }, '/repo')).toThrow(/^invalid STREAMLINE_STACK_APPS="relay,ingestor": expected all, none or a list of .* \(unknown: ingestor\)/);
+  });
 });

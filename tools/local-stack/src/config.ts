@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import {
+  APP_HTTP_PORT_VARS,
+  APP_HTTP_PORTS,
   type ConnectionConfig,
   DEFAULT_PORTS,
   type Env,
@@ -23,7 +26,30 @@ export interface StackConfig {
   heaps: { kafka: string; zookeeper: string; cassandra: string; registry: string; sparkDaemon: string };
   spark: { workerCores: number; workerMemory: string };
   startTimeoutMs: number;
+  /** The pipeline apps the stack runs beside the servers (supervised), and their ports. */
+  apps: { enabled: StackApp[]; ports: Record<StackApp, number>; portVars: Record<StackApp, string> };
 }
+
+/** The apps that run continuously, in start order (the ingestor and the query tool are one-shot). */
+export const STACK_APPS = ['relay', 'spark-launcher', 'cassandra-writer', 'monitor'] as const;
+export type StackApp = (typeof STACK_APPS)[number];
+
+/** `STREAMLINE_STACK_APPS`: all (default), none, or a comma-separated subset. */
+const appList = z
+  .string()
+  .default('all')
+  .transform((s, ctx) => {
+    const v = s.trim();
+    if (v === 'all') return [...STACK_APPS];
+    if (v === 'none' || v === '') return [];
+    const names = v.split(',').map((x) => x.trim());
+    const bad = names.filter((n) => !(STACK_APPS as readonly string[]).includes(n));
+    if (bad.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `expected all, none or a list of ${STACK_APPS.join(', ')} (unknown: ${bad.join(', ')})` });
+      return z.NEVER;
+    }
+    return names as StackApp[];
+  });
 
 const portVars: { [K in keyof typeof DEFAULT_PORTS]: string } = {
   pg: 'PG_PORT',
@@ -68,5 +94,10 @@ export function loadStackConfig(env: Env = process.env, repoRoot = process.cwd()
       workerMemory: readVar(env, 'SPARK_WORKER_MEMORY', heap('2g')),
     },
     startTimeoutMs: readVar(env, 'STREAMLINE_STACK_START_TIMEOUT_MS', positiveInt(300_000)),
+    apps: {
+      enabled: readVar(env, 'STREAMLINE_STACK_APPS', appList),
+      ports: Object.fromEntries(STACK_APPS.map((a) => [a, readVar(env, APP_HTTP_PORT_VARS[a], port(APP_HTTP_PORTS[a]))])) as Record<StackApp, number>,
+      portVars: Object.fromEntries(STACK_APPS.map((a) => [a, APP_HTTP_PORT_VARS[a]])) as Record<StackApp, string>,
+    },
   });
 }

@@ -9,10 +9,11 @@ import { createStack, systemNeeds } from './stack.js';
 import type { Need } from './system-packages.js';
 
 /** A fake server: `sleep` stands in for the process; health is true once launched. */
-function fake(name: string, deps: string[], events: string[], lane: Component['installLane'] = 'maven'): Component {
+function fake(name: string, deps: string[], events: string[], lane: Component['installLane'] = 'maven', kind: Component['kind'] = 'server'): Component {
   let launched = false;
   return {
     name,
+    kind,
     installKey: 'v1',
     installLane: lane,
     enabled: () => true,
@@ -58,6 +59,23 @@ describe('createStack', () => {
 
     await stack.down();
     expect((await stack.status()).every((r) => r.health === 'stopped')).toBe(true);
+  });
+
+  it('up --no-apps starts the servers only; a plain up starts the apps after their servers, and down stops the apps first', async () => {
+    const { stack, events } = setup((e) => [fake('db', [], e), fake('queue', [], e), fake('relay', ['db', 'queue'], e, 'none', 'app')]);
+    const servers = await stack.up([], { apps: false });
+    expect(servers.map((r) => r.name)).toEqual(['db', 'queue']);
+    expect(events.filter((e) => e.startsWith('launch'))).toEqual(['launch db', 'launch queue']);
+    const all = await stack.up();
+    expect(all.map((r) => [r.name, r.kind, r.health])).toEqual([
+      ['db', 'server', 'healthy'],
+      ['queue', 'server', 'healthy'],
+      ['relay', 'app', 'healthy'],
+    ]);
+    events.length = 0;
+    await stack.down();
+    expect(events).toEqual([]);
+    expect((await stack.status()).map((r) => r.health)).toEqual(['stopped', 'stopped', 'stopped']);
   });
 
   it('a failed up stops what it started (no orphans holding ports), keeps what ran before, and says both', async () => {

@@ -21,10 +21,15 @@ export interface ComponentStatus {
   health: 'healthy' | 'unhealthy' | 'stopped';
   detail: string;
   rssMiB: number | null;
+  /** `server`, or `app` for a pipeline app the stack supervises. */
+  kind: 'server' | 'app';
+  /** Where it is reached over HTTP, when it serves a page or an endpoint (the monitor's page). */
+  url?: string;
 }
 
 export interface Stack {
-  up(names?: string[]): Promise<ComponentStatus[]>;
+  /** `apps: false` brings up the servers only (the pipeline apps stay as they are). */
+  up(names?: string[], options?: { apps?: boolean }): Promise<ComponentStatus[]>;
   /** Installs without starting (e.g. the pyspark venv for spark-submit against servers elsewhere). */
   install(names: string[]): Promise<void>;
   down(names?: string[]): Promise<void>;
@@ -178,6 +183,8 @@ export function createStack(
       health: !running ? 'stopped' : health.healthy ? 'healthy' : 'unhealthy',
       detail: health.detail,
       rssMiB: running ? (rssMiB(pid) ?? null) : null,
+      kind: c.kind ?? 'server',
+      ...(c.url ? { url: c.url(config) } : {}),
     };
   };
 
@@ -201,8 +208,9 @@ export function createStack(
   return {
     components: enabled,
     logFile: (name) => paths.log(byName(name).name),
-    async up(names) {
-      const list = withDependencies(names);
+    async up(names, options = {}) {
+      const wanted = names?.length ? names : options.apps === false ? enabled().filter((c) => c.kind !== 'app').map((c) => c.name) : undefined;
+      const list = withDependencies(wanted);
       await checkPrerequisites(systemNeeds(list));
       ensureDir(paths.root);
       await installAll(list);

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeForStack } from '@streamline/testing';
@@ -12,7 +13,11 @@ describeForStack(['local'], 'npm run stack -- status --json', 'it checks the loc
       encoding: 'utf8',
     });
     expect(res.status, res.stderr).toBe(0);
-    const rows = JSON.parse(res.stdout) as Array<{ name: string; port: number; pid: number; health: string; detail: string }>;
+    const all = JSON.parse(res.stdout) as Array<{ name: string; kind: string; port: number; pid: number; health: string; detail: string; url?: string }>;
+    // The pipeline apps are listed too (the tests' stack runs the servers only).
+    expect(all.filter((r) => r.kind === 'app').map((r) => r.name)).toEqual(['relay', 'spark-launcher', 'cassandra-writer', 'monitor'].filter((a) => existsSync(join(root, 'apps', a, 'src', 'main.ts'))));
+    expect(all.find((r) => r.name === 'relay')).toMatchObject({ port: Number(process.env.RELAY_HTTP_PORT ?? 9402), url: `http://127.0.0.1:${process.env.RELAY_HTTP_PORT ?? 9402}` });
+    const rows = all.filter((r) => r.kind === 'server');
     expect(rows.map((r) => r.name).sort()).toEqual([
       'airflow-api-server',
       'airflow-dag-processor',

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,22 +9,25 @@ import { dependencyOf, describeError, isTransientDependencyError } from '@stream
 import { lastJsonLine, percentile, relayStats, runAppToEnd, startApp, stopApp, storedRows, type AppProcess } from '@streamline/app-runner';
 import { fetchedIds } from '@streamline/staging';
 import { renderRunReport } from './run-report.js';
+import { stackCli, stackStatus } from '@streamline/stack-control';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 const program = new Command('npm start')
-  .description('Runs the whole pipeline on the local stack: brings the stack up, starts relay, Spark job and writer, ingests N users and waits until they are in Cassandra.')
+  .description('Runs the whole pipeline on the local stack: brings the stack up with its supervised apps (relay, Spark job, writer, monitor), ingests N users and waits until they are in Cassandra.')
   .option('--count <n>', 'users to fetch', '1000')
   .addOption(new Option('--source <source>', 'where users come from (default: the API when reachable, else the generator)').choices(['api', 'generator']))
   .option('--seed <seed>', 'seed for the source (same seed, same users)')
   .option('--api-url <url>', 'randomuser.me-compatible API base URL')
   .option('--nat <list>', 'nationalities, e.g. us,gb')
   .option('--timeout <seconds>', 'give up when the users are not all stored by then', '600')
-  .option('--keep-apps', 'leave relay, Spark job and writer running afterwards')
+  .option('--keep-apps', 'when this run started its own apps (the stack does not run them), leave them running afterwards')
   .parse();
 const opts = program.opts<{ count: string; source?: string; seed?: string; apiUrl?: string; nat?: string; timeout: string; keepApps?: boolean }>();
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
+
+const PIPELINE_APPS = ['relay', 'spark-launcher', 'cassandra-writer'] as const;
 
 /** `spark-launcher status` exits 0 once the streaming query runs. */
 const sparkRunning = () => runAppToEnd('spark-launcher', ['status']).status === 0;
@@ -40,14 +42,27 @@ async function main(): Promise<number> {
   const connections = loadConnectionConfig(process.env);
   const logDir = join(stack.logs, 'apps');
 
-  say('streamline: bringing the local stack up (first run installs it)');
-  const up = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'tools/local-stack/src/cli.ts'), 'up'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (up.status !== 0) throw new Error('the local stack did not come up (see above; what this run started was stopped again)');
+  say('streamline: bringing the local stack up, servers and pipeline apps (first run installs it)');
+  try {
+    stackCli(['up']);
+  } catch {
+    throw new Error('the local stack did not come up (see above; what this run started was stopped again)');
+  }
   stackIsUp = true;
 
-  const apps: AppProcess[] = await Promise.all((['relay', 'spark-launcher', 'cassandra-writer'] as const).map((name) => startApp(name, { logDir, defaultPort: true })));
-  say(`streamline: started relay, spark-launcher and cassandra-writer (logs in ${logDir})`);
-  for (const app of apps) say(`streamline: ${app.name} health ${app.endpoint}/healthz, metrics ${app.endpoint}/metrics`);
+  // The stack runs the apps, supervised, and they keep running after this run; where it does not
+  // (STREAMLINE_STACK_APPS=none, or a subset), this run starts its own and stops them at the end.
+  const status = stackStatus();
+  const stackApps = status.filter((c) => c.kind === 'app' && c.health === 'healthy');
+  const useStackApps = PIPELINE_APPS.every((name) => stackApps.some((c) => c.name === name));
+  const apps: AppProcess[] = useStackApps ? [] : await Promise.all(PIPELINE_APPS.map((name) => startApp(name, { logDir, defaultPort: true })));
+  if (useStackApps) {
+    say('streamline: using the pipeline apps the stack runs (npm run stack -- status)');
+    for (const c of stackApps) say(`streamline: ${c.name} ${c.name === 'monitor' ? 'page' : 'health'} ${c.url}${c.name === 'monitor' ? '' : '/healthz'}`);
+  } else {
+    say(`streamline: started relay, spark-launcher and cassandra-writer (logs in ${logDir})`);
+    for (const app of apps) say(`streamline: ${app.name} health ${app.endpoint}/healthz, metrics ${app.endpoint}/metrics`);
+  }
   const pool = createPgPool(connections.pg, { max: 2 });
   const cassandra = createCassandraClient(connections.cassandra);
   try {
@@ -60,8 +75,9 @@ async function main(): Promise<number> {
     say('streamline: waiting for the Spark streaming query to start');
     const sparkDeadline = Date.now() + 180_000;
     while (!sparkRunning()) {
-      if (Date.now() > sparkDeadline) throw new Error(`the Spark job did not start within 180 s (log: ${apps[1]!.logFile})`);
-      if (apps[1]!.child.exitCode !== null) throw new Error(`spark-launcher exited with ${apps[1]!.child.exitCode} (log: ${apps[1]!.logFile})`);
+      const launcherLog = apps[1]?.logFile ?? join(stack.logs, 'spark-launcher.log');
+      if (Date.now() > sparkDeadline) throw new Error(`the Spark job did not start within 180 s (log: ${launcherLog})`);
+      if (apps[1] && apps[1].child.exitCode !== null) throw new Error(`spark-launcher exited with ${apps[1].child.exitCode} (log: ${launcherLog})`);
       await new Promise((r) => setTimeout(r, 2000));
     }
     const runId = `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
@@ -135,6 +151,7 @@ async function main(): Promise<number> {
         waitedMs: Date.now() - started,
       }),
     );
+    if (useStackApps) say('streamline: the pipeline keeps running (watch it in the monitor; npm run stack -- down stops it)');
     return 0;
   } finally {
     if (!opts.keepApps) await Promise.all(apps.map((a) => stopApp(a)));

@@ -1,5 +1,6 @@
 import type { Component } from '../component.js';
 import { airflowApiServer, airflowDagProcessor, airflowScheduler } from './airflow.js';
+import { appComponents } from './apps.js';
 import { cassandra } from './cassandra.js';
 import { kafka } from './kafka.js';
 import { postgres } from './postgres.js';
@@ -8,8 +9,8 @@ import { sparkMaster, sparkWorker } from './spark.js';
 import { zookeeper } from './zookeeper.js';
 
 /**
- * Every server of the local stack. Dependencies are declared by each component; independent ones
- * start in parallel.
+ * Every server of the local stack, then the pipeline apps it runs beside them (supervised).
+ * Dependencies are declared by each component; independent ones start in parallel.
  */
 export const components: Component[] = [
   postgres,
@@ -22,4 +23,5 @@ export const components: Component[] = [
   airflowApiServer,
   airflowScheduler,
   airflowDagProcessor,
+  ...appComponents,
 ];
