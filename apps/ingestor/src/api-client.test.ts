@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeError, silentLogger } from '@streamline/runtime';
-import { type ApiClientOptions, buildPageUrl, createApiClient, parseApiResponse, probeApi } from './api-client.js';
+import { type ApiClientOptions, buildPageUrl, checkPageSize, createApiClient, parseApiResponse, probeApi } from './api-client.js';
 import { ApiRequestError, FetchFailedError, MalformedResponseError } from './errors.js';
 
 type Responder = (req: IncomingMessage, res: ServerResponse) => void;
@@ -52,11 +53,12 @@ const client = (baseUrl: string, overrides: Partial<ApiClientOptions> = {}) => {
   clients.push(c);
   return c;
 };
-const page = { page: 2, results: 10, seed: 'abc' };
+const page = { page: 2, results: 1, seed: 'abc' };
+const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e);
 
 describe('buildPageUrl', () => {
   it('adds results, seed, page and nat to the base URL, keeping its own parameters', () => {
-    const url = new URL(buildPageUrl('https://randomuser.me/api/?inc=login', { ...page, nat: 'us,gb' }));
+    const url = new URL(buildPageUrl('https://randomuser.me/api/?inc=login', { ...page, results: 10, nat: 'us,gb' }));
     expect(url.origin + url.pathname).toBe('https://randomuser.me/api/');
     expect(Object.fromEntries(url.searchParams)).toEqual({ inc: 'login', results: '10', seed: 'abc', page: '2', nat: 'us,gb' });
   });
@@ -77,6 +79,30 @@ describe('parseApiResponse', () => {
     })();
     expect(apiError).toBeInstanceOf(MalformedResponseError);
     expect((apiError as MalformedResponseError).retriable).toBe(true);
+  });
+
+  it('tells JSON cut short (retriable: another request may get it whole) from a body that is not JSON (not retriable)', () => {
+    const retriable = (body: string) => {
+      try {
+        parseApiResponse('u', body);
+      } catch (error) {
+        return [(error as MalformedResponseError).retriable, (error as Error).message];
+      }
+      return 'parsed';
+    };
+    expect(retriable('{"results":[{"a":1},')).toEqual([true, 'malformed response from u: JSON cut short after 20 bytes (Unexpected end of JSON input)']);
+    expect(retriable('{"results":[{"a":"xy')).toEqual([true, expect.stringMatching(/^malformed response from u: JSON cut short after 20 bytes \(Unterminated string/)]);
+    expect(retriable('{"results":[{"a":1}')).toEqual([true, expect.stringMatching(/JSON cut short after 19 bytes/)]);
+    expect(retriable('')).toEqual([true, 'malformed response from u: empty body']);
+    expect(retriable('{"results":[]}trailing')).toEqual([false, expect.stringMatching(/not JSON \(Unexpected non-whitespace character after JSON/)]);
+    expect(retriable('{"a":1,}')).toEqual([false, expect.stringMatching(/not JSON/)]);
+    expect(retriable('{"results":null}')).toEqual([false, 'malformed response from u: results is null, not an array (keys: results)']);
+    expect(retriable('{"results":{"0":{}}}')).toEqual([false, 'malformed response from u: results is object, not an array (keys: results)']);
+  });
+
+  it('refuses a page with fewer results than asked for (users the run would silently miss)', () => {
+    expect(() => checkPageSize('u', [], 500)).toThrow('malformed response from u: sent 0 of the 500 results asked for');
+    expect(() => checkPageSize('u', [1, 2], 2)).not.toThrow();
   });
 });
 
@@ -134,6 +160,79 @@ describe('createApiClient', () => {
     url = await fakeApi(status(200, {}, 'not json'));
     error = await client(url).fetchPage(page).catch((e: unknown) => e);
     expect(describeError(error)).toMatch(/failed after 1 attempt: malformed response from .*: not JSON/);
+  });
+
+  it('refuses a body over maxBodyBytes at once, whether declared, streamed or inflated from gzip, without reading it whole', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const streamed: Responder = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      let sent = 0;
+      const pump = () => {
+        while (sent < 64 * 1024 * 1024 && !res.destroyed) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    };
+    const declared: Responder = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(40 * 1024 * 1024) });
+      res.write('{"results":[');
+    };
+    const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024, 0x20));
+    const gzip: Responder = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(bomb.length) });
+      res.end(bomb);
+    };
+    const url = await fakeApi(declared, streamed, gzip);
+    const c = client(url, { maxBodyBytes: 1024 * 1024 });
+    const messages = [];
+    for (let i = 0; i < 3; i++) messages.push(describeError(await errorOf(c.fetchPage(page))));
+    expect(messages).toEqual([
+      expect.stringMatching(/^fetching page 2 failed after 1 attempt: GET http:.*: body of 41943040 bytes \(Content-Length\) over the 1048576-byte limit \(INGESTOR_MAX_BODY_BYTES\)$/),
+      expect.stringMatching(/^fetching page 2 failed after 1 attempt: GET http:.*: body grew over the 1048576-byte limit \(INGESTOR_MAX_BODY_BYTES\)$/),
+      expect.stringMatching(/^fetching page 2 failed after 1 attempt: GET http:.*: body grew over the 1048576-byte limit \(INGESTOR_MAX_BODY_BYTES\)$/),
+    ]);
+    expect(requests).toHaveLength(3);
+  });
+
+  it('retries a body cut short, by the connection closing early or as JSON that stops mid-way', async () => {
+    const closedEarly: Responder = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '5000' });
+      res.write('{"results":[{"id":1}', () => res.destroy());
+    };
+    const cutJson = status(200, {}, '{"results":[{"id":1},{"i');
+    const url = await fakeApi(closedEarly, cutJson, ok([{ id: 1 }]));
+    const result = await client(url).fetchPage(page);
+    expect(result).toMatchObject({ results: [{ id: 1 }], attempts: 3 });
+  });
+
+  it('gives up on a body always cut short, naming it', async () => {
+    const url = await fakeApi((_req, res) => {
+      res.writeHead(200, { 'content-length': '5000' });
+      res.write('{"results":[', () => res.destroy());
+    });
+    const error = await errorOf(client(url, { retries: 1 }).fetchPage(page));
+    expect(describeError(error)).toMatch(/^fetching page 2 failed after 2 attempts: GET http:\S+: HTTP 200 body cut short \(aborted, ECONNRESET\)$/);
+  });
+
+  it('times out an answer that trickles in too slowly, naming the setting', async () => {
+    const url = await fakeApi((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"results":[');
+      const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(' ')), 50);
+    });
+    const error = await errorOf(client(url, { timeoutMs: 300, retries: 1 }).fetchPage(page));
+    expect(describeError(error)).toMatch(/^fetching page 2 failed after 2 attempts: GET http:.*: no complete answer within 300 ms \(INGESTOR_REQUEST_TIMEOUT_MS\)$/);
+  });
+
+  it('fails at once on a page with fewer results than asked, and on results that are not an array', async () => {
+    const url = await fakeApi(ok([]), status(200, {}, '{"results":{"a":1}}'));
+    const c = client(url);
+    expect(describeError(await errorOf(c.fetchPage({ ...page, results: 5 })))).toMatch(/^fetching page 2 failed after 1 attempt: malformed response from .*: sent 0 of the 5 results asked for$/);
+    expect(describeError(await errorOf(c.fetchPage(page)))).toMatch(/failed after 1 attempt: malformed response from .*: results is object, not an array \(keys: results\)$/);
+    expect(requests).toHaveLength(2);
   });
 
   it('retries network errors and then fails, naming the cause', async () => {

@@ -1,7 +1,8 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import fetch from 'node-fetch';
+import fetch, { type Response } from 'node-fetch';
 import { type Logger, describeError, withRetry } from '@streamline/runtime';
+import { DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES_VAR, REQUEST_TIMEOUT_VAR } from './constants.js';
 import { ApiRequestError, FetchFailedError, MalformedResponseError } from './errors.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -32,6 +33,8 @@ export interface ApiClientOptions {
   baseUrl: string;
   /** Per request, body included. */
   timeoutMs: number;
+  /** A larger body is refused (never read whole into memory) and not retried; default 16 MiB. */
+  maxBodyBytes?: number;
   /** Attempts after the first one. */
   retries: number;
   minDelayMs: number;
@@ -68,16 +71,32 @@ const snippet = (text: string, max = 80) => {
 };
 
 /**
+ * A body that JSON.parse stopped reading at its very end: the JSON was cut short (a connection
+ * closed early with no length to tell, a proxy's partial answer), so another request may get it whole.
+ */
+function isCutShort(body: string, error: SyntaxError): boolean {
+  if (/end of JSON input/i.test(error.message)) return true;
+  const at = /at position (\d+)/.exec(error.message);
+  return at !== null && Number(at[1]) >= body.trimEnd().length;
+}
+
+/**
  * Checks that a body is a randomuser.me answer: a JSON object with a `results` array. Names what is
- * wrong otherwise. The API's own `{"error": "..."}` answer is retriable (it is how randomuser.me
- * reports a passing failure); anything else malformed is not.
+ * wrong otherwise. Retriable: JSON cut short (or an empty body) and the API's own `{"error": "..."}`
+ * answer (how randomuser.me reports a passing failure). Not retriable: anything else malformed (HTML,
+ * a wrong shape), since the same request gets the same answer.
  */
 export function parseApiResponse(url: string, body: string): { results: unknown[]; info: ApiInfo | undefined } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch (error) {
-    throw new MalformedResponseError(url, `not JSON (${(error as Error).message}); body starts with ${snippet(body)}`);
+    const reason = (error as Error).message;
+    if (body.trim() === '') throw new MalformedResponseError(url, 'empty body', true);
+    if (error instanceof SyntaxError && isCutShort(body, error)) {
+      throw new MalformedResponseError(url, `JSON cut short after ${Buffer.byteLength(body)} bytes (${reason})`, true);
+    }
+    throw new MalformedResponseError(url, `not JSON (${reason}); body starts with ${snippet(body)}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new MalformedResponseError(url, `expected a JSON object, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}`);
@@ -85,11 +104,19 @@ export function parseApiResponse(url: string, body: string): { results: unknown[
   const object = parsed as Record<string, unknown>;
   if (!Array.isArray(object.results)) {
     if (typeof object.error === 'string') throw new MalformedResponseError(url, `the API reported an error: ${snippet(object.error)}`, true);
-    const what = object.results === undefined ? 'no results array' : `results is ${typeof object.results}, not an array`;
+    const what = object.results === undefined ? 'no results array' : `results is ${object.results === null ? 'null' : typeof object.results}, not an array`;
     throw new MalformedResponseError(url, `${what} (keys: ${Object.keys(object).join(', ') || 'none'})`);
   }
   const info = object.info !== null && typeof object.info === 'object' ? (object.info as ApiInfo) : undefined;
   return { results: object.results, info };
+}
+
+/**
+ * Every request asks for the same `results` R (fetch-plan.ts), and randomuser.me answers R: fewer
+ * means users this run would silently miss. Not retriable: the same seed and page give the same answer.
+ */
+export function checkPageSize(url: string, results: unknown[], asked: number): void {
+  if (results.length < asked) throw new MalformedResponseError(url, `sent ${results.length} of the ${asked} results asked for`);
 }
 
 /**
@@ -104,37 +131,60 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const httpsAgent = new HttpsAgent(agentOptions);
   const stats = { requests: 0, retries: 0 };
 
-  const requestOnce = async (url: string, signal: AbortSignal | undefined) => {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const tooLarge = (url: string, what: string) =>
+    new ApiRequestError(`GET ${url}: body ${what} over the ${maxBodyBytes}-byte limit (${MAX_BODY_BYTES_VAR})`, url, { retriable: false });
+
+  const requestOnce = async (url: string, asked: number, signal: AbortSignal | undefined) => {
     const timeout = AbortSignal.timeout(options.timeoutMs);
-    let status: number;
-    let statusText: string;
-    let retryAfter: string | null;
-    let body: string;
+    const timedOut = () => new ApiRequestError(`GET ${url}: no complete answer within ${options.timeoutMs} ms (${REQUEST_TIMEOUT_VAR})`, url, { retriable: true });
+    let res: Response;
     try {
-      const res = await fetch(url, {
+      res = await fetch(url, {
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         agent: (u: URL) => (u.protocol === 'http:' ? httpAgent : httpsAgent),
         headers: { accept: 'application/json' },
+        // Counted on the decoded body: a small gzip answer that inflates past it is refused too.
+        size: maxBodyBytes,
       });
-      ({ status, statusText } = res);
-      retryAfter = res.headers.get('retry-after');
-      body = await res.text();
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (timeout.aborted) throw new ApiRequestError(`GET ${url}: no complete answer within ${options.timeoutMs} ms`, url, { retriable: true });
+      if (timeout.aborted) throw timedOut();
       // node-fetch's message names the URL and the reason (e.g. connect ECONNREFUSED).
       throw new ApiRequestError('network error', url, { retriable: true, cause: error });
     }
+    const { status, statusText } = res;
+    const declared = Number(res.headers.get('content-length') ?? Number.NaN);
+    if (declared > maxBodyBytes) {
+      // Refused before reading: closing the socket is cheaper than draining it.
+      (res.body as { destroy?: () => void } | null)?.destroy?.();
+      throw tooLarge(url, `of ${declared} bytes (Content-Length)`);
+    }
+    let body: string;
+    try {
+      body = await res.text();
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (timeout.aborted) throw timedOut();
+      if ((error as { type?: unknown }).type === 'max-size') throw tooLarge(url, 'grew');
+      // The connection closed or reset mid-body: another request may get it whole. node-fetch's
+      // message repeats the URL; its reason (e.g. "aborted", "Premature close") is what is new.
+      const { message = '', code } = error as { message?: string; code?: string };
+      const reason = [message.split(': ').at(-1), code].filter(Boolean).join(', ');
+      throw new ApiRequestError(`GET ${url}: HTTP ${status} body cut short (${reason})`, url, { retriable: true });
+    }
     if (status < 200 || status >= 300) {
       const retriable = status === 408 || status === 429 || status >= 500;
-      const retryAfterMs = parseRetryAfter(retryAfter);
+      const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
       throw new ApiRequestError(`GET ${url}: HTTP ${status} ${statusText}: ${snippet(body)}`, url, {
         retriable,
         status,
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       });
     }
-    return parseApiResponse(url, body);
+    const page = parseApiResponse(url, body);
+    checkPageSize(url, page.results, asked);
+    return page;
   };
 
   return {
@@ -149,7 +199,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           async () => {
             attempts++;
             stats.requests++;
-            return await requestOnce(url, signal);
+            return await requestOnce(url, request.results, signal);
           },
           {
             retries: options.retries,
@@ -180,11 +230,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
 export type ProbeResult = { reachable: true } | { reachable: false; reason: string };
 
+/** A one-result answer is about 1 KB; whatever answers with more than this is not the API. */
+const PROBE_MAX_BODY_BYTES = 1024 * 1024;
+
 /** One quick request (no retry): does a randomuser.me-compatible API answer at `baseUrl`? */
 export async function probeApi(baseUrl: string, timeoutMs: number): Promise<ProbeResult> {
   const url = buildPageUrl(baseUrl, { results: 1, seed: 'probe', page: 1 });
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' }, size: PROBE_MAX_BODY_BYTES });
     const body = await res.text();
     if (!res.ok) return { reachable: false, reason: `HTTP ${res.status} ${res.statusText}` };
     parseApiResponse(url, body);

@@ -1,10 +1,11 @@
 import pLimit from 'p-limit';
 import type { Logger } from '@streamline/runtime';
-import { InvalidRecordError, type UserSource, mapApiUser } from '@streamline/user-schema';
+import { InvalidRecordError, type UserSource } from '@streamline/user-schema';
 import type { PageRequest } from './api-client.js';
 import { type PlannedPage, planPages } from './fetch-plan.js';
 import { createInFlight } from './in-flight.js';
 import type { StageFn, StageItem } from './stage-batch.js';
+import { toStageable } from './stageable-record.js';
 import { type IngestSummary, createTally } from './summary.js';
 
 export interface IngestOptions {
@@ -39,7 +40,7 @@ const MAX_LOGGED_REJECTS = 100;
 
 /**
  * fetch -> map -> stage. Pages run through p-limit, `concurrency` at once; each is mapped (a bad
- * record is reported in one line and skipped) and full batches go to staging, where at most
+ * record, see toStageable, is reported in one line and skipped) and full batches go to staging, where at most
  * `maxInFlightBatches` transactions run at once. A page that finds every staging slot taken holds
  * its p-limit slot until one frees, so no more pages are fetched meanwhile: memory stays bounded
  * (about concurrency pages + in-flight batches + one partial batch) whatever the count. The first failure stops the workers, lets the batches in flight
@@ -96,7 +97,7 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
     tally.fetched += results.length;
     results.forEach((raw, index) => {
       try {
-        buffer.push({ raw, record: mapApiUser(raw, meta) });
+        buffer.push({ raw, record: toStageable(raw, meta) });
       } catch (error) {
         if (!(error instanceof InvalidRecordError)) throw error;
         tally.reject(error.message);

@@ -59,6 +59,7 @@ async function ingestCommand(flags: IngestorFlags & { json?: boolean }): Promise
           createApiClient({
             baseUrl: apiUrl,
             timeoutMs: config.requestTimeoutMs,
+            maxBodyBytes: config.maxBodyBytes,
             retries: config.retries,
             minDelayMs: config.retry.minDelayMs,
             maxDelayMs: config.retry.maxDelayMs,

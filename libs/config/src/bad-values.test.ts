@@ -4,7 +4,9 @@ import { loadConnectionConfig, loadLogLevel } from './connections.js';
 import { type Env, MAX_SETTING_INT, isHostName, isHostPort, positiveInt, readRange, readVar } from './env-reader.js';
 import { loadStackLayout } from './stack-layout.js';
 import {
+  type BadValues,
   CONNECTION_BAD_VALUES,
+  type FreeForm,
   CONNECTION_FREE_FORM,
   STACK_LAYOUT_FREE_FORM,
   appBasicsBadValues,
@@ -16,7 +18,7 @@ import {
 import { loadUserTable } from './user-table.js';
 
 /** Every shared loader with the variables it reads and their bad values. */
-const loaders = [
+const loaders: Array<{ name: string; load: (env: Env) => unknown; table: BadValues; free: FreeForm }> = [
   { name: 'loadConnectionConfig + loadLogLevel', load: (env: Env) => [loadConnectionConfig(env), loadLogLevel(env)], table: CONNECTION_BAD_VALUES, free: CONNECTION_FREE_FORM },
   ...(
     [
@@ -45,6 +47,14 @@ describe.each(loaders)('$name', ({ load, table, free }) => {
     expect(error).toMatchObject({ variable: name, value });
     expect(error.message.startsWith(`invalid ${name}=${JSON.stringify(value)}: `)).toBe(true);
     expect(error.message).not.toContain('\n');
+  });
+});
+
+describe('settingsRead', () => {
+  it('records what a loader reads, and with a base env the variables of the branches it opens', () => {
+    const load = (env: Env, flags: Record<string, unknown>) => [env.MODE === 'sasl' ? env.SASL_PASSWORD : undefined, env.HOST, flags.dryRun, 'X' in env];
+    expect(settingsRead(load)).toEqual({ variables: ['MODE', 'HOST', 'X'], flags: ['--dry-run'] });
+    expect(settingsRead(load, { MODE: 'sasl' }).variables).toEqual(['MODE', 'SASL_PASSWORD', 'HOST', 'X']);
   });
 });
 

@@ -23,22 +23,27 @@ export interface SettingsRead {
 
 const kebab = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
-/** Runs `load` on an empty env and no flags that record every name asked for. */
-export function settingsRead(load: (env: Env, flags: Record<string, undefined>) => unknown): SettingsRead {
+/**
+ * Runs `load` on an env and flags that record every name asked for. A variable read only in some
+ * branch (e.g. a SASL password only when a SASL mechanism is set) is seen when `base` opens that
+ * branch: `settingsRead(load, { KAFKA_SASL_MECHANISM: 'scram-sha-256' })`.
+ */
+export function settingsRead(load: (env: Env, flags: Record<string, undefined>) => unknown, base: Env = {}): SettingsRead {
   const variables = new Set<string>();
   const flags = new Set<string>();
-  const recorder = (seen: Set<string>, name: (key: string) => string) =>
+  const recorder = (seen: Set<string>, name: (key: string) => string, values: Env) =>
     new Proxy({} as Record<string, undefined>, {
       get: (_target, key) => {
-        if (typeof key === 'string') seen.add(name(key));
-        return undefined;
+        if (typeof key !== 'string') return undefined;
+        seen.add(name(key));
+        return values[key] as undefined;
       },
       has: (_target, key) => {
         if (typeof key === 'string') seen.add(name(key));
-        return false;
+        return typeof key === 'string' && values[key] !== undefined;
       },
     });
-  load(recorder(variables, (k) => k), recorder(flags, kebab));
+  load(recorder(variables, (k) => k, base), recorder(flags, kebab, {}));
   return { variables: [...variables], flags: [...flags] };
 }
 
