@@ -25,7 +25,7 @@ function h(tag, attrs, ...children) {
 
 const fmt = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleString('en-US', { maximumFractionDigits: 0 }));
 const fmtRate = (r) => (r === null || r === undefined ? '–/s' : `${r >= 100 ? Math.round(r).toLocaleString('en-US') : r.toFixed(1)}/s`);
-const fmtSeconds = (s) => (s === null || s === undefined ? '–' : s < 1 ? `${Math.round(s * 1000)} ms` : s < 120 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(1)} min`);
+const fmtSeconds = (s) => (s === null || s === undefined ? '–' : s === 0 ? '0 s' : s < 1 ? `${Math.round(s * 1000)} ms` : s < 120 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(1)} min`);
 const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString() : '–');
 const fmtWindow = (ms) => (ms >= 60_000 ? `${ms / 60_000} min` : `${ms / 1000} s`);
 
@@ -348,7 +348,7 @@ document.getElementById('find-form').addEventListener('submit', async (event) =>
       out.replaceChildren(h('div', { class: 'muted', 'data-find': 'none', text: `no user with ${body.by === 'email' ? 'e-mail' : 'id'} ${body.query}` }));
       return;
     }
-    out.replaceChildren(...body.matches.map(traceView), body.truncated ? h('div', { class: 'muted', text: 'more users have this e-mail; the first 10 are shown' }) : null);
+    out.replaceChildren(...body.matches.map(traceView), ...(body.truncated ? [h('div', { class: 'muted', text: 'more users have this e-mail; the first 10 are shown' })] : []));
   } catch (error) {
     out.replaceChildren(h('div', { class: 'bad', text: String(error) }));
   }

@@ -45,6 +45,8 @@ describe('derive', () => {
 
   it('has no latency without the histogram, and nothing without samples', () => {
     expect(derive([sample(0, {})], { rateMs: 1, latencyMs: 1 })!.latency).toEqual({ p50: null, p95: null, p99: null, count: 0 });
+    // One snapshot only: its counts are since the writer started, not the window's.
+    expect(derive([sample(0, {}, [{ le: 1, count: 5 }, { le: Infinity, count: 5 }])], { rateMs: 1, latencyMs: 1 })!.latency.count).toBe(0);
     expect(derive([], { rateMs: 1, latencyMs: 1 })).toBeNull();
   });
 });

@@ -93,10 +93,11 @@ export function derive(history: readonly Sample[], windows: Windows): Derived | 
   if (!latest) return null;
   const rate = (value: (s: Sample) => number | null) => rateOver(seriesOf(history, value), windows.rateMs, latest.t);
   const rates = Object.fromEntries(STAGES.map((stage) => [stage, rate((s) => s.counts[stage])])) as Record<Stage, number | null>;
+  // Against the histogram at the window's start: without an earlier snapshot (the monitor just
+  // started) the counts since the writer's start would pass for the window's, so none is given.
   const before = sampleAt(history.slice(0, -1), latest.t - windows.latencyMs);
-  const latency = latest.latencyBuckets
-    ? quantilesBetween(latest.latencyBuckets, before && before !== latest ? (before.latencyBuckets ?? undefined) : undefined)
-    : { p50: null, p95: null, p99: null, count: 0 };
+  const latency =
+    latest.latencyBuckets && before?.latencyBuckets ? quantilesBetween(latest.latencyBuckets, before.latencyBuckets) : { p50: null, p95: null, p99: null, count: 0 };
   return { t: latest.t, rates: { ...rates, dlq: rate((s) => dlqTotal(s.counts)) }, latency };
 }
 

@@ -71,15 +71,16 @@ await runApp({ name: 'monitor', logLevel: config.logLevel, shutdownTimeoutMs: co
     await run();
     end();
   };
-  const loops = [
-    startLoop(timed('fast', async () => {
-      await sampler.tick();
-      server.broadcast();
-    }), config.sampleIntervalMs, ctx.signal, log),
-    startLoop(timed('slow', sampler.slowTick), config.slowIntervalMs, ctx.signal, log),
-  ];
+  const fast = startLoop(timed('fast', async () => {
+    await sampler.tick();
+    server.broadcast();
+  }), config.sampleIntervalMs, ctx.signal, log);
+  // After the first fast tick: the clients' connections are open by then, so a cold connect is
+  // not reported as a server that does not answer.
+  await fast.first;
+  const slow = startLoop(timed('slow', sampler.slowTick), config.slowIntervalMs, ctx.signal, log);
   ctx.health.details(() => ({ url: server.url, sourcesFailing: sampler.state().errors }));
   ctx.health.started();
   log.info({ url: server.url }, 'monitor listening');
-  await Promise.all(loops.map((l) => l.done));
+  await Promise.all([fast.done, slow.done]);
 });

@@ -41,7 +41,7 @@ export interface ServerProbes {
 }
 
 /** Every server, probed at once. */
-export function probeServers(p: ServerProbes, timeoutMs = 3_000): Promise<ServerHealth[]> {
+export function probeServers(p: ServerProbes, timeoutMs = 5_000): Promise<ServerHealth[]> {
   return Promise.all([
     probe('postgres', async () => {
       const { rows } = await p.pg.query<{ v: string }>("SELECT split_part(version(), ' on ', 1) AS v");

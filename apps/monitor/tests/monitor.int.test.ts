@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectAdmin, connectProducer, createAvroSerde, createCassandraClient, createKafka, createPgPool, createRegistryClient, type PgPool } from '@streamline/clients';
+import { freePort, createIsolatedRun, lastJsonLine, repoRoot, runAppToEnd, startApp, stopApp, type AppProcess, type IsolatedRun, type ServingApp } from '@streamline/app-runner';
+import { parsePrometheusText, sumSamples } from '@streamline/runtime';
+import { fetchHealth, stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { mapApiUser, type UserCreated } from '@streamline/user-schema';
+import { apiUserNumericPostcode } from '@streamline/user-schema/testing';
+import { ensureSystemChromium } from './support/system-chromium.js';
+
+const config = testConnections();
+
+/**
+ * The monitor in a real browser (Debian's chromium, headless, driven by playwright-core) over a
+ * small real pipeline: relay, Spark job, writer and the monitor, each its own process, on this
+ * test's own database, topics, keyspace, group and checkpoint. A few hundred generated users
+ * plus two poison messages; then what the page shows is compared with what the servers hold.
+ */
+describe('monitor (real browser, real pipeline)', () => {
+  const id = uniqueName('monitor');
+  const outDir = join(repoRoot, '.stack', 'logs', 'monitor-it', id);
+  const n = 300;
+  let run: IsolatedRun;
+  let env: Record<string, string> = {};
+  let pool: PgPool;
+  const cassandra = createCassandraClient(config.cassandra);
+  const kafka = createKafka(config.kafka);
+  const apps = new Map<ServingApp, AppProcess>();
+  let browser: Browser;
+  let page: Page;
+  let monitorUrl = '';
+  /** Two dead letters: bytes that are no Avro (keyed by a user id), and a record Spark refuses (no first name). */
+  const garbageId = randomUUID();
+  const refused = { id: randomUUID(), email: `refused.${Date.now()}@example.com` };
+  const watch = { startedAt: 0, cpuAtStart: 0 };
+
+  const start = async (name: ServingApp) => apps.set(name, await startApp(name, { logDir: outDir, env }));
+  const count = async (sql: string) => Number((await pool.query<{ n: string }>(sql)).rows[0]!.n);
+  const storedInCassandra = async () => {
+    try {
+      return Number((await cassandra.execute(`SELECT count(*) FROM ${id}.created_users`)).first().get('count'));
+    } catch {
+      return 0; // the writer has not created the table yet
+    }
+  };
+  const messages = async (topic: string) => {
+    const admin = await connectAdmin(kafka);
+    try {
+      return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  const monitorMetrics = async () => parsePrometheusText(await (await fetch(`${monitorUrl}/metrics`)).text());
+  /** A number the page shows: the data-value of the element (the raw count, not its formatting). */
+  const shown = async (selector: string) => {
+    const value = await page.locator(selector).first().getAttribute('data-value', { timeout: 10_000 });
+    return value === null || value === '' ? null : Number(value);
+  };
+  const stageCount = (stage: string) => shown(`[data-stage="${stage}"] .count`);
+
+  beforeAll(async () => {
+    const executablePath = await ensureSystemChromium();
+    mkdirSync(outDir, { recursive: true });
+    run = await createIsolatedRun(config, id);
+    // One env for the pipeline and its monitor: the monitor finds each app by that app's port variable.
+    const ports = {
+      INGESTOR_HTTP_PORT: await freePort(),
+      RELAY_HTTP_PORT: await freePort(),
+      SPARK_LAUNCHER_HTTP_PORT: await freePort(),
+      WRITER_HTTP_PORT: await freePort(),
+      MONITOR_HTTP_PORT: await freePort(),
+    };
+    env = {
+      ...run.env,
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      LOG_LEVEL: 'info',
+      MONITOR_SAMPLE_INTERVAL_MS: '1000',
+      MONITOR_SLOW_INTERVAL_MS: '3000',
+      ...(stackMode() === 'docker' ? { SPARK_MASTER_URL: 'local[1]' } : {}),
+    };
+    pool = createPgPool({ ...config.pg, database: id }, { max: 2 });
+    await start('monitor');
+    await start('relay');
+    await start('spark-launcher');
+    await start('cassandra-writer');
+    monitorUrl = apps.get('monitor')!.endpoint;
+    for (const name of ['monitor', 'relay'] as const) {
+      await waitFor(async () => (await fetchHealth(apps.get(name)!.endpoint)).status === 200, { timeoutMs: 120_000, what: `${name} ready` });
+    }
+
+    // The users, then the poison: the relay has created the topic and registered the schema.
+    const ingested = lastJsonLine<{ staged: number; fetched: number }>(
+      runAppToEnd('ingestor', ['--source', 'generator', '--seed', id, '--count', String(n), '--json'], { env: { ...env, LOG_LEVEL: 'warn' } }),
+      'the ingestor',
+    );
+    expect(ingested).toMatchObject({ fetched: n, staged: n });
+    const created = env.TOPIC_USERS_CREATED!;
+    const serde = createAvroSerde<UserCreated>(createRegistryClient(config.registry), created);
+    const record: UserCreated = {
+      ...mapApiUser({ ...apiUserNumericPostcode, email: refused.email, login: { ...apiUserNumericPostcode.login, uuid: refused.id } }, { source: 'generator', ingestRunId: id }),
+      first_name: '',
+      staged_at: Date.now(),
+    };
+    const producer = await connectProducer(kafka);
+    try {
+      await producer.send({
+        topic: created,
+        acks: -1,
+        messages: [
+          { key: garbageId, value: Buffer.from('not avro: no magic byte') },
+          { key: refused.id, value: await serde.serialize(record) },
+        ],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+
+    // The pipeline settles: every user stored, both poison messages dead-lettered.
+    await waitFor(async () => (await storedInCassandra()) >= n && (await messages(env.TOPIC_USERS_DLQ!)) >= 2, {
+      timeoutMs: 360_000,
+      intervalMs: 1000,
+      what: `${n} users in Cassandra and 2 dead letters`,
+    });
+
+    browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+    watch.startedAt = Date.now();
+    watch.cpuAtStart = sumSamples(await monitorMetrics(), 'process_cpu_seconds_total');
+    await page.goto(monitorUrl);
+    await page.locator('#live[data-state="live"]').waitFor({ timeout: 30_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([...apps.values()].map((a) => stopApp(a)));
+    await pool?.end();
+    await cassandra.shutdown();
+    await run?.drop();
+  });
+
+  it('shows the five stage counts that staging, the Kafka offsets and Cassandra hold', { timeout: 240_000 }, async () => {
+    const truth = {
+      fetched: (await count('SELECT count(*) AS n FROM users_raw')) + (await count('SELECT count(*) AS n FROM users_refetched')),
+      staged: await count('SELECT count(*) AS n FROM users_raw'),
+      published: await messages(env.TOPIC_USERS_CREATED!),
+      processed: await messages(env.TOPIC_USERS_PROCESSED!),
+      stored: await storedInCassandra(),
+    };
+    expect(truth).toEqual({ fetched: n, staged: n, published: n + 2, processed: n, stored: n });
+    // The page updates each tick: wait until it has caught up with the settled pipeline.
+    const onPage = async () => ({
+      fetched: await stageCount('fetched'),
+      staged: await stageCount('staged'),
+      published: await stageCount('published'),
+      processed: await stageCount('processed'),
+      stored: await stageCount('stored'),
+    });
+    await waitFor(async () => JSON.stringify(await onPage()) === JSON.stringify(truth), { timeoutMs: 120_000, intervalMs: 500, what: `the page showing ${JSON.stringify(truth)}` }).catch(async (error) => {
+      throw new Error(`${(error as Error).message}; it shows ${JSON.stringify(await onPage())}`);
+    });
+    expect(await onPage()).toEqual(truth);
+    // Both poison messages are the Spark stage's dead letters; the outbox holds nothing unpublished.
+    expect(await shown('[data-stage="processed"] [data-side="dlqSpark"] .n')).toBe(2);
+    expect(await shown('[data-stage="stored"] [data-side="dlqWriter"] .n')).toBe(0);
+    expect(await shown('[data-stage="published"] [data-side="unpublished"] .n')).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).toBe(0);
+    // The topics table shows the same end offsets.
+    expect(await shown(`#topics tr[data-topic="${env.TOPIC_USERS_CREATED}"] td[data-value]`)).toBe(n + 2);
+  });
+
+  it('finds a stored user by id and by e-mail, and the dead-lettered ones with their reason', { timeout: 120_000 }, async () => {
+    const find = async (query: string) => {
+      await page.fill('#find-query', query);
+      await page.click('#find-form button');
+    };
+    const { rows } = await pool.query<{ id: string; email: string }>('SELECT id::text AS id, email FROM users_raw ORDER BY id LIMIT 1');
+    const user = rows[0]!;
+
+    await find(user.id);
+    const stored = page.locator(`.trace[data-id="${user.id}"]`);
+    await stored.waitFor({ timeout: 30_000 });
+    expect(await stored.getAttribute('data-where')).toBe('stored');
+    expect(await stored.textContent()).toContain(user.email.toLowerCase());
+    expect(await stored.textContent()).toContain(`${env.TOPIC_USERS_CREATED}[`);
+
+    await find(user.email.toUpperCase());
+    await page.locator(`.trace[data-id="${user.id}"][data-where="stored"]`).waitFor({ timeout: 30_000 });
+
+    await find(refused.email);
+    const dead = page.locator(`.trace[data-id="${refused.id}"]`);
+    await dead.waitFor({ timeout: 30_000 });
+    expect(await dead.getAttribute('data-where')).toBe('dlq');
+    const reason = await dead.locator('[data-dlq-stage="spark"]').textContent();
+    expect(reason).toMatch(/^spark: .*first_name/);
+
+    await find(garbageId);
+    const garbage = page.locator(`.trace[data-id="${garbageId}"]`);
+    await garbage.waitFor({ timeout: 30_000 });
+    expect(await garbage.getAttribute('data-where')).toBe('dlq');
+    expect(await garbage.locator('[data-dlq-stage="spark"]').textContent()).toContain('unknown magic byte 110 (expected 0)');
+
+    // The DLQ browser lists both, newest first, with the original payload.
+    await page.locator(`#dlq tr[data-key="${garbageId}"]`).waitFor({ timeout: 30_000 });
+    expect(await page.locator('#dlq tbody tr').count()).toBe(2);
+    expect(await page.locator(`#dlq tr[data-key="${refused.id}"]`).textContent()).toContain('record');
+  });
+
+  it('lists both consumer groups in the lag table, caught up; saves a screenshot', { timeout: 120_000 }, async () => {
+    const groups = [env.SPARK_JOB_APP_NAME!, env.WRITER_GROUP_ID!];
+    for (const group of groups) {
+      const total = `#lag tr.group-total[data-group="${group}"] td[data-value]`;
+      await waitFor(async () => (await shown(total)) === 0, { timeoutMs: 60_000, what: `group ${group} caught up on the page` });
+      expect(await shown(total)).toBe(0);
+      // One row per partition of its topic (3, as the apps create them).
+      expect(await page.locator(`#lag tr[data-group="${group}"][data-partition]`).count()).toBe(3);
+    }
+    expect(await page.locator('#lag tr.group-total').count()).toBe(2);
+
+    // The picture shows a whole trace: a stored user, found by e-mail.
+    const { rows } = await pool.query<{ id: string; email: string }>('SELECT id::text AS id, email FROM users_raw ORDER BY staged_at DESC LIMIT 1');
+    await page.fill('#find-query', rows[0]!.email);
+    await page.click('#find-form button');
+    await page.locator(`.trace[data-id="${rows[0]!.id}"][data-where="stored"]`).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(outDir, 'monitor.png'), fullPage: true });
+    const metrics = await monitorMetrics();
+    const seconds = (Date.now() - watch.startedAt) / 1000;
+    const resources = {
+      watchedSeconds: Math.round(seconds),
+      cpuPercent: Math.round(((sumSamples(metrics, 'process_cpu_seconds_total') - watch.cpuAtStart) / seconds) * 1000) / 10,
+      rssMiB: Math.round(sumSamples(metrics, 'process_resident_memory_bytes') / 1048576),
+    };
+    writeFileSync(join(outDir, 'monitor-resources.json'), `${JSON.stringify(resources)}\n`);
+    console.log(`monitor while watching: ${JSON.stringify(resources)}; screenshot ${join(outDir, 'monitor.png')}`);
+  });
+});
