@@ -18,6 +18,7 @@ APP_SETTINGS = (
     "PG_HOST", "PG_PORT", "PG_USER", "PG_PASSWORD", "PG_DATABASE",
     "KAFKA_BROKERS", "SCHEMA_REGISTRY_URL",
     "CASSANDRA_CONTACT_POINTS", "CASSANDRA_PORT", "CASSANDRA_LOCAL_DC", "CASSANDRA_KEYSPACE",
+    "CASSANDRA_USERNAME", "CASSANDRA_PASSWORD",
     "LOG_LEVEL",
 )
 
@@ -65,6 +66,8 @@ def _cassandra(c: Any) -> dict[str, Any]:
         "CASSANDRA_PORT": c.port,
         "CASSANDRA_KEYSPACE": c.schema,
         "CASSANDRA_LOCAL_DC": c.extra_dejson.get("local_dc"),
+        "CASSANDRA_USERNAME": c.login,
+        "CASSANDRA_PASSWORD": c.password,
     }
 
 

@@ -44,6 +44,9 @@ def test_cassandra_connection():
     assert connection_env("streamline_cassandra", c) == {
         "CASSANDRA_CONTACT_POINTS": "c1,c2", "CASSANDRA_PORT": "9142", "CASSANDRA_KEYSPACE": "ks", "CASSANDRA_LOCAL_DC": "dc2",
     }
+    # A login on the connection reaches the apps (PasswordAuthenticator).
+    with_login = conn("streamline_cassandra", conn_type="generic", host="c1", login="app", password="pw")
+    assert connection_env("streamline_cassandra", with_login) == {"CASSANDRA_CONTACT_POINTS": "c1", "CASSANDRA_USERNAME": "app", "CASSANDRA_PASSWORD": "pw"}
 
 
 def test_connection_wins_over_variable_and_variables_only_set_known_names():

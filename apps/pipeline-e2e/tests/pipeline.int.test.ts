@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
+import { readStackCredentials } from '@streamline/config';
 import { createIsolatedRun, lastJsonLine, repoRoot, runAppToEnd, startApp, stopApp, type AppProcess, type ServingApp, type IsolatedRun } from '@streamline/app-runner';
 import { fetchHealth, scrapeMetric, stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
 import type { apiUserNumericPostcode } from '@streamline/user-schema/testing';
@@ -183,5 +184,18 @@ describe('pipeline end to end (real servers, all four apps)', () => {
     await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 60_000, what: 'the outbox drained' });
     await waitFor(async () => (await storedCount()) >= before + n, { timeoutMs: 360_000, intervalMs: 1000, what: `${before + n} users in Cassandra` });
     expect(await storedCount()).toBe(before + n);
+  });
+
+  it.runIf(stackMode() === 'local')("no generated secret appears in this run's logs or the stack's", () => {
+    const creds = readStackCredentials(process.env, repoRoot)!;
+    const secrets = [creds.pg.password, creds.cassandra.password, creds.kafka.password, creds.airflow.jwtSecret, creds.airflow.secretKey];
+    const logs = join(repoRoot, '.stack', 'logs');
+    const files = readdirSync(logs, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith('.log'));
+    expect(files.some((f) => join(f.parentPath, f.name).startsWith(logDir))).toBe(true);
+    const leaks = files.flatMap((f) => {
+      const text = readFileSync(join(f.parentPath, f.name), 'utf8');
+      return secrets.filter((secret) => text.includes(secret)).map(() => join(f.parentPath, f.name));
+    });
+    expect(leaks).toEqual([]);
   });
 });

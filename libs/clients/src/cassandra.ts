@@ -11,6 +11,7 @@ export function createCassandraClient(
     contactPoints: config.contactPoints,
     localDataCenter: config.localDataCenter,
     protocolOptions: { port: config.port },
+    ...(config.auth ? { authProvider: new cassandra.auth.PlainTextAuthProvider(config.auth.username, config.auth.password) } : {}),
     ...(options.keyspace ? { keyspace: options.keyspace } : {}),
     socketOptions: { connectTimeout: 5_000, readTimeout: options.requestTimeoutMs ?? 12_000 },
     policies: { reconnection: new cassandra.policies.reconnection.ExponentialReconnectionPolicy(config.reconnect.baseDelayMs, config.reconnect.maxDelayMs, false) },

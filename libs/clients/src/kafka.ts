@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type SASLOptions, type Admin, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig } from 'kafkajs';
 import type { ConnectionConfig } from '@streamline/config';
 import type { Logger } from '@streamline/runtime';
 
@@ -9,11 +9,18 @@ const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+function scram(sasl: NonNullable<ConnectionConfig['kafka']['sasl']>): SASLOptions {
+  const { username, password } = sasl;
+  return sasl.mechanism === 'scram-sha-256' ? { mechanism: 'scram-sha-256', username, password } : { mechanism: 'scram-sha-512', username, password };
+}
+
 /** kafkajs logs through our pino logger; `quiet` hides its connection chatter (health probes). */
 export function createKafka(config: ConnectionConfig['kafka'], log?: Logger, options: { quiet?: boolean } = {}): Kafka {
   return new Kafka({
     clientId: config.clientId,
     brokers: config.brokers,
+    // SCRAM over the broker's SASL listener when configured (kafkajs speaks SASL_PLAINTEXT without `ssl`).
+    ...(config.sasl ? { sasl: scram(config.sasl) } : {}),
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
     retry: { retries: config.retry.retries, initialRetryTime: config.retry.initialRetryTimeMs, maxRetryTime: config.retry.maxRetryTimeMs },

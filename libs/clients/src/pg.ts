@@ -11,7 +11,13 @@ export interface PgPoolOptions {
   onIdleError?: (error: Error) => void;
 }
 
+/** No password configured: neither PG_PASSWORD nor the local stack's generated credentials. */
+export class MissingPasswordError extends Error {}
+
 export function createPgPool(config: ConnectionConfig['pg'], options: PgPoolOptions = {}): PgPool {
+  if (!config.password) {
+    throw new MissingPasswordError('no PostgreSQL password: set PG_PASSWORD, or bring the local stack up (npm run stack -- up generates .stack/credentials.json)');
+  }
   const pool = new pg.Pool({
     host: config.host,
     port: config.port,

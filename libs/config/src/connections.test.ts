@@ -1,6 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { loadConnectionConfig } from './connections.js';
+import { readStackCredentials } from './stack-credentials.js';
 import { loadStackLayout } from './stack-layout.js';
 
 describe('loadConnectionConfig', () => {
@@ -39,5 +43,35 @@ describe('loadStackLayout', () => {
     expect(layout.venv).toBe('/repo/.stack/venv');
     expect(layout.dist('kafka')).toBe('/repo/.stack/dist/kafka');
     expect(loadStackLayout({ STREAMLINE_STACK_DIR: '/s', STREAMLINE_CACHE_DIR: 'c' }, '/repo')).toMatchObject({ root: '/s', cacheDir: '/repo/c' });
+  });
+});
+
+describe('credentials', () => {
+  const stackDir = () => mkdtempSync(join(tmpdir(), 'creds-'));
+  const secrets = { pg: { password: 'p'.repeat(32) }, cassandra: { username: 'streamline', password: 'c'.repeat(32) }, kafka: { username: 'streamline', password: 'k'.repeat(32) }, airflow: { jwtSecret: 'j'.repeat(32), secretKey: 's'.repeat(32) } };
+
+  it("fall back to the local stack's generated ones when no variable sets them; variables win", () => {
+    const dir = stackDir();
+    writeFileSync(join(dir, 'credentials.json'), JSON.stringify(secrets));
+    const config = loadConnectionConfig({ STREAMLINE_STACK_DIR: dir, KAFKA_SASL_MECHANISM: 'scram-sha-512' });
+    expect(config.pg.password).toBe(secrets.pg.password);
+    expect(config.cassandra.auth).toEqual(secrets.cassandra);
+    expect(config.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', ...secrets.kafka });
+    const set = loadConnectionConfig({ STREAMLINE_STACK_DIR: dir, PG_PASSWORD: 'x', CASSANDRA_USERNAME: 'app', CASSANDRA_PASSWORD: 'y' });
+    expect([set.pg.password, set.cassandra.auth]).toEqual(['x', { username: 'app', password: 'y' }]);
+    expect(set.kafka.sasl).toBeUndefined(); // SASL only when a mechanism is set
+  });
+
+  it('without either: no PostgreSQL password, no Cassandra login, and SASL refused without a password', () => {
+    const config = loadConnectionConfig({ STREAMLINE_STACK_DIR: stackDir() });
+    expect(config.pg.password).toBe('');
+    expect(config.cassandra.auth).toBeUndefined();
+    expect(() => loadConnectionConfig({ STREAMLINE_STACK_DIR: stackDir(), KAFKA_SASL_MECHANISM: 'scram-sha-256' })).toThrow(/^invalid KAFKA_SASL_PASSWORD=\(unset\): expected the SASL password/);
+  });
+
+  it('refuses a credentials file that is not the stack’s, in one line naming it', () => {
+    const dir = stackDir();
+    writeFileSync(join(dir, 'credentials.json'), JSON.stringify({ pg: { password: 'short' } }));
+    expect(() => readStackCredentials({ STREAMLINE_STACK_DIR: dir })).toThrow(new RegExp(`^${join(dir, 'credentials.json')} is not the stack's credentials file`));
   });
 });

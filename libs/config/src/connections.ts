@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { LOG_LEVELS } from '@streamline/runtime';
 import {
   type Env,
@@ -16,18 +17,34 @@ import {
   text,
   url,
 } from './env-reader.js';
+import { ConfigError } from './config-error.js';
+import { readStackCredentials } from './stack-credentials.js';
 
 /** PostgreSQL cuts longer names to this many bytes without an error: refused instead. */
 const PG_NAME_BYTES = 63;
 
 /** Where the servers are. Defaults match the local stack (`npm run stack -- up`). */
 export interface ConnectionConfig {
+  /** `password`: PG_PASSWORD, else the local stack's generated one; empty when neither exists. */
   pg: { host: string; port: number; user: string; password: string; database: string };
   /** `retry`: kafkajs' own retry of a failed request (connection, leader moves), exponential with jitter. */
-  kafka: { brokers: string[]; clientId: string; retry: { retries: number; initialRetryTimeMs: number; maxRetryTimeMs: number } };
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    retry: { retries: number; initialRetryTimeMs: number; maxRetryTimeMs: number };
+    /** SASL/SCRAM when KAFKA_SASL_MECHANISM is set (the local broker's SASL listener is on KAFKA_SASL_PORT). */
+    sasl?: { mechanism: 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  };
   registry: { url: string };
   /** `reconnect`: the driver's exponential reconnection to a node that went away. */
-  cassandra: { contactPoints: string[]; port: number; localDataCenter: string; reconnect: { baseDelayMs: number; maxDelayMs: number } };
+  cassandra: {
+    contactPoints: string[];
+    port: number;
+    localDataCenter: string;
+    reconnect: { baseDelayMs: number; maxDelayMs: number };
+    /** PasswordAuthenticator login: CASSANDRA_USERNAME/CASSANDRA_PASSWORD, else the local stack's; none: no auth. */
+    auth?: { username: string; password: string };
+  };
   spark: { masterUrl: string; masterUiUrl: string };
 }
 
@@ -35,6 +52,8 @@ export const DEFAULT_PORTS = Object.freeze({
   pg: 5433,
   kafka: 9092,
   kafkaController: 9093,
+  /** The broker's SASL_PLAINTEXT listener (SCRAM), beside the plain one. */
+  kafkaSasl: 9094,
   zookeeper: 2181,
   registry: 8081,
   registryManagement: 8082,
@@ -70,19 +89,33 @@ export function loadConnectionConfig(env: Env = process.env): ConnectionConfig {
     readVar(env, 'CASSANDRA_RECONNECT_MAX_MS', positiveInt(60_000)),
   );
   const cassandraReconnect = { baseDelayMs: reconnect.min, maxDelayMs: reconnect.max };
+  // Secrets come from env, else from what the local stack generated; never from the repository.
+  const generated = readStackCredentials(env);
+  const cassandraUser = readVar(env, 'CASSANDRA_USERNAME', z.string().min(1).optional()) ?? generated?.cassandra.username;
+  const cassandraPassword = readVar(env, 'CASSANDRA_PASSWORD', z.string().min(1).optional()) ?? generated?.cassandra.password;
+  const saslMechanism = readVar(env, 'KAFKA_SASL_MECHANISM', z.enum(['scram-sha-256', 'scram-sha-512']).optional());
   return Object.freeze({
     pg: {
       host: readVar(env, 'PG_HOST', hostName(host)),
       port: readVar(env, 'PG_PORT', port(DEFAULT_PORTS.pg)),
       user: readVar(env, 'PG_USER', boundedText('streamline', PG_NAME_BYTES, "PostgreSQL's name limit")),
       // Any string is a password.
-      password: readVar(env, 'PG_PASSWORD', text('streamline')),
+      password: readVar(env, 'PG_PASSWORD', z.string().default(generated?.pg.password ?? '')),
       database: readVar(env, 'PG_DATABASE', boundedText('streamline', PG_NAME_BYTES, "PostgreSQL's name limit")),
     },
     kafka: {
       brokers: readVar(env, 'KAFKA_BROKERS', hostPortList(`${host.includes(':') ? `[${host}]` : host}:${kafkaPort}`)),
       clientId: readVar(env, 'KAFKA_CLIENT_ID', simpleName('streamline')),
       retry: { retries: readVar(env, 'KAFKA_RETRIES', nonNegativeInt(5)), ...kafkaRetryTimes },
+      ...(saslMechanism
+        ? {
+            sasl: {
+              mechanism: saslMechanism,
+              username: readVar(env, 'KAFKA_SASL_USERNAME', text(generated?.kafka.username ?? 'streamline')),
+              password: saslPassword(env, generated?.kafka.password),
+            },
+          }
+        : {}),
     },
     registry: {
       url: readVar(env, 'SCHEMA_REGISTRY_URL', url(`http://${host}:${registryPort}/apis/ccompat/v7`)),
@@ -92,12 +125,20 @@ export function loadConnectionConfig(env: Env = process.env): ConnectionConfig {
       port: cassandraPort,
       localDataCenter: readVar(env, 'CASSANDRA_LOCAL_DC', simpleName('datacenter1')),
       reconnect: cassandraReconnect,
+      ...(cassandraUser && cassandraPassword ? { auth: { username: cassandraUser, password: cassandraPassword } } : {}),
     },
     spark: {
       masterUrl: readVar(env, 'SPARK_MASTER_URL', sparkMasterUrl(`spark://${host}:${sparkPort}`)),
       masterUiUrl: readVar(env, 'SPARK_MASTER_UI_URL', url(`http://${host}:${sparkUiPort}`)),
     },
   });
+}
+
+/** KAFKA_SASL_PASSWORD, else the stack's generated one; a mechanism without any is refused. */
+function saslPassword(env: Env, generated: string | undefined): string {
+  const password = readVar(env, 'KAFKA_SASL_PASSWORD', z.string().optional()) ?? generated;
+  if (!password) throw new ConfigError('KAFKA_SASL_PASSWORD', undefined, 'expected the SASL password with KAFKA_SASL_MECHANISM (none set, and the local stack has not generated one)');
+  return password;
 }
 
 export function loadLogLevel(env: Env = process.env) {

@@ -6,3 +6,4 @@ export * from './names.js';
 export * from './stack-layout.js';
 export * from './app-endpoint.js';
 export * from './user-table.js';
+export * from './stack-credentials.js';

@@ -96,9 +96,20 @@ export const CONNECTION_BAD_VALUES: BadValues = Object.freeze({
   SPARK_MASTER_URL: ['127.0.0.1:7077', 'mesos://m:5050'],
   SPARK_MASTER_UI_URL: ['127.0.0.1:8090'],
   LOG_LEVEL: ['verbose', 'INFO'],
+  KAFKA_SASL_MECHANISM: ['plain', 'gssapi', 'SCRAM'],
 });
 
-export const CONNECTION_FREE_FORM: FreeForm = Object.freeze({ PG_PASSWORD: 'any string is a password' });
+/**
+ * Settings any value fits. The stack layout is read too: the generated credentials are looked for
+ * in its folder. (KAFKA_SASL_USERNAME/PASSWORD are read only with a mechanism: connections.test.ts.)
+ */
+export const CONNECTION_FREE_FORM: FreeForm = Object.freeze({
+  PG_PASSWORD: 'any string is a password',
+  CASSANDRA_USERNAME: 'any role name',
+  CASSANDRA_PASSWORD: 'any string is a password',
+  STREAMLINE_STACK_DIR: 'a path, relative to the repository or absolute',
+  STREAMLINE_CACHE_DIR: 'a path, relative to the repository or absolute',
+});
 
 /** What loadAppBasics reads for `app` with its variable prefix: endpoint, shutdown and outage backoff. */
 export function appBasicsBadValues(app: keyof typeof APP_HTTP_PORT_VARS, prefix: string): BadValues {

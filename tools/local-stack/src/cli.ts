@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadStackConfig } from './config.js';
 import { describeError } from '@streamline/runtime';
+import { ensureStackCredentials } from './credentials.js';
 import { createStack } from './stack.js';
 import { renderStatusTable } from './status-table.js';
 
@@ -19,6 +20,9 @@ program
   .argument('[components...]', 'only these (and what they depend on)')
   .option('--no-apps', 'the servers only, not the pipeline apps')
   .action(async (names: string[], options: { apps: boolean }) => {
+    // Before the config is read: the servers and every client take their passwords from it.
+    const { file, created } = ensureStackCredentials(process.env);
+    if (created) console.error(`stack: generated the stack's credentials in ${file} (mode 600)`);
     const rows = await stack().up(names, { apps: options.apps });
     console.log(renderStatusTable(rows));
     const monitor = rows.find((r) => r.name === 'monitor' && r.url);

@@ -55,6 +55,7 @@ const portVars: { [K in keyof typeof DEFAULT_PORTS]: string } = {
   pg: 'PG_PORT',
   kafka: 'KAFKA_PORT',
   kafkaController: 'KAFKA_CONTROLLER_PORT',
+  kafkaSasl: 'KAFKA_SASL_PORT',
   zookeeper: 'ZOOKEEPER_PORT',
   registry: 'SCHEMA_REGISTRY_PORT',
   registryManagement: 'SCHEMA_REGISTRY_MANAGEMENT_PORT',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readStackCredentials } from '@streamline/config';
 import type { StackConfig } from '../config.js';
 import { probe, type Component, type StackContext } from '../component.js';
 import { ensureDir } from '../paths.js';
@@ -19,6 +20,8 @@ const home = (ctx: StackContext) => ctx.paths.data('airflow');
 /** The environment every Airflow process (and `airflow dags test`) shares. */
 export function airflowEnv(config: StackConfig, stackDir: string): Record<string, string> {
   const pg = config.connections.pg;
+  const secrets = readStackCredentials({ STREAMLINE_STACK_DIR: stackDir })?.airflow;
+  if (!secrets) throw new Error(`no stack credentials in ${stackDir}: npm run stack -- up generates them`);
   const api = `http://${config.host}:${config.ports.airflow}`;
   return {
     AIRFLOW_HOME: join(stackDir, 'data', 'airflow'),
@@ -28,9 +31,9 @@ export function airflowEnv(config: StackConfig, stackDir: string): Record<string
     AIRFLOW__CORE__EXECUTOR: 'LocalExecutor',
     // LocalExecutor starts `parallelism` workers at once: 32 by default, far too many for 2 cores.
     AIRFLOW__CORE__PARALLELISM: '4',
-    // Every process must sign and check tokens with the same secrets.
-    AIRFLOW__API_AUTH__JWT_SECRET: 'streamline-local-stack-jwt-secret',
-    AIRFLOW__API__SECRET_KEY: 'streamline-local-stack-api-secret',
+    // Every process must sign and check tokens with the same secrets: the stack's generated ones.
+    AIRFLOW__API_AUTH__JWT_SECRET: secrets.jwtSecret,
+    AIRFLOW__API__SECRET_KEY: secrets.secretKey,
     AIRFLOW__API__PORT: String(config.ports.airflow),
     AIRFLOW__API__BASE_URL: api,
     AIRFLOW__CORE__EXECUTION_API_SERVER_URL: `${api}/execution/`,

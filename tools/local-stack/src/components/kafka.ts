@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectAdmin, createKafka } from '@streamline/clients';
+import { readStackCredentials } from '@streamline/config';
 import type { StackConfig } from '../config.js';
 import { probe, type Component, type StackContext } from '../component.js';
 import { javaLaunch, log4jProperties, serverJvmFlags } from '../jvm.js';
@@ -15,11 +17,20 @@ export const KAFKA_VERSION = '3.9.1';
 const dataDir = (ctx: StackContext) => ctx.paths.data(`kafka-${ctx.config.kafkaMode}`);
 const confDir = (ctx: StackContext) => ensureDir(join(dataDir(ctx), 'conf'));
 
+/** SCRAM mechanisms the SASL listener offers (kafkajs and the Java client speak both). */
+const SCRAM = ['SCRAM-SHA-512', 'SCRAM-SHA-256'];
+
 export function serverProperties(config: StackConfig, logDir: string): string {
   const { host, ports } = config;
+  const sasl = [
+    `sasl.enabled.mechanisms=${SCRAM.join(',')}`,
+    ...SCRAM.map((m) => `listener.name.sasl_plaintext.${m.toLowerCase()}.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;`),
+  ];
   const common = [
     `log.dirs=${logDir}`,
-    `advertised.listeners=PLAINTEXT://${host}:${ports.kafka}`,
+    // PLAINTEXT for the local apps by default; SASL_PLAINTEXT with SCRAM for clients set up with KAFKA_SASL_*.
+    `advertised.listeners=PLAINTEXT://${host}:${ports.kafka},SASL_PLAINTEXT://${host}:${ports.kafkaSasl}`,
+    ...sasl,
     'inter.broker.listener.name=PLAINTEXT',
     'num.partitions=3',
     'default.replication.factor=1',
@@ -40,8 +51,8 @@ export function serverProperties(config: StackConfig, logDir: string): string {
   if (config.kafkaMode === 'zookeeper') {
     return [
       'broker.id=0',
-      `listeners=PLAINTEXT://${host}:${ports.kafka}`,
-      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT',
+      `listeners=PLAINTEXT://${host}:${ports.kafka},SASL_PLAINTEXT://${host}:${ports.kafkaSasl}`,
+      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
       `zookeeper.connect=${host}:${ports.zookeeper}`,
       'zookeeper.connection.timeout.ms=18000',
       ...common,
@@ -52,9 +63,9 @@ export function serverProperties(config: StackConfig, logDir: string): string {
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@${host}:${ports.kafkaController}`,
-    `listeners=PLAINTEXT://${host}:${ports.kafka},CONTROLLER://${host}:${ports.kafkaController}`,
+    `listeners=PLAINTEXT://${host}:${ports.kafka},CONTROLLER://${host}:${ports.kafkaController},SASL_PLAINTEXT://${host}:${ports.kafkaSasl}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
     ...common,
     '',
   ].join('\n');
@@ -111,9 +122,10 @@ export const kafka: Component = {
     return javaLaunch(ctx, 'kafka', jvmFlags(ctx), ['kafka.Kafka', join(confDir(ctx), 'server.properties')]);
   },
   stopTimeoutMs: 60_000,
+  afterStart: (ctx) => ensureScramUser(ctx),
   health: (ctx) =>
     probe(async () => {
-      const admin = await connectAdmin(createKafka({ ...ctx.config.connections.kafka, clientId: 'stack-health' }, undefined, { quiet: true }));
+      const admin = await connectAdmin(createKafka(plainConnection(ctx), undefined, { quiet: true }));
       try {
         const cluster = await admin.describeCluster();
         if (cluster.brokers.length === 0) throw new Error('broker metadata lists no broker');
@@ -123,3 +135,38 @@ export const kafka: Component = {
       }
     }, 10_000),
 };
+
+/** The stack's own calls go to the PLAINTEXT listener, whatever SASL settings the clients have. */
+function plainConnection(ctx: StackContext) {
+  const { sasl: _sasl, ...plain } = ctx.config.connections.kafka;
+  return { ...plain, brokers: [`${ctx.config.host}:${ctx.config.ports.kafka}`], clientId: 'stack-health' };
+}
+
+/**
+ * The SCRAM login of the SASL listener: the stack's generated user and password, set with Kafka's
+ * own ConfigCommand (KIP-554, both modes) whenever the password is new to this broker (a digest
+ * marks the one set). Never written to a log.
+ */
+async function ensureScramUser(ctx: StackContext): Promise<void> {
+  const creds = readStackCredentials({ STREAMLINE_STACK_DIR: ctx.paths.root })?.kafka;
+  if (!creds) return;
+  const marker = join(dataDir(ctx), 'scram-user');
+  const digest = createHash('sha256').update(`${creds.username}:${creds.password}`).digest('hex');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === digest) return;
+  // ConfigCommand takes SCRAM credentials only in --add-config (its config file form is refused),
+  // one mechanism per request.
+  for (const mechanism of SCRAM) {
+    const tool = javaLaunch(ctx, 'kafka', jvmFlags(ctx), [
+      'kafka.admin.ConfigCommand',
+      '--bootstrap-server', `${ctx.config.host}:${ctx.config.ports.kafka}`,
+      '--alter', '--entity-type', 'users', '--entity-name', creds.username,
+      '--add-config', `${mechanism}=[iterations=4096,password=${creds.password}]`,
+    ]);
+    // Its output is kept out of the log: an error message would quote the password.
+    await runCommand(tool.command, tool.args).catch((error: unknown) => {
+      const said = String((error as Error).message).split(creds.password).join('***').split('\n').filter((l) => /Exception|Error|Invalid/.test(l));
+      throw new Error(`setting the ${mechanism} login of ${creds.username} failed: ${said.slice(-2).join(' | ') || 'see above'}`);
+    });
+  }
+  writeFileSync(marker, digest, { mode: 0o600 });
+}

@@ -54,10 +54,14 @@ function giveToPostgres(paths: string[]): void {
   for (const p of paths) chownSync(p, uid, gid);
 }
 
-async function query(ctx: StackContext, database: string, sql: string): Promise<unknown[]> {
-  const pool = createPgPool(ctx.config.connections.pg, { database, max: 1, applicationName: 'stack-health' });
+/**
+ * The stack's own queries go through the cluster's socket (local connections are trusted; the
+ * folder is private to the server's user), so they work before the generated password is set.
+ */
+async function query(ctx: StackContext, database: string, sql: string, params: unknown[] = []): Promise<unknown[]> {
+  const pool = createPgPool({ ...ctx.config.connections.pg, host: socketDir(ctx) }, { database, max: 1, applicationName: 'stack-health' });
   try {
-    return (await pool.query(sql)).rows;
+    return (await pool.query(sql, params)).rows;
   } finally {
     await pool.end();
   }
@@ -82,6 +86,8 @@ export const postgres: Component = {
       giveToPostgres([home, join(home, '..')]);
     }
     ensureDir(socketDir(ctx));
+    // Local (socket) connections are trusted: only the server's user (and root) may reach the socket.
+    chmodSync(socketDir(ctx), 0o700);
     giveToPostgres([socketDir(ctx)]);
     if (existsSync(join(dir, 'PG_VERSION'))) return;
     ctx.reporter.step('postgres', `initdb ${dir}`);
@@ -123,7 +129,13 @@ export const postgres: Component = {
   // SIGINT is PostgreSQL's "fast" shutdown; SIGTERM would wait for every client to leave.
   stopSignal: 'SIGINT',
   async afterStart(ctx) {
-    const { database } = ctx.config.connections.pg;
+    const { database, user, password } = ctx.config.connections.pg;
+    // The login over TCP takes the generated password (set again at each start, so a cluster made
+    // before the credentials were generated, or a changed PG_PASSWORD, takes it too).
+    const [alter] = (await query(ctx, 'postgres', "SELECT format('ALTER ROLE %I WITH PASSWORD %L', $1::text, $2::text) AS sql", [user, password])) as Array<{ sql: string }>;
+    await query(ctx, 'postgres', alter!.sql);
+    const tcp = createPgPool(ctx.config.connections.pg, { database: 'postgres', max: 1, applicationName: 'stack-health' });
+    await tcp.query('SELECT 1').finally(() => tcp.end());
     const wanted = [database, ...EXTRA_DATABASES];
     const rows = (await query(ctx, 'postgres', 'SELECT datname FROM pg_database')) as Array<{ datname: string }>;
     const have = new Set(rows.map((r) => r.datname));

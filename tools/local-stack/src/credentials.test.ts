@@ -1,0 +1,22 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ensureStackCredentials } from './credentials.js';
+
+describe('ensureStackCredentials', () => {
+  it('generates random secrets once, mode 600, and reuses them after', () => {
+    const env = { STREAMLINE_STACK_DIR: mkdtempSync(join(tmpdir(), 'creds-')) };
+    const first = ensureStackCredentials(env);
+    expect(first.created).toBe(true);
+    expect(statSync(first.file).mode & 0o777).toBe(0o600);
+    const secrets = [first.credentials.pg.password, first.credentials.cassandra.password, first.credentials.kafka.password, first.credentials.airflow.jwtSecret, first.credentials.airflow.secretKey];
+    expect(new Set(secrets).size).toBe(5);
+    for (const s of secrets) expect(s).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const again = ensureStackCredentials(env);
+    expect(again).toEqual({ ...first, created: false });
+    expect(JSON.parse(readFileSync(first.file, 'utf8'))).toEqual(first.credentials);
+    // Another stack gets other secrets.
+    expect(ensureStackCredentials({ STREAMLINE_STACK_DIR: mkdtempSync(join(tmpdir(), 'creds-')) }).credentials.pg.password).not.toBe(first.credentials.pg.password);
+  });
+});

@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type Env, readStackCredentials, type StackCredentials, stackCredentialsFile } from '@streamline/config';
+import { ensureDir } from './paths.js';
+
+const secret = () => randomBytes(24).toString('base64url');
+
+/**
+ * The stack's credentials: generated on its first `up` (random, URL-safe), kept in
+ * `.stack/credentials.json` with mode 600, reused after. Never written to the repository or a log.
+ */
+export function ensureStackCredentials(env: Env = process.env, repoRoot = process.cwd()): { file: string; credentials: StackCredentials; created: boolean } {
+  const file = stackCredentialsFile(env, repoRoot);
+  const existing = readStackCredentials(env, repoRoot);
+  if (existing) {
+    chmodSync(file, 0o600);
+    return { file, credentials: existing, created: false };
+  }
+  const credentials: StackCredentials = {
+    pg: { password: secret() },
+    cassandra: { username: 'streamline', password: secret() },
+    kafka: { username: 'streamline', password: secret() },
+    airflow: { jwtSecret: secret(), secretKey: secret() },
+  };
+  ensureDir(dirname(file));
+  writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { file, credentials, created: true };
+}
