@@ -64,12 +64,15 @@ describe('loadIngestorConfig: every setting refuses a bad value, naming it', () 
     INGESTOR_RETRIES: ['-1', 'many'],
     INGESTOR_MAX_RETRY_AFTER_MS: ['0'],
     INGESTOR_OUTAGE_TIMEOUT_MS: ['0', '2m'],
+    INGESTOR_FOLLOW: ['yes', 'on'],
+    INGESTOR_RATE: ['0', 'fast', '-5'],
     GENERATOR_HOST: ['0.0.0.0:8089'],
     GENERATOR_PORT: ['70000', 'http'],
     GENERATOR_FAULTS: ['500=0.1', '503=2', 'bad'],
   };
   const flags: BadValues = {
     '--count': ['0'],
+    '--rate': ['0'],
     '--batch-size': ['x'],
     '--concurrency': ['100'],
     '--max-in-flight': ['0'],

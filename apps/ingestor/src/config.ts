@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   type AppBasics,
+  bool,
   boundedInt,
   type Env,
   flagReader,
@@ -11,6 +12,7 @@ import {
   oneOf,
   portOrZero,
   positiveInt,
+  positiveNumber,
   readVar,
   url,
 } from '@streamline/config';
@@ -23,8 +25,12 @@ import { FaultSpecError, parseFaultSpec } from './generator/faults.js';
  * (a taken port falls back to a free one: two runs may overlap).
  */
 export interface IngestorConfig extends AppBasics {
-  /** Users to fetch. */
+  /** Users to fetch (per run; with `follow`, the stream runs until stopped instead). */
   count: number;
+  /** INGESTOR_FOLLOW (or `--follow`): stream users until SIGINT/SIGTERM instead of a bounded run. */
+  follow: boolean;
+  /** Users per second while following. */
+  rate: number;
   /** Users per staging transaction. */
   batchSize: number;
   /** Pages fetched at once. */
@@ -65,6 +71,7 @@ export interface IngestorConfig extends AppBasics {
 /** Command-line values; each one, when given, wins over its environment variable. */
 export interface IngestorFlags {
   count?: string | number;
+  rate?: string | number;
   batchSize?: string | number;
   concurrency?: string | number;
   maxInFlight?: string | number;
@@ -109,6 +116,9 @@ export function loadIngestorConfig(env: Env = process.env, flags: IngestorFlags 
   return Object.freeze({
     ...loadAppBasics(env, 'ingestor', 'INGESTOR', { shutdownTimeoutMs: 15_000, retry: { minDelayMs: 500, maxDelayMs: 30_000 } }),
     count: pick('count', 'INGESTOR_COUNT', positiveInt(1000)),
+    // `--follow` itself is a switch: main.ts ORs it in (a switch has no bad value to name).
+    follow: readVar(env, 'INGESTOR_FOLLOW', bool(false)),
+    rate: pick('rate', 'INGESTOR_RATE', positiveNumber(100)),
     batchSize: pick('batchSize', 'INGESTOR_BATCH_SIZE', bounded(1000, 50_000)),
     concurrency: pick('concurrency', 'INGESTOR_CONCURRENCY', bounded(4, 64)),
     maxInFlightBatches: pick('maxInFlight', 'INGESTOR_MAX_IN_FLIGHT_BATCHES', bounded(2, 32)),

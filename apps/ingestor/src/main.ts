@@ -7,6 +7,7 @@ import { createApiClient } from './api-client.js';
 import { type IngestorConfig, type IngestorFlags, loadIngestorConfig } from './config.js';
 import { parseFaultSpec } from './generator/faults.js';
 import { startGeneratorServer } from './generator/server.js';
+import { runFollow } from './follow.js';
 import { runIngest } from './ingest.js';
 import { chooseSource, newRunId, newSeed } from './source.js';
 import { createBatchStager, prepareStaging } from './stage-batch.js';
@@ -20,8 +21,8 @@ function failAndExit(error: unknown, json: boolean, code = 1): never {
   process.exit(code);
 }
 
-async function ingestCommand(flags: IngestorFlags & { json?: boolean }): Promise<void> {
-  const { json = false, ...rest } = flags;
+async function ingestCommand(flags: IngestorFlags & { json?: boolean; follow?: boolean }): Promise<void> {
+  const { json = false, follow: followFlag = false, ...rest } = flags;
   let config: IngestorConfig;
   try {
     config = loadIngestorConfig(process.env, rest);
@@ -29,6 +30,7 @@ async function ingestCommand(flags: IngestorFlags & { json?: boolean }): Promise
   } catch (error) {
     failAndExit(error, json, 2);
   }
+  const follow = followFlag || config.follow;
   const seed = config.seed ?? newSeed();
   const runId = config.runId ?? newRunId();
   // Logs on stderr: stdout carries only the summary (one JSON line with --json), printed last.
@@ -82,34 +84,40 @@ async function ingestCommand(flags: IngestorFlags & { json?: boolean }): Promise
         const metrics = ctx.metrics.stage('ingest');
         ctx.health.up('postgres');
         ctx.health.started();
-        const summary = await runIngest(
-          {
-            fetchPage: (request, signal) => client.fetchPage(request, signal),
-            stage: async (batch) => {
-              const started = performance.now();
-              const result = await stage(batch);
-              metrics.recordsIn(batch.length);
-              metrics.recordsOut(result.staged, 'ok');
-              if (result.duplicates > 0) metrics.recordsOut(result.duplicates, 'duplicate');
-              metrics.batch(batch.length, (performance.now() - started) / 1000);
-              return result;
-            },
-            onRejected: () => metrics.recordsOut(1, 'rejected'),
-            log,
-            signal: ctx.signal,
+        const deps = {
+          fetchPage: (request: Parameters<typeof client.fetchPage>[0], signal?: AbortSignal) => client.fetchPage(request, signal),
+          stage: async (batch: Parameters<typeof stage>[0]) => {
+            const started = performance.now();
+            const result = await stage(batch);
+            metrics.recordsIn(batch.length);
+            metrics.recordsOut(result.staged, 'ok');
+            if (result.duplicates > 0) metrics.recordsOut(result.duplicates, 'duplicate');
+            metrics.batch(batch.length, (performance.now() - started) / 1000);
+            return result;
           },
-          {
-            count: config.count,
-            batchSize: config.batchSize,
-            concurrency: config.concurrency,
-            maxInFlightBatches: config.maxInFlightBatches,
-            resultsPerPage: config.resultsPerPage,
-            seed,
-            nat: config.nat,
-            source: choice.source,
-            runId,
-          },
-        );
+          onRejected: () => metrics.recordsOut(1, 'rejected'),
+          log,
+          signal: ctx.signal,
+        };
+        const options = {
+          count: config.count,
+          batchSize: config.batchSize,
+          concurrency: config.concurrency,
+          maxInFlightBatches: config.maxInFlightBatches,
+          resultsPerPage: config.resultsPerPage,
+          seed,
+          nat: config.nat,
+          source: choice.source,
+          runId,
+        };
+        // --follow: rounds of `rate` users, each an ordinary ingest under the same run id, until stopped.
+        const rounds = log.child({ component: 'round' }, { level: 'warn' });
+        const summary = follow
+          ? await runFollow(
+              { ingestRound: (count, roundSeed) => runIngest({ ...deps, log: rounds }, { ...options, count, seed: roundSeed, progressIntervalMs: 0 }), log, signal: ctx.signal },
+              { rate: config.rate, roundSize: config.batchSize, seed },
+            )
+          : await runIngest(deps, options);
         return { exitCode: summary.interrupted ? 130 : 0, output: json ? summaryJson(summary) : formatSummary(summary) };
       } catch (error) {
         // The one-line reason goes on stderr by the lifecycle; with --json, stdout says it too.
@@ -167,6 +175,8 @@ program
   .command('ingest', { isDefault: true })
   .description('fetch users and stage them (the default command); flags win over env')
   .option('--count <n>', 'users to fetch [INGESTOR_COUNT, 1000]')
+  .option('--follow', 'stream users until Ctrl-C / SIGTERM instead of stopping after --count [INGESTOR_FOLLOW]')
+  .option('--rate <n>', 'users per second while following [INGESTOR_RATE, 100]')
   .option('--batch-size <n>', 'users per staging transaction [INGESTOR_BATCH_SIZE, 1000]')
   .option('--concurrency <n>', 'pages fetched at once [INGESTOR_CONCURRENCY, 4]')
   .option('--max-in-flight <n>', 'staging transactions at once [INGESTOR_MAX_IN_FLIGHT_BATCHES, 2]')

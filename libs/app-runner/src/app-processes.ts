@@ -26,6 +26,11 @@ export interface StartAppOptions {
   root?: string;
   /** Serve on the app's documented default port (npm start) instead of a free one (tests, benches). */
   defaultPort?: boolean;
+  /**
+   * Its own process group: a Ctrl-C at the terminal reaches the caller only, which passes the stop
+   * on once (a second stop signal makes an app exit without draining).
+   */
+  detached?: boolean;
 }
 
 /** A port nothing listens on right now (the OS picks it; the app binds it a moment later). */
@@ -53,7 +58,7 @@ export async function startApp(name: ServingApp, options: StartAppOptions): Prom
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   const port = env[portVar] ?? String(options.defaultPort ? APP_HTTP_PORTS[name] : await freePort());
   const host = env.STREAMLINE_HTTP_HOST ?? env.STREAMLINE_HOST ?? '127.0.0.1';
-  const child = spawn(command, args, { cwd, env: { ...env, [portVar]: port }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd, env: { ...env, [portVar]: port }, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

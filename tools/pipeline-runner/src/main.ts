@@ -5,7 +5,7 @@ import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
 import { createCassandraClient, createPgPool } from '@streamline/clients';
 import { loadConnectionConfig, loadStackLayout, loadUserTable } from '@streamline/config';
-import { dependencyOf, describeError, isTransientDependencyError } from '@streamline/runtime';
+import { dependencyOf, describeError, isTransientDependencyError, parsePrometheusText, sumSamples } from '@streamline/runtime';
 import { lastJsonLine, percentile, relayStats, runAppToEnd, startApp, stopApp, storedRows, type AppProcess } from '@streamline/app-runner';
 import { fetchedIds } from '@streamline/staging';
 import { renderRunReport } from './run-report.js';
@@ -21,9 +21,11 @@ const program = new Command('npm start')
   .option('--api-url <url>', 'randomuser.me-compatible API base URL')
   .option('--nat <list>', 'nationalities, e.g. us,gb')
   .option('--timeout <seconds>', 'give up when the users are not all stored by then', '600')
+  .option('--follow', 'stream users continuously (at --rate) until Ctrl-C, showing live counts; then wait until every user fetched is stored')
+  .option('--rate <users/s>', 'users per second with --follow', '100')
   .option('--keep-apps', 'when this run started its own apps (the stack does not run them), leave them running afterwards')
   .parse();
-const opts = program.opts<{ count: string; source?: string; seed?: string; apiUrl?: string; nat?: string; timeout: string; keepApps?: boolean }>();
+const opts = program.opts<{ count: string; source?: string; seed?: string; apiUrl?: string; nat?: string; timeout: string; keepApps?: boolean; follow?: boolean; rate: string }>();
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -81,15 +83,13 @@ async function main(): Promise<number> {
       await new Promise((r) => setTimeout(r, 2000));
     }
     const runId = `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
-    const ingestArgs = ['--count', String(count), '--run-id', runId, '--json'];
-    if (opts.source) ingestArgs.push('--source', opts.source);
-    if (opts.seed) ingestArgs.push('--seed', opts.seed);
-    if (opts.apiUrl) ingestArgs.push('--api-url', opts.apiUrl);
-    if (opts.nat) ingestArgs.push('--nat', opts.nat);
-    say(`streamline: ingesting ${count} users (run ${runId})`);
-    const ingest = runAppToEnd('ingestor', ingestArgs, { stderr: 'inherit', env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } });
-    if (ingest.status !== 0) throw new Error(`the ingestor failed (exit ${ingest.status})`);
-    const summary = lastJsonLine<Record<string, unknown>>(ingest, 'the ingestor');
+    const sourceArgs: string[] = [];
+    if (opts.source) sourceArgs.push('--source', opts.source);
+    if (opts.seed) sourceArgs.push('--seed', opts.seed);
+    if (opts.apiUrl) sourceArgs.push('--api-url', opts.apiUrl);
+    if (opts.nat) sourceArgs.push('--nat', opts.nat);
+    const writerUrl = useStackApps ? stackApps.find((c) => c.name === 'cassandra-writer')?.url : apps.find((a) => a.name === 'cassandra-writer')?.endpoint;
+    const summary = opts.follow ? await follow(runId, sourceArgs, logDir, pool, writerUrl) : ingestOnce(runId, count, sourceArgs);
 
     // Every user the run fetched must be in Cassandra: the new ones and, on a rerun, those an
     // earlier run staged.
@@ -158,6 +158,58 @@ async function main(): Promise<number> {
     await pool.end();
     await cassandra.shutdown();
   }
+}
+
+/** A bounded run: the ingestor fetches `count` users and exits. */
+function ingestOnce(runId: string, count: number, sourceArgs: string[]): Record<string, unknown> {
+  say(`streamline: ingesting ${count} users (run ${runId})`);
+  const ingest = runAppToEnd('ingestor', ['--count', String(count), '--run-id', runId, '--json', ...sourceArgs], { stderr: 'inherit', env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } });
+  if (ingest.status !== 0) throw new Error(`the ingestor failed (exit ${ingest.status})`);
+  return lastJsonLine<Record<string, unknown>>(ingest, 'the ingestor');
+}
+
+/**
+ * `--follow`: the ingestor streams at --rate until Ctrl-C (or SIGTERM); meanwhile one line every
+ * few seconds says how many users were staged and stored. The stop is passed to the ingestor once
+ * (its own process group, so the terminal's Ctrl-C does not reach it twice); a second Ctrl-C quits.
+ */
+async function follow(runId: string, sourceArgs: string[], logDir: string, pool: ReturnType<typeof createPgPool>, writerUrl: string | undefined): Promise<Record<string, unknown>> {
+  const rate = Number(opts.rate);
+  if (!(rate > 0)) throw new Error(`invalid --rate ${JSON.stringify(opts.rate)}: expected users per second above 0`);
+  const ingestor = await startApp('ingestor', { logDir, detached: true, env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' }, args: ['--follow', '--rate', String(rate), '--run-id', runId, '--json', ...sourceArgs] });
+  say(`streamline: streaming ${rate} users/s (run ${runId}; ingestor log ${ingestor.logFile}); Ctrl-C stops the stream`);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    say(`streamline: ${signal}: stopping the stream; the users fetched so far are staged, then this waits until they are stored (Ctrl-C again quits)`);
+    ingestor.child.kill('SIGINT');
+  };
+  process.on('SIGINT', stop).on('SIGTERM', stop);
+  let out = '';
+  ingestor.child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const storedBefore = writerUrl ? await writerStored(writerUrl) : 0;
+  const started = Date.now();
+  const live = setInterval(() => {
+    void (async () => {
+      const staged = Number((await pool.query('SELECT count(*) AS n FROM users_raw WHERE ingest_run_id = $1', [runId]).catch(() => ({ rows: [{ n: NaN }] }))).rows[0].n);
+      const stored = writerUrl ? (await writerStored(writerUrl).catch(() => NaN)) - storedBefore : NaN;
+      const seconds = (Date.now() - started) / 1000;
+      say(`streamline: ${seconds.toFixed(0)} s: staged ${staged} (${Math.round(staged / seconds)}/s), stored ${Number.isNaN(stored) ? '?' : stored} by the writer since the start`);
+    })();
+  }, 3000);
+  const code = await ingestor.exited;
+  clearInterval(live);
+  process.off('SIGINT', stop).off('SIGTERM', stop);
+  const line = out.trim().split('\n').at(-1) ?? '';
+  if (code !== 0) throw new Error(`the ingestor exited with ${code} (log: ${ingestor.logFile})`);
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+/** The writer's count of rows written (its /metrics), to show the stream's progress. */
+async function writerStored(url: string): Promise<number> {
+  const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2_000) });
+  return sumSamples(parsePrometheusText(await res.text()), 'streamline_records_out_total', { stage: 'write', outcome: 'ok' });
 }
 
 main()

@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
+import { createIsolatedRun, repoRoot, type IsolatedRun } from '@streamline/app-runner';
+import { testConnections, uniqueName, waitFor } from '@streamline/testing';
+
+const config = testConnections();
+
+/**
+ * `npm start -- --follow --rate R`: a stream until Ctrl-C. Run as a person at a terminal would:
+ * the SIGINT goes to npm start's whole process group; every user the run reports fetched must be
+ * in Cassandra when it exits 0.
+ */
+describe('npm start --follow (real servers, whole pipeline)', () => {
+  const id = uniqueName('follow');
+  let run: IsolatedRun;
+  let pool: PgPool;
+  const cassandra = createCassandraClient(config.cassandra);
+
+  beforeAll(async () => {
+    run = await createIsolatedRun(config, id);
+    pool = createPgPool({ ...config.pg, database: id }, { max: 2 });
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await cassandra.shutdown();
+    await run?.drop();
+  });
+
+  it('streams at the rate until SIGINT, then stages what it fetched and waits until every user is stored; exit 0', { timeout: 600_000 }, async () => {
+    const out: string[] = [];
+    const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['tools/pipeline-runner/src/main.ts', '--follow', '--rate', '200', '--source', 'generator', '--seed', 'follow-it', '--timeout', '300'], {
+      cwd: repoRoot,
+      // Its own apps for this run, on this test's data (the stack runs the servers only here).
+      env: { ...process.env, ...run.env, STREAMLINE_STACK_APPS: 'none', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    child.stdout.on('data', (d: Buffer) => out.push(d.toString()));
+    child.stderr.on('data', (d: Buffer) => out.push(d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const staged = async () => Number((await pool.query('SELECT count(*) AS n FROM users_raw').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n);
+
+    await waitFor(() => out.join('').includes('Ctrl-C stops the stream'), { timeoutMs: 400_000, intervalMs: 500, what: 'the stream starting' });
+    await waitFor(async () => (await staged()) >= 1000, { timeoutMs: 120_000, intervalMs: 500, what: '1000 users streamed' });
+    // Live counts are shown while it streams.
+    await waitFor(() => /staged \d+ \(\d+\/s\), stored/.test(out.join('')), { timeoutMs: 30_000, what: 'a live count line' });
+    process.kill(-child.pid!, 'SIGINT'); // Ctrl-C at a terminal: the whole foreground group
+
+    expect(await exited, out.join('')).toBe(0);
+    const text = out.join('');
+    expect(text).toContain('SIGINT: stopping the stream');
+    const fetched = Number(/^fetched +(\d+) /m.exec(text)?.[1]);
+    expect(fetched).toBeGreaterThanOrEqual(1000);
+    expect(text).toMatch(new RegExp(`^stored in Cassandra +${fetched} `, 'm'));
+    // Every user fetched was staged once and is in Cassandra, exactly that set.
+    expect(await staged()).toBe(fetched);
+    const ids = new Set((await pool.query<{ id: string }>('SELECT id::text FROM users_raw')).rows.map((r) => r.id));
+    const stored = new Set<string>();
+    for await (const row of await cassandra.execute(`SELECT id FROM ${id}.created_users`, [], { fetchSize: 5000 })) stored.add(row.get('id').toString());
+    expect(stored).toEqual(ids);
+  });
+});
