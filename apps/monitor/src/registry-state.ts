@@ -23,30 +23,58 @@ async function get<T>(url: string, timeoutMs: number): Promise<T | null> {
   return (await res.json()) as T;
 }
 
+export interface RegistryReader {
+  read(): Promise<RegistryState>;
+}
+
 /**
  * Subjects the pipeline uses (`first`) come first, the others after in name order, at most
- * `maxSubjects` (each costs three requests; test runs leave many behind).
+ * `maxSubjects`. Each subject costs three requests, and test runs leave many behind: the
+ * pipeline's own are read at every call, the others again only after `othersTtlMs`.
  */
-export async function readRegistry(baseUrl: string, first: readonly string[], options: { maxSubjects?: number; timeoutMs?: number } = {}): Promise<RegistryState> {
+export function createRegistryReader(
+  baseUrl: string,
+  first: readonly string[],
+  options: { maxSubjects?: number; timeoutMs?: number; othersTtlMs?: number; now?: () => number } = {},
+): RegistryReader {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const max = options.maxSubjects ?? 50;
-  const all = (await get<string[]>(`${baseUrl}/subjects`, timeoutMs)) ?? [];
-  const ordered = [...first.filter((s) => all.includes(s)), ...all.filter((s) => !first.includes(s)).sort()];
-  const chosen = ordered.slice(0, max);
-  const global = (await get<{ compatibilityLevel?: string }>(`${baseUrl}/config`, timeoutMs))?.compatibilityLevel ?? null;
+  const othersTtlMs = options.othersTtlMs ?? 300_000;
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, { info: SubjectInfo; at: number }>();
   const limit = pLimit(4);
-  const subjects = await Promise.all(
-    chosen.map((subject) =>
-      limit(async (): Promise<SubjectInfo> => {
-        const s = encodeURIComponent(subject);
-        const [versions, latest, config] = await Promise.all([
-          get<number[]>(`${baseUrl}/subjects/${s}/versions`, timeoutMs),
-          get<{ id?: number }>(`${baseUrl}/subjects/${s}/versions/latest`, timeoutMs),
-          get<{ compatibilityLevel?: string }>(`${baseUrl}/config/${s}?defaultToGlobal=true`, timeoutMs),
-        ]);
-        return { subject, versions: versions ?? [], latestId: latest?.id ?? null, compatibility: config?.compatibilityLevel ?? global };
-      }),
-    ),
-  );
-  return { global, subjects, omitted: ordered.length - chosen.length };
+
+  const detail = async (subject: string, global: string | null): Promise<SubjectInfo> => {
+    const s = encodeURIComponent(subject);
+    const [versions, latest, config] = await Promise.all([
+      get<number[]>(`${baseUrl}/subjects/${s}/versions`, timeoutMs),
+      get<{ id?: number }>(`${baseUrl}/subjects/${s}/versions/latest`, timeoutMs),
+      get<{ compatibilityLevel?: string }>(`${baseUrl}/config/${s}?defaultToGlobal=true`, timeoutMs),
+    ]);
+    return { subject, versions: versions ?? [], latestId: latest?.id ?? null, compatibility: config?.compatibilityLevel ?? global };
+  };
+
+  return {
+    async read() {
+      const [all, globalConfig] = await Promise.all([get<string[]>(`${baseUrl}/subjects`, timeoutMs), get<{ compatibilityLevel?: string }>(`${baseUrl}/config`, timeoutMs)]);
+      const subjects = all ?? [];
+      const global = globalConfig?.compatibilityLevel ?? null;
+      const ordered = [...first.filter((s) => subjects.includes(s)), ...subjects.filter((s) => !first.includes(s)).sort()];
+      const chosen = ordered.slice(0, max);
+      for (const subject of cache.keys()) if (!chosen.includes(subject)) cache.delete(subject);
+      const t = now();
+      const infos = await Promise.all(
+        chosen.map((subject) =>
+          limit(async () => {
+            const cached = cache.get(subject);
+            if (cached && !first.includes(subject) && t - cached.at < othersTtlMs) return cached.info;
+            const info = await detail(subject, global);
+            cache.set(subject, { info, at: t });
+            return info;
+          }),
+        ),
+      );
+      return { global, subjects: infos, omitted: ordered.length - chosen.length };
+    },
+  };
 }

@@ -13,7 +13,7 @@ import { createHistory, derive, flowView, type Counts, type Derived, type Sample
 import { bucketsOf, type Quantiles } from './histogram-quantile.js';
 import { readGroupPositions, readSparkPositions, readTopicsOffsets, type GroupPositions, type TopicOffsets } from './kafka-state.js';
 import { groupLag, type GroupLag } from './lag-seconds.js';
-import { readRegistry, type RegistryState } from './registry-state.js';
+import { createRegistryReader, type RegistryState } from './registry-state.js';
 import { probeServers, type ServerHealth } from './server-health.js';
 import { readStagingCounts, type StagingCounts } from './staging-counts.js';
 import type { StoredTally } from './stored-rounds.js';
@@ -173,8 +173,9 @@ export function createSampler(deps: SamplerDeps): Sampler {
     }));
   }
 
+  const registryReader = createRegistryReader(config.connections.registry.url, [`${config.topics.created}-value`, `${config.topics.processed}-value`]);
+
   async function slowTick(): Promise<void> {
-    const { created, processed } = config.topics;
     const [serversNow, registryNow, airflowNow] = await Promise.all([
       probeServers({
         pg: deps.pg,
@@ -184,7 +185,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
         sparkMasterUiUrl: config.connections.spark.masterUiUrl,
         airflowUrl: config.airflow.url,
       }),
-      read('schema registry', () => readRegistry(config.connections.registry.url, [`${created}-value`, `${processed}-value`]), registry),
+      read('schema registry', () => registryReader.read(), registry),
       read('airflow api', () => deps.airflow.read(), airflow),
     ]);
     servers = serversNow;
