@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runAppToEnd, startApp, stopApp, type AppProcess } from '@streamline/app-runner';
-import { connectAdmin, connectConsumer, createAvroSerde, createKafka, createPgPool, createRegistryClient, type PgPool } from '@streamline/clients';
+import { Compatibility, connectAdmin, connectConsumer, createAvroSerde, createKafka, createPgPool, createRegistryClient, registerAvroSchema, type PgPool } from '@streamline/clients';
 import { migrateStaging, stageUsers } from '@streamline/staging';
 import { mapApiUser, type UserCreated } from '@streamline/user-schema';
 import { apiUserNumericPostcode } from '@streamline/user-schema/testing';
@@ -107,6 +107,23 @@ describe('relay (real PostgreSQL, Kafka, registry)', () => {
     const total = await topicMessages(topic);
     expect(total).toBeGreaterThanOrEqual(3000);
     expect(total).toBeLessThanOrEqual(3000 + 100);
+  });
+
+  it('refuses to start when the registry holds a schema its own is incompatible with, saying so in one line', async () => {
+    const topic = uniqueName('it_relay_incompatible');
+    const subject = `${topic}-value`;
+    // An older, unrelated version under the subject: ours adds required fields it cannot fill (BACKWARD).
+    const registry = createRegistryClient(config.registry);
+    await registerAvroSchema(registry, subject, { type: 'record', name: 'UserCreated', namespace: 'io.streamline', fields: [{ name: 'id', type: 'string' }] }, Compatibility.BACKWARD);
+    try {
+      const run = runAppToEnd('relay', ['--once'], { env: { PG_DATABASE: database, TOPIC_USERS_CREATED: topic, LOG_LEVEL: 'fatal' } });
+      expect(run.status).not.toBe(0);
+      const lines = run.stderr.trim().split('\n').filter((l) => l.startsWith('relay:'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^relay: the schema registry refused the new schema of ${subject} as incompatible with its versions: Incompatible artifact: `));
+    } finally {
+      await fetch(`${config.registry.url}/subjects/${subject}`, { method: 'DELETE' }).catch(() => undefined);
+    }
   });
 
   it('--lag is read-only: on a database without staging it fails in one line and creates nothing', async () => {

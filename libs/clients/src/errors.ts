@@ -11,3 +11,14 @@ export class RecordEncodeError extends StreamlineError {
     super(`does not fit ${subject} (schema id ${schemaId}): ${mismatches.length > 0 ? mismatches.join('; ') : String((cause as Error)?.message ?? cause)}`, { cause });
   }
 }
+
+/** The registry's compatibility rule refused a new schema version (HTTP 409): a code change, not an outage. */
+export class SchemaRefusedError extends StreamlineError {
+  constructor(
+    readonly subject: string,
+    reason: string,
+    cause: unknown,
+  ) {
+    super(`the schema registry refused the new schema of ${subject} as incompatible with its versions: ${reason}`, { cause });
+  }
+}

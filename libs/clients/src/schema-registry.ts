@@ -6,7 +6,7 @@ import { SerdeType, TopicNameStrategy } from '@confluentinc/schemaregistry/dist/
 import avro from 'avsc';
 import type { ConnectionConfig } from '@streamline/config';
 import { avroMismatches } from './avro-mismatch.js';
-import { RecordEncodeError } from './errors.js';
+import { RecordEncodeError, SchemaRefusedError } from './errors.js';
 
 export type RegistryClient = Client;
 export { Compatibility };
@@ -101,7 +101,14 @@ export async function registerAvroSchema(
 ): Promise<number> {
   // Set before registering, so the very first version is already governed by the rule.
   if (compatibility) await client.updateCompatibility(subject, compatibility);
-  return client.register(subject, { schemaType: 'AVRO', schema: typeof schema === 'string' ? schema : JSON.stringify(schema) }, false);
+  try {
+    return await client.register(subject, { schemaType: 'AVRO', schema: typeof schema === 'string' ? schema : JSON.stringify(schema) }, false);
+  } catch (error) {
+    // 409: the compatibility rule refused it; said in one line, the registry's class names dropped.
+    if ((error as { status?: number }).status !== 409) throw error;
+    const said = String((error as Error).message).replace(/^[\w.$]+Exception:\s*/, '').replace(/;\s*Error code: \d+$/, '');
+    throw new SchemaRefusedError(subject, said, error);
+  }
 }
 
 /** Reads the schema id from a Confluent-framed message, or throws naming what is wrong. */

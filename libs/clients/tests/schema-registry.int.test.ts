@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { Compatibility, createAvroSerde, createConfluentAvroSerde, createRegistryClient, readSchemaId, RecordEncodeError, registerAvroSchema } from '@streamline/clients';
+import { Compatibility, createAvroSerde, createConfluentAvroSerde, createRegistryClient, readSchemaId, RecordEncodeError, registerAvroSchema, SchemaRefusedError } from '@streamline/clients';
 import { testConnections, uniqueName } from '@streamline/testing';
 
 const v1 = {
@@ -66,7 +66,10 @@ describe('schema registry (real Apicurio, Confluent API)', () => {
     await registerAvroSchema(client, subject, v1, Compatibility.BACKWARD);
     const breaking = { ...v1, fields: [...v1.fields, { name: 'email', type: 'string' }] };
     const compatible = { ...v1, fields: [...v1.fields, { name: 'email', type: ['null', 'string'], default: null }] };
-    await expect(registerAvroSchema(client, subject, breaking)).rejects.toThrow();
+    const refused = registerAvroSchema(client, subject, breaking);
+    await expect(refused).rejects.toThrow(SchemaRefusedError);
+    await expect(refused).rejects.toThrow(new RegExp(`^the schema registry refused the new schema of ${subject} as incompatible with its versions: Incompatible artifact: .*email at /fields/2[^\\n]*$`));
+    await expect(refused).rejects.toMatchObject({ retriable: false });
     const id2 = await registerAvroSchema(client, subject, compatible);
     expect((await client.getLatestSchemaMetadata(subject)).id).toBe(id2);
   });
