@@ -6,6 +6,11 @@ import { loadStackConfig } from './config.js';
 import { describeError } from '@streamline/runtime';
 import { ensureStackCredentials } from './credentials.js';
 import { createStack } from './stack.js';
+import { createCassandraClient } from '@streamline/clients';
+import { stackPaths } from './paths.js';
+import type { LaunchSpec } from './processes.js';
+import { createReporter } from './reporter.js';
+import { airflowCommand, KAFKA_TOOLS, kafkaToolCommand, type KafkaTool } from './tool-commands.js';
 import { renderStatusTable } from './status-table.js';
 
 const program = new Command('stack')
@@ -61,6 +66,51 @@ program
     const file = stack().logFile(name);
     if (!existsSync(file)) throw new Error(`no log yet for ${name} (${file})`);
     spawn('tail', ['-n', options.lines, ...(options.follow ? ['-F'] : []), file], { stdio: 'inherit' });
+  });
+
+/** Runs a tool in the foreground with the stack's settings; its exit code is ours. */
+function runTool(spec: LaunchSpec): void {
+  const child = spawn(spec.command, spec.args, { stdio: 'inherit', env: { ...process.env, ...spec.env } });
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+const toolContext = () => {
+  const config = loadStackConfig(process.env);
+  return { config, paths: stackPaths(config), reporter: createReporter() };
+};
+
+program
+  .command('airflow')
+  .description("Airflow's own CLI with the stack's environment, e.g. airflow dags list")
+  .argument('[args...]')
+  .allowUnknownOption()
+  .helpOption(false)
+  .action((args: string[]) => runTool(airflowCommand(toolContext(), args)));
+
+for (const tool of Object.keys(KAFKA_TOOLS) as KafkaTool[]) {
+  program
+    .command(tool)
+    .description(`Kafka's ${tool} against the stack's broker (--bootstrap-server preset), e.g. ${tool} --list`)
+    .argument('[args...]')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action((args: string[]) => runTool(kafkaToolCommand(toolContext(), tool, args)));
+}
+
+program
+  .command('cql')
+  .description('run one CQL statement against the stack\'s Cassandra (with its login) and print the rows')
+  .argument('<statement>')
+  .option('--json', 'one JSON object per row')
+  .action(async (statement: string, options: { json?: boolean }) => {
+    const client = createCassandraClient(loadStackConfig(process.env).connections.cassandra);
+    try {
+      const rs = await client.execute(statement, [], { prepare: false });
+      const rows = rs.rows.map((r) => Object.fromEntries(r.keys().map((k) => [k, r.get(k)?.toString?.() ?? r.get(k)])));
+      if (options.json) for (const row of rows) console.log(JSON.stringify(row));
+      else console.table(rows);
+    } finally {
+      await client.shutdown();
+    }
   });
 
 program

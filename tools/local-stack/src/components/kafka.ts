@@ -82,7 +82,7 @@ function jvmFlags(ctx: StackContext): string[] {
 /** Apache Kafka from Maven Central jars: KRaft (broker + controller in one process) or ZooKeeper mode. */
 export const kafka: Component = {
   name: 'kafka',
-  installKey: `kafka_2.13-${KAFKA_VERSION}`,
+  installKey: `kafka_2.13-${KAFKA_VERSION}+tools`,
   installLane: 'maven',
   enabled: () => true,
   port: (config) => config.ports.kafka,
@@ -92,6 +92,8 @@ export const kafka: Component = {
       name: 'kafka',
       artifacts: [
         { groupId: 'org.apache.kafka', artifactId: 'kafka_2.13', version: KAFKA_VERSION },
+        // kafka-topics, kafka-consumer-groups (`npm run stack -- kafka-topics ...`).
+        { groupId: 'org.apache.kafka', artifactId: 'kafka-tools', version: KAFKA_VERSION },
         // The broker ships no logging backend of its own (see Kafka's dependencies.gradle).
         { groupId: 'org.slf4j', artifactId: 'slf4j-reload4j', version: '1.7.36' },
       ],
