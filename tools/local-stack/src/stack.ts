@@ -213,7 +213,10 @@ export function createStack(
       const list = withDependencies(wanted);
       await checkPrerequisites(systemNeeds(list));
       ensureDir(paths.root);
-      await installAll(list);
+      // A running server keeps its files: installing under it could pull jars from a live JVM.
+      const running = list.filter((c) => isProcessAlive(pidOf(c)));
+      for (const c of running.filter((x) => !isInstalled(x))) reporter.step(c.name, 'a newer install is due: it applies at its next start (npm run stack -- down ' + c.name + ', then up)');
+      await installAll(list.filter((c) => !running.includes(c)));
       const runningBefore = new Set(list.filter((c) => isProcessAlive(pidOf(c))).map((c) => c.name));
       try {
         await startAll(list);
