@@ -43,7 +43,12 @@ describe('npm start --follow (real servers, whole pipeline)', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const staged = async () => Number((await pool.query('SELECT count(*) AS n FROM users_raw').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n);
 
-    await waitFor(() => out.join('').includes('Ctrl-C stops the stream'), { timeoutMs: 400_000, intervalMs: 500, what: 'the stream starting' });
+    // What npm start said, when it did not get that far.
+    const said = (error: Error) => {
+      throw new Error(`${error.message}; npm start said:\n${out.join('').slice(-3000)}`);
+    };
+    await waitFor(() => out.join('').includes('Ctrl-C stops the stream') || child.exitCode !== null, { timeoutMs: 400_000, intervalMs: 500, what: 'the stream starting' }).catch(said);
+    expect(child.exitCode, out.join('')).toBeNull();
     await waitFor(async () => (await staged()) >= 1000, { timeoutMs: 120_000, intervalMs: 500, what: '1000 users streamed' });
     // Live counts are shown while it streams.
     await waitFor(() => /staged \d+ \(\d+\/s\), stored/.test(out.join('')), { timeoutMs: 30_000, what: 'a live count line' });

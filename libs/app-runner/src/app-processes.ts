@@ -24,13 +24,21 @@ export interface StartAppOptions {
   logDir: string;
   env?: Record<string, string>;
   root?: string;
-  /** Serve on the app's documented default port (npm start) instead of a free one (tests, benches). */
+  /** Serve on the app's documented default port when it is free (npm start) instead of a free one (tests, benches). */
   defaultPort?: boolean;
   /**
    * Its own process group: a Ctrl-C at the terminal reaches the caller only, which passes the stop
    * on once (a second stop signal makes an app exit without draining).
    */
   detached?: boolean;
+}
+
+/** Can `port` be bound right now? */
+async function portFree(port: number, host: string): Promise<boolean> {
+  const server = createServer();
+  const ok = await new Promise<boolean>((resolve) => server.once('error', () => resolve(false)).listen(port, host, () => resolve(true)));
+  if (ok) await new Promise((resolve) => server.close(resolve));
+  return ok;
 }
 
 /** A port nothing listens on right now (the OS picks it; the app binds it a moment later). */
@@ -56,7 +64,9 @@ export async function startApp(name: ServingApp, options: StartAppOptions): Prom
   const { command, args, cwd } = appCommand(name, options.args ?? [], options.root);
   const portVar = APP_HTTP_PORT_VARS[name];
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
-  const port = env[portVar] ?? String(options.defaultPort ? APP_HTTP_PORTS[name] : await freePort());
+  // The documented port when asked for and free; a free one otherwise (e.g. the stack's own apps hold it).
+  const wanted = options.defaultPort && (await portFree(APP_HTTP_PORTS[name], '127.0.0.1')) ? APP_HTTP_PORTS[name] : undefined;
+  const port = env[portVar] ?? String(wanted ?? (await freePort()));
   const host = env.STREAMLINE_HTTP_HOST ?? env.STREAMLINE_HOST ?? '127.0.0.1';
   const child = spawn(command, args, { cwd, env: { ...env, [portVar]: port }, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
   child.stdout!.pipe(log, { end: false });

@@ -215,7 +215,7 @@ export function createStack(
       ensureDir(paths.root);
       // A running server keeps its files: installing under it could pull jars from a live JVM.
       const running = list.filter((c) => isProcessAlive(pidOf(c)));
-      for (const c of running.filter((x) => !isInstalled(x))) reporter.step(c.name, 'a newer install is due: it applies at its next start (npm run stack -- down ' + c.name + ', then up)');
+      for (const c of running.filter((x) => x.installLane !== 'none' && !isInstalled(x))) reporter.step(c.name, 'a newer install is due: it applies at its next start (npm run stack -- down ' + c.name + ', then up)');
       await installAll(list.filter((c) => !running.includes(c)));
       const runningBefore = new Set(list.filter((c) => isProcessAlive(pidOf(c))).map((c) => c.name));
       try {

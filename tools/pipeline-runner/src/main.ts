@@ -57,7 +57,9 @@ async function main(): Promise<number> {
   const status = stackStatus();
   const stackApps = status.filter((c) => c.kind === 'app' && c.health === 'healthy');
   const useStackApps = PIPELINE_APPS.every((name) => stackApps.some((c) => c.name === name));
-  const apps: AppProcess[] = useStackApps ? [] : await Promise.all(PIPELINE_APPS.map((name) => startApp(name, { logDir, defaultPort: true })));
+  // Their own process groups: a Ctrl-C at the terminal must reach this run only, which stops them
+  // once at the end (a second signal would make them exit without draining).
+  const apps: AppProcess[] = useStackApps ? [] : await Promise.all(PIPELINE_APPS.map((name) => startApp(name, { logDir, defaultPort: true, detached: true })));
   if (useStackApps) {
     say('streamline: using the pipeline apps the stack runs (npm run stack -- status)');
     for (const c of stackApps) say(`streamline: ${c.name} ${c.name === 'monitor' ? 'page' : 'health'} ${c.url}${c.name === 'monitor' ? '' : '/healthz'}`);
@@ -67,6 +69,15 @@ async function main(): Promise<number> {
   }
   const pool = createPgPool(connections.pg, { max: 2 });
   const cassandra = createCassandraClient(connections.cassandra);
+  // A bounded run stopped by Ctrl-C stops the apps it started (each drains its batch), then exits.
+  let interrupted = false;
+  const interrupt = (signal: NodeJS.Signals) => {
+    if (interrupted) return; // the same Ctrl-C, passed on again by the tsx wrapper
+    interrupted = true;
+    say(`streamline: ${signal}: stopping ${apps.length ? 'the apps this run started' : 'the run'} (the stack's servers and apps keep running)`);
+    void Promise.all(apps.map((a) => stopApp(a))).finally(() => process.exit(130));
+  };
+  if (!opts.follow) process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
   try {
     for (const app of apps) {
       void app.exited.then((code) => {
@@ -178,10 +189,15 @@ async function follow(runId: string, sourceArgs: string[], logDir: string, pool:
   if (!(rate > 0)) throw new Error(`invalid --rate ${JSON.stringify(opts.rate)}: expected users per second above 0`);
   const ingestor = await startApp('ingestor', { logDir, detached: true, env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' }, args: ['--follow', '--rate', String(rate), '--run-id', runId, '--json', ...sourceArgs] });
   say(`streamline: streaming ${rate} users/s (run ${runId}; ingestor log ${ingestor.logFile}); Ctrl-C stops the stream`);
-  let stopping = false;
+  let stoppedAt: number | undefined;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(130);
-    stopping = true;
+    // The same Ctrl-C can come twice (to the group, and passed on by the tsx wrapper): only a
+    // second one a moment later means "quit now".
+    if (stoppedAt !== undefined) {
+      if (Date.now() - stoppedAt > 1000) process.exit(130);
+      return;
+    }
+    stoppedAt = Date.now();
     say(`streamline: ${signal}: stopping the stream; the users fetched so far are staged, then this waits until they are stored (Ctrl-C again quits)`);
     ingestor.child.kill('SIGINT');
   };
