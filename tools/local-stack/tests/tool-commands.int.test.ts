@@ -35,7 +35,8 @@ describeForStack(['local'], "the servers' own CLIs with the stack's settings", "
   it("airflow runs Airflow's own CLI, which imports the project's DAGs", () => {
     const res = stack('airflow', 'dags', 'list', '-o', 'json');
     expect(res.status, res.stderr).toBe(0);
-    const dags = JSON.parse(res.stdout.slice(res.stdout.indexOf('['))) as Array<{ dag_id: string }>;
+    // Warnings may come first on stdout; the JSON is the array of DAG objects.
+    const dags = JSON.parse(res.stdout.slice(res.stdout.indexOf('[{')).trim().split('\n')[0]!) as Array<{ dag_id: string }>;
     expect(dags.map((d) => d.dag_id).sort()).toEqual(['pipeline_health', 'spark_streaming', 'user_ingest']);
   });
 });
