@@ -60,6 +60,10 @@ async function main(): Promise<number> {
   // Their own process groups: a Ctrl-C at the terminal must reach this run only, which stops them
   // once at the end (a second signal would make them exit without draining).
   const apps: AppProcess[] = useStackApps ? [] : await Promise.all(PIPELINE_APPS.map((name) => startApp(name, { logDir, defaultPort: true, detached: true })));
+  // However this process ends (a second Ctrl-C exits at once), the apps it started get their stop.
+  process.on('exit', () => {
+    for (const a of apps) if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGTERM');
+  });
   if (useStackApps) {
     say('streamline: using the pipeline apps the stack runs (npm run stack -- status)');
     for (const c of stackApps) say(`streamline: ${c.name} ${c.name === 'monitor' ? 'page' : 'health'} ${c.url}${c.name === 'monitor' ? '' : '/healthz'}`);
