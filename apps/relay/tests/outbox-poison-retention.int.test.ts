@@ -3,50 +3,34 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runAppToEnd, startApp, stopApp } from '@streamline/app-runner';
-import { connectAdmin, createKafka, createPgPool, type PgPool } from '@streamline/clients';
-import { migrateStaging, pruneOutbox, stageUsers } from '@streamline/staging';
-import { mapApiUser } from '@streamline/user-schema';
-import { apiUserNumericPostcode } from '@streamline/user-schema/testing';
+import { createKafka, type PgPool } from '@streamline/clients';
+import { pruneOutbox, stageUsers } from '@streamline/staging';
 import { scrapeMetric, testConnections, uniqueName, waitFor } from '@streamline/testing';
+
+import { apiUsers, createStagingDatabase, topicMessages as topicMessagesIn } from './support.js';
 
 const config = testConnections();
 const logDir = join(repoRoot, '.stack', 'logs', 'it', uniqueName('relay-poison'));
 
-function users(n: number, runId: string) {
-  return Array.from({ length: n }, (_, i) => {
-    const raw = { ...apiUserNumericPostcode, login: { ...apiUserNumericPostcode.login, uuid: randomUUID() }, email: `poison${i}@example.com` };
-    return { raw, record: mapApiUser(raw, { source: 'generator', ingestRunId: runId }) };
-  });
-}
+const users = (n: number, runId: string) => apiUsers(n, runId, 'poison');
 
 describe('relay: poison outbox rows and outbox retention (real PostgreSQL, Kafka, registry)', () => {
   const database = uniqueName('it_relay_poison');
-  const admin = createPgPool(config.pg, { database: 'postgres', max: 1 });
+  let staging: Awaited<ReturnType<typeof createStagingDatabase>>;
   let pool: PgPool;
   const kafka = createKafka(config.kafka);
+  const topicMessages = (topic: string) => topicMessagesIn(kafka, topic);
   const env = (topic: string, extra: Record<string, string> = {}) => ({ PG_DATABASE: database, TOPIC_USERS_CREATED: topic, LOG_LEVEL: 'info', ...extra });
   const count = async (sql: string): Promise<number> => Number((await pool.query(sql)).rows[0].n);
 
   beforeAll(async () => {
-    await admin.query(`CREATE DATABASE ${database}`);
-    pool = createPgPool({ ...config.pg, database }, { max: 2 });
-    await migrateStaging(pool);
+    staging = await createStagingDatabase(config.pg, database);
+    pool = staging.pool;
   });
 
   afterAll(async () => {
-    await pool.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await staging.drop();
   });
-
-  async function topicMessages(topic: string): Promise<number> {
-    const a = await connectAdmin(kafka);
-    try {
-      return (await a.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-    } finally {
-      await a.disconnect();
-    }
-  }
 
   it('sets aside a payload the schema cannot encode and an unroutable row, with reasons, and publishes every row around them', async () => {
     const topic = uniqueName('it_relay_poison_topic');

@@ -1,55 +1,37 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runAppToEnd, startApp, stopApp, type AppProcess } from '@streamline/app-runner';
-import { Compatibility, connectAdmin, connectConsumer, createAvroSerde, createKafka, createPgPool, createRegistryClient, registerAvroSchema, type PgPool } from '@streamline/clients';
-import { migrateStaging, stageUsers } from '@streamline/staging';
-import { mapApiUser, type UserCreated } from '@streamline/user-schema';
-import { apiUserNumericPostcode } from '@streamline/user-schema/testing';
+import { Compatibility, connectConsumer, createAvroSerde, createKafka, createRegistryClient, registerAvroSchema, type PgPool } from '@streamline/clients';
+import { stageUsers } from '@streamline/staging';
+import type { UserCreated } from '@streamline/user-schema';
 import { fetchHealth, localStack, scrapeMetric, stackMode, testConnections, uniqueName, waitFor, withEmptyDatabase } from '@streamline/testing';
+
+import { apiUsers, createStagingDatabase, topicMessages as topicMessagesIn } from './support.js';
 
 const config = testConnections();
 const logDir = join(repoRoot, '.stack', 'logs', 'it', uniqueName('relay'));
 
-/** N distinct users shaped like API results. */
-function users(n: number) {
-  return Array.from({ length: n }, (_, i) => {
-    const raw = { ...apiUserNumericPostcode, login: { ...apiUserNumericPostcode.login, uuid: randomUUID() }, email: `user${i}@example.com` };
-    return { raw, record: mapApiUser(raw, { source: 'generator', ingestRunId: 'relay-it' }) };
-  });
-}
+const users = (n: number) => apiUsers(n, 'relay-it');
 
 const startRelay = (env: Record<string, string>, args: string[] = []): Promise<AppProcess> => startApp('relay', { logDir, args, env: { LOG_LEVEL: 'info', ...env } });
 const exited = (relay: AppProcess) => relay.exited;
 
 describe('relay (real PostgreSQL, Kafka, registry)', () => {
   const database = uniqueName('it_relay');
-  const admin = createPgPool(config.pg, { database: 'postgres', max: 1 });
+  let staging: Awaited<ReturnType<typeof createStagingDatabase>>;
   let pool: PgPool;
   const kafka = createKafka(config.kafka);
+  const topicMessages = (topic: string) => topicMessagesIn(kafka, topic);
 
   beforeAll(async () => {
-    // Its own database: the outbox is shared by design, so tests must not share it.
-    await admin.query(`CREATE DATABASE ${database}`);
-    pool = createPgPool({ ...config.pg, database }, { max: 4 });
-    await migrateStaging(pool);
+    staging = await createStagingDatabase(config.pg, database);
+    pool = staging.pool;
   });
 
   afterAll(async () => {
-    await pool.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await staging.drop();
   });
-
-  async function topicMessages(topic: string): Promise<number> {
-    const a = await connectAdmin(kafka);
-    try {
-      return (await a.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-    } finally {
-      await a.disconnect();
-    }
-  }
 
   async function unpublished(): Promise<number> {
     return Number((await pool.query('SELECT count(*) FROM outbox WHERE published_at IS NULL')).rows[0].count);

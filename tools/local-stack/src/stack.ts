@@ -10,22 +10,12 @@ import { portOpen } from './port-check.js';
 import { launchDetached, readPid, removePidFile, rssMiB, stopProcess } from './processes.js';
 import { createReporter, type Reporter } from './reporter.js';
 import type { Need } from './system-packages.js';
+import type { StackComponentStatus } from '@streamline/stack-control';
 
 export class StackError extends StreamlineError {}
 
-export interface ComponentStatus {
-  name: string;
-  port: number;
-  pid: number | null;
-  running: boolean;
-  health: 'healthy' | 'unhealthy' | 'stopped';
-  detail: string;
-  rssMiB: number | null;
-  /** `server`, or `app` for a pipeline app the stack supervises. */
-  kind: 'server' | 'app';
-  /** Where it is reached over HTTP, when it serves a page or an endpoint (the monitor's page). */
-  url?: string;
-}
+/** One component as `status` reports it (its JSON is what libs/stack-control reads back). */
+export type ComponentStatus = StackComponentStatus;
 
 export interface Stack {
   /** `apps: false` brings up the servers only (the pipeline apps stay as they are). */
