@@ -65,4 +65,4 @@ function appComponent(app: StackApp): Component {
   };
 }
 
-export const appComponents: Component[] = (['relay', 'spark-launcher', 'cassandra-writer', 'monitor'] as const).map(appComponent);
+export const appComponents: Component[] = STACK_APPS.map(appComponent);
