@@ -136,6 +136,20 @@ describe('pipeline end to end (real servers, all four apps)', () => {
     expect(await counter('cassandra-writer', 'streamline_end_to_end_latency_seconds_count', {})).toBeGreaterThanOrEqual(before.writer + n);
     expect(await counter('relay', 'process_cpu_seconds_total', {})).toBeGreaterThan(0);
     expect(await counter('cassandra-writer', 'streamline_consumer_lag_records', {})).toBeGreaterThanOrEqual(0);
+
+    // Prometheus naming, for the ecosystem's own tools: one prefix (besides prom-client's process
+    // and Node.js defaults), counters end in _total, units in the name, no user id as a label value.
+    for (const [name, url] of urls) {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const types = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => ({ metric: m[1]!, type: m[2]! }));
+      expect(types.length, name).toBeGreaterThan(0);
+      for (const { metric, type } of types) {
+        expect(metric, `${name}: ${metric}`).toMatch(/^(streamline_|process_|nodejs_)/);
+        if (type === 'counter') expect(metric, `${name}: ${metric}`).toMatch(/_total$/);
+        if (metric.startsWith('streamline_') && type !== 'counter') expect(metric, `${name}: ${metric}`).toMatch(/_(seconds|records|bytes|ratio|per_second|running|clients|info)$/);
+      }
+      expect(text, name).not.toMatch(/="[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"/);
+    }
   });
 
   it('ends with exactly the expected set when the relay and the writer are killed mid-run and restarted', async () => {
