@@ -10,3 +10,6 @@ export class UnroutableRowError extends StreamlineError {
     super(`outbox row seq ${seq} has aggregatetype ${JSON.stringify(aggregatetype)}, which RELAY_ROUTES does not route (routed: ${known.join(', ')})`);
   }
 }
+
+/** `--replay` without a filter, with both, or with a bad value. */
+export class ReplayOptionsError extends StreamlineError {}

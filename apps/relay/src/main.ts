@@ -12,9 +12,10 @@ import {
   registerAvroSchema,
 } from '@streamline/clients';
 import { configOrExit, describeError, runApp } from '@streamline/runtime';
-import { migrateStaging, outboxLag, requeueDeadLetters, requireStaging } from '@streamline/staging';
-import { usersCreatedSchema, type UserCreated } from '@streamline/user-schema';
+import { migrateStaging, outboxLag, replayStagedUsers, requeueDeadLetters, requireStaging } from '@streamline/staging';
+import { mapApiUser, usersCreatedSchema, type UserCreated, type UserSource } from '@streamline/user-schema';
 import { loadRelayConfig } from './config.js';
+import { replayFilter } from './replay-filter.js';
 import { startLagReporter } from './lag-reporter.js';
 import { startOutboxRetention } from './outbox-retention.js';
 import { listenForOutbox } from './outbox-wakeup.js';
@@ -25,8 +26,11 @@ const program = new Command('relay')
   .option('--once', 'publish what the outbox holds, then exit')
   .option('--lag', 'print the outbox lag and the rows set aside as JSON, and exit (read-only)')
   .option('--requeue-dead-letters', 'move the rows set aside in outbox_dead_letters back into the outbox (after a fix), and exit')
+  .option('--replay', 'send staged users through the pipeline again (npm run replay), with --run-id or --since, and exit')
+  .option('--run-id <id>', 'with --replay: the users that ingest run fetched')
+  .option('--since <time>', 'with --replay: the users staged since this ISO time, e.g. 2026-12-01T10:00:00Z')
   .parse();
-const options = program.opts<{ once?: boolean; lag?: boolean; requeueDeadLetters?: boolean }>();
+const options = program.opts<{ once?: boolean; lag?: boolean; requeueDeadLetters?: boolean; replay?: boolean; runId?: string; since?: string }>();
 
 const config = configOrExit('relay', () => loadRelayConfig(process.env));
 
@@ -44,7 +48,42 @@ async function outboxCommand(command: 'lag' | 'requeue'): Promise<void> {
   }
 }
 
-if (options.lag) await outboxCommand('lag');
+/** `--replay`: staged users back into the outbox, from the raw JSON kept in staging (a fixed mapper applies). */
+async function replayCommand(): Promise<void> {
+  let filter: ReturnType<typeof replayFilter>;
+  try {
+    filter = replayFilter(options);
+  } catch (error) {
+    console.error(`relay: ${describeError(error)}`);
+    process.exitCode = 1;
+    return;
+  }
+  const pool = createPgPool(config.connections.pg, { max: 2, applicationName: 'relay-replay' });
+  try {
+    await requireStaging(pool);
+    const replayed = await replayStagedUsers(
+      pool,
+      filter,
+      (user) => {
+        try {
+          return mapApiUser(user.raw, { source: user.source as UserSource, ingestRunId: user.ingestRunId });
+        } catch (error) {
+          throw new Error(`staged user ${user.id} no longer maps to a record: ${describeError(error)}`, { cause: error });
+        }
+      },
+      { batchSize: config.batchSize, onBatch: (n) => process.stderr.write(`relay: replay: ${n} users back in the outbox\n`) },
+    );
+    console.log(JSON.stringify({ replayed, ...(filter.runId ? { runId: filter.runId } : { since: filter.since!.toISOString() }) }));
+  } catch (error) {
+    console.error(`relay: ${describeError(error)}`);
+    process.exitCode = 1;
+  } finally {
+    await pool.end();
+  }
+}
+
+if (options.replay) await replayCommand();
+else if (options.lag) await outboxCommand('lag');
 else if (options.requeueDeadLetters) await outboxCommand('requeue');
 else
   await runApp({ name: 'relay', logLevel: config.logLevel, shutdownTimeoutMs: config.shutdownTimeoutMs, http: config.http, retry: config.retry }, async (ctx) => {

@@ -3,3 +3,4 @@ export * from './outbox.js';
 export * from './stage-users.js';
 export * from './run-users.js';
 export * from './staging-ready.js';
+export * from './replay.js';
