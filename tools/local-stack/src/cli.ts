@@ -10,6 +10,7 @@ import { createCassandraClient } from '@streamline/clients';
 import { stackPaths } from './paths.js';
 import type { LaunchSpec } from './processes.js';
 import { createReporter } from './reporter.js';
+import { renderTop, type TopState } from './top-view.js';
 import { airflowCommand, KAFKA_TOOLS, kafkaToolCommand, type KafkaTool } from './tool-commands.js';
 import { renderStatusTable } from './status-table.js';
 
@@ -110,6 +111,29 @@ program
       else console.table(rows);
     } finally {
       await client.shutdown();
+    }
+  });
+
+program
+  .command('top')
+  .description("the pipeline's flow, latency and lag in the terminal, refreshed (read from the monitor)")
+  .option('--once', 'print once and exit')
+  .option('--interval <seconds>', 'refresh interval', '2')
+  .action(async (options: { once?: boolean; interval: string }) => {
+    const config = loadStackConfig(process.env);
+    const url = `http://${config.host}:${config.apps.ports.monitor}`;
+    for (;;) {
+      let text: string;
+      try {
+        const res = await fetch(`${url}/api/state`, { signal: AbortSignal.timeout(5_000) });
+        text = renderTop((await res.json()) as TopState, url);
+      } catch (error) {
+        if (options.once) throw new Error(`the monitor does not answer at ${url} (${describeError(error)}): npm run stack -- up starts it`);
+        text = `the monitor does not answer at ${url} yet (npm run stack -- up starts it); retrying`;
+      }
+      if (options.once) return console.log(text);
+      process.stdout.write(`${process.stdout.isTTY ? '\x1b[2J\x1b[H' : '\n'}${text}\n`);
+      await new Promise((r) => setTimeout(r, Number(options.interval) * 1000));
     }
   });
 
