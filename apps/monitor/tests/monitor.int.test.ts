@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -234,6 +235,16 @@ describe('monitor (real browser, real pipeline)', () => {
       rssMiB: Math.round(sumSamples(metrics, 'process_resident_memory_bytes') / 1048576),
     };
     writeFileSync(join(outDir, 'monitor-resources.json'), `${JSON.stringify(resources)}\n`);
+
+    // The terminal view reads the same state: `npm run stack -- top --once` against this monitor.
+    const top = spawnSync(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'tools/local-stack/src/cli.ts'), 'top', '--once'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, MONITOR_HTTP_PORT: new URL(monitorUrl).port },
+    });
+    expect(top.status, top.stderr).toBe(0);
+    expect(top.stdout).toMatch(new RegExp(`^stored +${n} `, 'm'));
+    expect(top.stdout).toMatch(new RegExp(`^${env.WRITER_GROUP_ID!} +\\S+ +0 `, 'm'));
     console.log(`monitor while watching: ${JSON.stringify(resources)}; screenshot ${join(outDir, 'monitor.png')}`);
   });
 });
