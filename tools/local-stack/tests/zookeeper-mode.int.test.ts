@@ -22,6 +22,7 @@ describeForStack(['local'], 'KAFKA_MODE=zookeeper (the seed setup: ZooKeeper + b
     ZOOKEEPER_PORT: '12181',
     KAFKA_PORT: '19092',
     KAFKA_CONTROLLER_PORT: '19093',
+    KAFKA_SASL_PORT: '19094',
   };
   const cli = (...args: string[]) =>
     spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'tools/local-stack/src/cli.ts'), ...args], { cwd: root, env, encoding: 'utf8' });
