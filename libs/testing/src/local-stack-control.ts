@@ -7,5 +7,6 @@ export { stackCli };
  * component brings back anything a test stopped, and whatever stopped with it.
  */
 export function localStack(command: 'up' | 'down', components: string[] = []): void {
-  stackCli([command, ...components], 'pipe');
+  // The servers only: the tests run their own apps (the stack's would hold the usual ports).
+  stackCli(command === 'up' && components.length === 0 ? ['up', '--no-apps'] : [command, ...components], 'pipe');
 }
