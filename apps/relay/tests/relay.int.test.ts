@@ -98,7 +98,7 @@ describe('relay (real PostgreSQL, Kafka, registry)', () => {
     const registry = createRegistryClient(config.registry);
     await registerAvroSchema(registry, subject, { type: 'record', name: 'UserCreated', namespace: 'io.streamline', fields: [{ name: 'id', type: 'string' }] }, Compatibility.BACKWARD);
     try {
-      const run = runAppToEnd('relay', ['--once'], { env: { PG_DATABASE: database, TOPIC_USERS_CREATED: topic, LOG_LEVEL: 'fatal' } });
+      const run = runAppToEnd('relay', ['--once'], { env: { PG_DATABASE: database, TOPIC_USERS_CREATED: topic, LOG_LEVEL: 'fatal', RELAY_HTTP_PORT: '0' } });
       expect(run.status).not.toBe(0);
       const lines = run.stderr.trim().split('\n').filter((l) => l.startsWith('relay:'));
       expect(lines).toHaveLength(1);

@@ -13,7 +13,7 @@ describe('relay --replay (npm run replay): staged users through the pipeline aga
   let staging: Awaited<ReturnType<typeof createStagingDatabase>>;
   let pool: PgPool;
   const kafka = createKafka(config.kafka);
-  const relay = (topic: string, args: string[]) => runAppToEnd('relay', args, { env: { PG_DATABASE: database, TOPIC_USERS_CREATED: topic, LOG_LEVEL: 'warn' } });
+  const relay = (topic: string, args: string[]) => runAppToEnd('relay', args, { env: { PG_DATABASE: database, TOPIC_USERS_CREATED: topic, LOG_LEVEL: 'warn', RELAY_HTTP_PORT: '0' } });
 
   beforeAll(async () => {
     staging = await createStagingDatabase(config.pg, database);

@@ -29,19 +29,20 @@ export async function replayStagedUsers(
   let after = '00000000-0000-0000-0000-000000000000';
   let sent = 0;
   for (;;) {
-    const { rows } = await pool.query<{ id: string; raw: unknown; source: string; ingest_run_id: string; staged_at: Date }>(
+    // staged_at in ms exactly as staging first wrote it into the payload (rounded, not truncated).
+    const { rows } = await pool.query<{ id: string; raw: unknown; source: string; ingest_run_id: string; staged_at: Date; staged_ms: string }>(
       filter.runId !== undefined
-        ? `SELECT id::text, raw, source, ingest_run_id, staged_at FROM users_raw
+        ? `SELECT id::text, raw, source, ingest_run_id, staged_at, (extract(epoch FROM staged_at) * 1000)::bigint AS staged_ms FROM users_raw
            WHERE id > $2::uuid AND (ingest_run_id = $1 OR id IN (SELECT id FROM users_refetched WHERE ingest_run_id = $1))
            ORDER BY id LIMIT $3`
-        : `SELECT id::text, raw, source, ingest_run_id, staged_at FROM users_raw
+        : `SELECT id::text, raw, source, ingest_run_id, staged_at, (extract(epoch FROM staged_at) * 1000)::bigint AS staged_ms FROM users_raw
            WHERE id > $2::uuid AND staged_at >= $1 ORDER BY id LIMIT $3`,
       [filter.runId ?? filter.since, after, options.batchSize],
     );
     if (rows.length === 0) return sent;
     const events = rows.map((r) => ({
       id: r.id,
-      payload: { ...toRecord({ id: r.id, raw: r.raw, source: r.source, ingestRunId: r.ingest_run_id, stagedAt: r.staged_at }), staged_at: r.staged_at.getTime() },
+      payload: { ...toRecord({ id: r.id, raw: r.raw, source: r.source, ingestRunId: r.ingest_run_id, stagedAt: r.staged_at }), staged_at: Number(r.staged_ms) },
     }));
     const client = await pool.connect();
     try {
