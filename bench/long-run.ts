@@ -85,6 +85,7 @@ const report = [
   '| --- | ---: | ---: | ---: | ---: | ---: |',
   ...rows,
   '',
+  ...(code === 0 ? [] : ['npm start ended with:', '', '```', ...text.trim().split('\n').slice(-15), '```', '']),
   'Samples (seconds, RSS MiB per app, writer lag):',
   '',
   '```',

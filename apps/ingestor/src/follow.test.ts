@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@streamline/runtime';
 import { runFollow } from './follow.js';
@@ -71,5 +72,27 @@ describe('runFollow', () => {
     const result = await runFollow({ ingestRound: async (count, seed) => (rounds++, stop.abort(), summary(count / 2, seed, true)), log, signal: stop.signal }, { rate: 100, roundSize: 1000, seed: 'x', progressIntervalMs: 0 });
     expect(rounds).toBe(1);
     expect(result).toMatchObject({ fetched: 50, interrupted: false });
+  });
+
+  it('leaves no abort listener behind per round (a stream runs for hours)', async () => {
+    const stop = new AbortController();
+    let rounds = 0;
+    let listening = -1;
+    await runFollow(
+      {
+        ingestRound: async (count, seed) => {
+          if (++rounds === 20) {
+            listening = getEventListeners(stop.signal, 'abort').length;
+            stop.abort();
+          }
+          return summary(count, seed);
+        },
+        log,
+        signal: stop.signal,
+      },
+      { rate: 10_000, roundSize: 10, seed: 's', progressIntervalMs: 0 },
+    );
+    expect(rounds).toBe(20);
+    expect(listening).toBe(0);
   });
 });

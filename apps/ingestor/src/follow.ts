@@ -22,11 +22,19 @@ export interface FollowDeps {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
+/** Sleeps `ms` or until `signal` aborts; the abort listener goes when the sleep ends (one per round would pile up). */
 const abortableSleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 /**
