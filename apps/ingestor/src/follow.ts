@@ -1,4 +1,4 @@
-import type { Logger } from '@streamline/runtime';
+import { sleep, type Logger } from '@streamline/runtime';
 import type { IngestSummary } from './summary.js';
 import { MAX_REJECT_REASONS } from './summary.js';
 
@@ -22,20 +22,8 @@ export interface FollowDeps {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-/** Sleeps `ms` or until `signal` aborts; the abort listener goes when the sleep ends (one per round would pile up). */
-const abortableSleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/** The runtime's sleep, ended early (not failed) by a stop. */
+const abortableSleep = (ms: number, signal: AbortSignal) => sleep(ms, signal).catch(() => undefined);
 
 /**
  * `--follow`: streams users until stopped, at `rate` users/s. Each round is an ordinary ingest of

@@ -1,4 +1,4 @@
-import { backoffDelay, type BackoffOptions, type Logger } from '@streamline/runtime';
+import { backoffDelay, type BackoffOptions, type Logger, sleep } from '@streamline/runtime';
 
 /** A started child, as the supervisor sees it. */
 export interface SupervisedChild {
@@ -22,20 +22,8 @@ export interface SupervisorOptions {
   now?: () => number;
 }
 
-/** Sleeps `ms` or until `signal` aborts; the abort listener goes when the sleep ends (one per round would pile up). */
-const abortableSleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/** The runtime's sleep, ended early (not failed) by a stop. */
+const abortableSleep = (ms: number, signal: AbortSignal) => sleep(ms, signal).catch(() => undefined);
 
 /**
  * Keeps an app running until `signal` aborts: starts it, and whenever it exits (a crash, a kill, an
