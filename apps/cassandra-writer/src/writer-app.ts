@@ -18,6 +18,7 @@ import { createDlqSink } from './dlq.js';
 import { migrateCassandra } from './migrate.js';
 import { createUserStore, type UserStore } from './user-store.js';
 import { createWriterMetrics, type WriterStats } from './writer-metrics.js';
+import { usersProcessedSchema } from '@streamline/user-schema';
 
 export interface WriterApp {
   stats(): WriterStats;
@@ -71,7 +72,9 @@ export async function startWriterApp(config: CassandraWriterConfig, log: Logger,
     const registry = createRegistryClient(config.connections.registry, { timeoutMs: config.registryTimeoutMs });
     const baseStore = createUserStore(cassandra, { keyspace: config.cassandra.keyspace, table: config.cassandra.table, concurrency: config.concurrency, rowsPerRequest: config.rowsPerRequest });
     const handler = createBatchHandler({
-      serde: createAvroSerde<unknown>(registry, config.topic),
+      // Read with our own schema: a newer writer's extra fields are skipped, an older one's missing
+      // fields take our defaults (Avro schema resolution), so either version decodes to our record.
+      serde: createAvroSerde<unknown>(registry, config.topic, { readerSchema: usersProcessedSchema }),
       store: options.wrapStore ? options.wrapStore(baseStore) : baseStore,
       dlq: createDlqSink(producer, config.dlqTopic),
       metrics,
