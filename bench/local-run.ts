@@ -1,7 +1,8 @@
 /** What the benches share: the local stack's server pids, generator runs and pages, a topic's size. */
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
-import { freePort, lastJsonLine, runAppToEnd, startApp, stopApp } from '@streamline/app-runner';
+import { appCommand, freePort, lastJsonLine, runAppToEnd, startApp, stopApp, type AppName } from '@streamline/app-runner';
 import type { ApiUser } from '@streamline/user-schema';
 import { stackStatus } from '@streamline/stack-control';
 
@@ -17,6 +18,31 @@ export function stackServerPids(): Map<string, number> {
 export function ingestGenerated(env: NodeJS.ProcessEnv, seed: string, count: number): { staged: number; rate: number } {
   const run = runAppToEnd('ingestor', ['--source', 'generator', '--seed', seed, '--count', String(count), '--json'], { env: env as Record<string, string> });
   return lastJsonLine<{ staged: number; rate: number }>(run, 'the ingestor');
+}
+
+/** A one-shot app command run as a child (its pid known while it runs, unlike runAppToEnd's). */
+export interface RunningCommand {
+  pid: number;
+  /** Stops it as Ctrl-C would (SIGTERM: the ingestor stages what it fetched and prints its summary). */
+  stop(): void;
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+export function runCommand(name: AppName, args: string[], env: NodeJS.ProcessEnv): RunningCommand {
+  const { command, args: argv, cwd } = appCommand(name, args);
+  const child = spawn(command, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { pid: child.pid!, stop: () => child.kill('SIGTERM'), done };
+}
+
+/** The JSON summary an `ingestor ... --json` run printed last. */
+export async function ingestSummary(run: RunningCommand): Promise<{ staged: number; fetched: number; rate: number }> {
+  const { code, stdout, stderr } = await run.done;
+  return lastJsonLine({ status: code, stdout, stderr }, 'the ingestor');
 }
 
 /** Messages in a topic, all partitions (0 while it does not exist yet). */

@@ -101,7 +101,7 @@ export function buildSparkSubmit(config: SparkLauncherConfig, jars: string[], ru
       '--name', job.appName,
       '--driver-memory', spark.driverMemory,
       // The driver plans and schedules; it runs no record loop worth C2's compile time. C1 alone took
-      // its CPU per user from ~30 to ~16 µs in bench/spark-job.bench.ts (executors keep C2: +25% there).
+      // its CPU per user from ~30 to ~16 µs in the Spark stage of `npm run bench` (executors keep C2: +25% there).
       '--driver-java-options', DRIVER_JAVA_OPTIONS,
       '--jars', jars.join(','),
       ...conf.flatMap(([key, value]) => ['--conf', `${key}=${value}`]),

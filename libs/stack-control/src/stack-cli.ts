@@ -15,6 +15,8 @@ export interface StackComponentStatus {
   health: 'healthy' | 'unhealthy' | 'stopped';
   detail: string;
   rssMiB: number | null;
+  /** What is installed, with its version (e.g. `cassandra-all-5.0.6`): reports name what they measured. */
+  installed: string;
   url?: string;
 }
 

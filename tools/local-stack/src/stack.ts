@@ -174,6 +174,7 @@ export function createStack(
       detail: health.detail,
       rssMiB: running ? (rssMiB(pid) ?? null) : null,
       kind: c.kind ?? 'server',
+      installed: c.installKey,
       ...(c.url ? { url: c.url(config) } : {}),
     };
   };

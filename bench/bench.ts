@@ -1,0 +1,155 @@
+/**
+ * `npm run bench`: the whole suite in one run, minutes not hours, on the local stack (brought up
+ * when it is not). Floors first (the servers' least work), then each stage alone, the pipeline end
+ * to end, latency at fixed offered rates, the first impression, the relay beside Debezium. Writes
+ * bench/results/<date>.md and <date>.svg and the README's "latest" section; prints the markdown.
+ */
+import { cpus, totalmem } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { loadConnectionConfig } from '@streamline/config';
+import { stackCli, stackStatus } from '@streamline/stack-control';
+import { fetchGeneratedPages, root } from './local-run.js';
+import { hopLatency, LivePipeline } from './live-pipeline.js';
+import { measureWindow, usPerUser } from './measure-window.js';
+import { renderChart, renderMarkdown, updateReadme, type FirstImpression, type SuiteResults } from './report.js';
+import { floorUs, measureServerFloors, PIPELINE_FLOOR } from './server-floors.js';
+import { measureStages } from './stages.js';
+
+const SECTIONS = ['floors', 'stages', 'e2e', 'latency', 'first', 'peer'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const opts = new Command('bench')
+  .description('the benchmark suite: floors, each stage, end to end, latency at offered rates, first impression, the relay beside Debezium')
+  .option('--users <n>', 'users measured per throughput run', '100000')
+  .option('--warmup <n>', 'users sent first, unmeasured, in each throughput run', '30000')
+  .option('--rates <list>', 'offered rates for the latency runs, users/s', '100,1000,5000')
+  .option('--seconds <n>', 'seconds per offered rate', '30')
+  .option('--only <list>', `sections to run (${SECTIONS.join(',')})`, SECTIONS.join(','))
+  .option('--no-readme', 'do not update the README section')
+  .parse()
+  .opts<{ users: string; warmup: string; rates: string; seconds: string; only: string; readme: boolean }>();
+const users = Number(opts.users);
+const warmup = Number(opts.warmup);
+const only = new Set(opts.only.split(',') as Section[]);
+for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${JSON.stringify(s)} (expected some of ${SECTIONS.join(', ')})`);
+const PEER_MODULE = './relay-vs-debezium.bench.js';
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+stackCli(['up', '--no-apps'], 'inherit');
+const status = stackStatus();
+const config = loadConnectionConfig();
+const date = new Date().toISOString().slice(0, 10);
+const appsRunning = status.filter((c) => c.kind === 'app' && c.running).map((c) => c.name);
+const results: SuiteResults = {
+  date,
+  machine: [
+    `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+    `servers: ${status.filter((c) => c.kind === 'server').map((c) => `${c.name} (${c.installed})`).join(', ')}`,
+  ],
+  settings: [
+    `throughput runs: ${users.toLocaleString('en-US')} users measured after ${warmup.toLocaleString('en-US')} warm-up users; latency runs: ${opts.rates} users/s offered, ${opts.seconds} s each`,
+    `every server and Airflow up; the stack's own supervised apps ${appsRunning.length ? `running but idle (${appsRunning.join(', ')})` : 'not running'}; the apps' settings are their defaults`,
+    'CPU is each process tree (the process and its children) read from /proc around the measured window; floor = the servers\' and their clients\' least work for what the stage does (see Floors)',
+  ],
+  notes: [],
+};
+
+// Floors: a small pass warms the servers' JIT, then the measured one.
+const floorUsers = await fetchGeneratedPages(`bench-${date}`, Math.max(users, 20_000));
+say('bench: warming the servers (a floor pass, not reported)');
+await measureServerFloors(config, floorUsers.slice(0, 20_000));
+say('bench: floors');
+results.floors = await measureServerFloors(config, floorUsers);
+results.pipelineFloorUs = floorUs(results.floors, PIPELINE_FLOOR);
+
+if (only.has('stages')) {
+  say('bench: each stage alone');
+  results.stages = await measureStages(config, results.floors, users, warmup, say);
+}
+
+if (only.has('e2e') || only.has('latency')) {
+  say('bench: the pipeline end to end');
+  const p = await LivePipeline.start(config, 'bench_e2e');
+  try {
+    await p.ingest(`${p.id}-warmup`, warmup);
+    await p.caughtUp();
+    if (only.has('e2e')) {
+      const since = new Date();
+      let staged = 0;
+      const window = await measureWindow(p.roots(), async () => {
+        staged = await p.ingest(p.id, users);
+        await p.caughtUp();
+      });
+      const latency = hopLatency(await p.times(since));
+      results.endToEnd = { stage: 'end to end', users: staged, window, usPerUser: usPerUser(window, staged), floorUs: results.pipelineFloorUs, usersPerS: (staged * 1000) / window.ms, latency };
+      say(`bench: end to end ${Math.round(results.endToEnd.usersPerS)} users/s, ${results.endToEnd.usPerUser.toFixed(0)} µs/user`);
+    }
+    if (only.has('latency')) {
+      results.latency = [];
+      for (const offered of opts.rates.split(',').map(Number)) {
+        say(`bench: latency at ${offered} users/s offered`);
+        const since = new Date();
+        const staged = await p.follow(`${p.id}-rate-${offered}`, offered, Number(opts.seconds));
+        await p.caughtUp();
+        results.latency.push({ offered, achieved: staged / Number(opts.seconds), latency: hopLatency(await p.times(since)) });
+      }
+      // What `npm start -- --count 2000` reports on a warm stack: one burst on the running job.
+      const since = new Date();
+      await p.ingest(`${p.id}-burst`, 2000);
+      await p.caughtUp();
+      results.first = [firstOf('npm start -- --count 2000 on a warm stack (the job running and warm)', hopLatency(await p.times(since)), await p.times(since))];
+    }
+  } finally {
+    await p.stop();
+  }
+}
+
+if (only.has('first')) {
+  // A fresh stack: `stack up` starts the apps, the query runs on new JVMs, then the first users come.
+  say('bench: first impression (new Spark JVMs)');
+  for (const [what, waitForQuery] of [
+    ['fresh stack: the query up on new JVMs, its first batch', true],
+    ['the apps started together with the users (npm start without the stack\'s apps)', false],
+  ] as const) {
+    const p = await LivePipeline.start(config, 'bench_first', waitForQuery);
+    try {
+      const since = new Date(Date.now() - 1000);
+      await p.ingest(`${p.id}-first`, 2000);
+      await p.caughtUp();
+      const times = await p.times(since);
+      (results.first ??= []).push(firstOf(what, hopLatency(times), times));
+    } finally {
+      await p.stop();
+    }
+  }
+}
+
+if (only.has('peer')) {
+  try {
+    const { runRelayVsDebezium } = (await import(PEER_MODULE)) as { runRelayVsDebezium?: (o: { users: number }) => Promise<SuiteResults['peer']> };
+    if (runRelayVsDebezium) results.peer = await runRelayVsDebezium({ users: Math.min(users, 50_000) });
+  } catch (error) {
+    results.notes.push(`the relay beside Debezium did not run: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+function firstOf(what: string, latency: FirstImpression['latency'], times: Array<{ staged: number; stored: number }>): FirstImpression {
+  const firstStaged = Math.min(...times.map((t) => t.staged));
+  const firstStored = Math.min(...times.map((t) => t.stored));
+  return { what, firstStoredMs: firstStored - firstStaged, latency };
+}
+
+const dir = join(root, 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+const chartName = `${date}.svg`;
+writeFileSync(join(dir, chartName), await renderChart(results));
+const markdown = renderMarkdown(results, chartName);
+writeFileSync(join(dir, `${date}.md`), markdown);
+// Only a full run replaces the README's figures.
+if (opts.readme && only.size === SECTIONS.length) {
+  updateReadme(join(root, 'README.md'), markdown, `bench/results/${date}.md`, `bench/results/${chartName}`);
+}
+console.log(markdown);
+say(`bench: written bench/results/${date}.md and ${chartName}`);

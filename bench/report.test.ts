@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hopLatency, percentiles } from './live-pipeline.js';
+import { renderChart, renderMarkdown, updateReadme, type SuiteResults } from './report.js';
+import { floorUs, PIPELINE_FLOOR, type Floor } from './server-floors.js';
+import type { StageFigures } from './stages.js';
+
+const floors: Floor[] = [
+  { work: 'pg-insert', server: 'postgres', what: 'insert', client: 'node-postgres', rate: 50_000, serverUs: 20, clientUs: 4 },
+  { work: 'pg-read', server: 'postgres', what: 'read', client: 'node-postgres', rate: 90_000, serverUs: 5, clientUs: 3 },
+  { work: 'kafka-produce', server: 'kafka', what: 'produce', client: 'kafkajs producer', rate: 80_000, serverUs: 3, clientUs: 15 },
+  { work: 'kafka-consume', server: 'kafka', what: 'consume', client: 'kafkajs consumer', rate: 99_000, serverUs: 2, clientUs: 14 },
+  { work: 'cassandra-write', server: 'cassandra', what: 'write', client: 'cassandra-driver', rate: 20_000, serverUs: 48, clientUs: 28 },
+];
+const stage = (name: string, users: number, cpuS: number, floor: number): StageFigures => ({
+  stage: name,
+  users,
+  window: { ms: 10_000, cpu: new Map([['kafka', cpuS / 2], ['relay', cpuS / 2]]), peakRssMiB: new Map([['relay', 300]]) },
+  usPerUser: (cpuS * 1e6) / users,
+  floorUs: floor,
+});
+
+describe('bench figures', () => {
+  it('percentiles take the nearest rank, and hops split staged -> stored', () => {
+    expect(percentiles([5, 1, 4, 2, 3, 6, 7, 8, 9, 10])).toEqual({ p50: 5, p95: 10, p99: 10 });
+    const hop = hopLatency([
+      { staged: 0, published: 100, processed: 700, stored: 900 },
+      { staged: 0, published: 300, processed: 800, stored: 1200 },
+    ]);
+    expect(hop.users).toBe(2);
+    expect(hop.total).toEqual({ p50: 900, p95: 1200, p99: 1200 });
+    expect(hop.published.p50).toBe(100);
+    expect(hop.processed.p99).toBe(600);
+    expect(hop.stored.p50).toBe(200);
+  });
+
+  it('the pipeline floor counts Kafka twice, servers and clients', () => {
+    expect(floorUs(floors, PIPELINE_FLOOR)).toBe(24 + 2 * (18 + 16) + 76);
+    expect(floorUs(floors, ['kafka-produce', 'kafka-consume'], 'server')).toBe(5);
+    expect(() => floorUs(floors.slice(1), ['pg-insert'])).toThrow(/pg-insert was not measured/);
+  });
+
+  const results: SuiteResults = {
+    date: '2026-12-02',
+    machine: ['2 cores (test CPU), 24 GiB, Node v20'],
+    settings: ['defaults'],
+    floors,
+    pipelineFloorUs: 168,
+    stages: [stage('relay: PostgreSQL -> Kafka', 10_000, 0.5, 26)],
+    endToEnd: { ...stage('end to end', 100_000, 50, 168), usersPerS: 4000, latency: hopLatency([{ staged: 0, published: 10, processed: 400, stored: 500 }]) },
+    latency: [{ offered: 1000, achieved: 990, latency: hopLatency([{ staged: 0, published: 10, processed: 2000, stored: 2500 }]) }],
+    first: [{ what: 'fresh stack', firstStoredMs: 4200, latency: hopLatency([{ staged: 0, published: 10, processed: 4000, stored: 4200 }]) }],
+    notes: ['a note'],
+  };
+
+  it('the markdown puts each measured figure beside its target', () => {
+    const md = renderMarkdown(results, '2026-12-02.svg');
+    expect(md).toContain('![CPU per user against the floor, and latency at offered rates](2026-12-02.svg)');
+    // 50 CPU-s over 100,000 users = 500 µs against 168: 2.98×.
+    expect(md).toContain('| pipeline CPU per user / servers-and-clients floor | 500 / 168 µs = **2.98×** | ≤ 1.5× |');
+    expect(md).toContain('| p99 staging → Cassandra at 1,000 users/s offered | 2,500 ms | ≤ 1,000 ms |');
+    expect(md).toContain('| first users stored after staging: fresh stack | 4,200 ms (p99 4,200 ms) | ≤ 5,000 ms |');
+    // The relay stage: 0.5 CPU-s over 10,000 users = 50 µs against a floor of 26.
+    expect(md).toContain('| relay: PostgreSQL -> Kafka | 10,000 | 1,000 | 50 | 26 | 1.92× | kafka 25, relay 25 | relay 300 |');
+    expect(md).toContain('| 1,000 | 990 | 1 | 2,500 / 2,500 / 2,500 | 10 / 10 / 10 | 1,990 / 1,990 / 1,990 | 500 / 500 / 500 |');
+  });
+
+  it('the chart is an SVG with both panels', async () => {
+    const svg = await renderChart(results);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('CPU µs per user: measured vs floor');
+    expect(svg).toContain('staging → Cassandra latency (log scale)');
+  });
+
+  it('the README section between the markers is replaced, the rest kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-readme-'));
+    const file = join(dir, 'README.md');
+    writeFileSync(file, 'before\n<!-- bench:latest:start -->\nold figures\n<!-- bench:latest:end -->\nafter\n');
+    expect(updateReadme(file, renderMarkdown(results, '2026-12-02.svg'), 'bench/results/2026-12-02.md', 'bench/results/2026-12-02.svg')).toBe(true);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain('old figures');
+    expect(text).toMatch(/^before\n<!-- bench:latest:start -->\n/);
+    expect(text).toMatch(/<!-- bench:latest:end -->\nafter\n$/);
+    expect(text).toContain('(bench/results/2026-12-02.svg)');
+    expect(text).toContain('Latest run: [bench/results/2026-12-02.md](bench/results/2026-12-02.md).');
+  });
+});

@@ -1,0 +1,170 @@
+/** The suite's results as a dated markdown file, an SVG chart beside it, and the README's bench section. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { HopLatency, Percentiles } from './live-pipeline.js';
+import type { Floor } from './server-floors.js';
+import type { StageFigures } from './stages.js';
+
+export interface LatencyAtRate {
+  offered: number;
+  achieved: number;
+  latency: HopLatency;
+}
+
+export interface FirstImpression {
+  what: string;
+  /** Staging of the first user to its row in Cassandra. */
+  firstStoredMs: number;
+  latency: HopLatency;
+}
+
+export interface PeerRow {
+  name: string;
+  recordsPerS: number;
+  p50Ms: number;
+  p99Ms: number;
+  usPerRecord: number;
+}
+
+export interface SuiteResults {
+  date: string;
+  machine: string[];
+  settings: string[];
+  floors?: Floor[];
+  pipelineFloorUs?: number;
+  stages?: StageFigures[];
+  endToEnd?: StageFigures & { usersPerS: number; latency: HopLatency };
+  latency?: LatencyAtRate[];
+  first?: FirstImpression[];
+  peer?: { rows: PeerRow[]; note: string };
+  notes: string[];
+}
+
+const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
+const ms = (p: Percentiles) => `${n0(p.p50)} / ${n0(p.p95)} / ${n0(p.p99)}`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+const rate = (f: StageFigures) => (f.users * 1000) / f.window.ms;
+const table = (head: string[], rows: string[][]) => [`| ${head.join(' | ')} |`, `| ${head.map((h, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+const trees = (f: StageFigures) =>
+  [...f.window.cpu]
+    .filter(([, s]) => s > 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, s]) => `${name} ${n0((s * 1e6) / f.users)}`)
+    .join(', ');
+const peaks = (f: StageFigures) =>
+  [...f.window.peakRssMiB]
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, mib]) => `${name} ${n0(mib)}`)
+    .join(', ');
+
+/** The markdown: each table the issue asks for, the chart, what was measured how. */
+export function renderMarkdown(r: SuiteResults, chartFile: string): string {
+  const out: string[] = [`# Benchmarks ${r.date}`, '', ...r.machine.map((m) => `- ${m}`), '', `![CPU per user against the floor, and latency at offered rates](${chartFile})`, ''];
+  if (r.endToEnd && r.pipelineFloorUs) {
+    const e = r.endToEnd;
+    out.push('## Targets', '');
+    out.push(
+      ...table(['target', 'measured', 'goal'], [
+        ['pipeline CPU per user / servers-and-clients floor', `${n0(e.usPerUser)} / ${n0(r.pipelineFloorUs)} µs = **${ratio(e.usPerUser, r.pipelineFloorUs)}**`, '≤ 1.5×'],
+        ['throughput end to end (and what the floor allows on these cores)', `${n0(e.usersPerS)} users/s (ceiling ${n0((cores(r) * 1e6) / r.pipelineFloorUs)})`, `≥ ${n0((cores(r) * 1e6) / r.pipelineFloorUs / 1.5)}`],
+        ...(r.latency ?? []).filter((l) => l.offered === 1000).map((l) => ['p99 staging → Cassandra at 1,000 users/s offered', `${n0(l.latency.total.p99)} ms`, '≤ 1,000 ms']),
+        ...(r.first ?? []).map((f) => [`first users stored after staging: ${f.what}`, `${n0(f.firstStoredMs)} ms (p99 ${n0(f.latency.total.p99)} ms)`, '≤ 5,000 ms']),
+        ...(r.peer?.rows.length === 2 ? [['relay records/s ÷ Debezium records/s', ratio(r.peer.rows[0]!.recordsPerS, r.peer.rows[1]!.recordsPerS), '≥ 1.0×']] : []),
+      ]),
+      '',
+    );
+  }
+  if (r.stages) {
+    out.push('## Each stage alone (the others idle)', '');
+    out.push(...table(['stage', 'users', 'users/s', 'CPU µs / user', 'floor µs / user', 'ratio', 'CPU µs / user by process tree', 'peak RSS MiB'], r.stages.map((s) => [s.stage, n0(s.users), n0(rate(s)), n0(s.usPerUser), n0(s.floorUs), ratio(s.usPerUser, s.floorUs), trees(s), peaks(s)])), '');
+  }
+  if (r.endToEnd) {
+    const e = r.endToEnd;
+    out.push('## End to end (every app at once)', '');
+    out.push(...table(['users', 'users/s', 'CPU µs / user', 'floor', 'ratio', 'latency p50 / p95 / p99 ms'], [[n0(e.users), n0(e.usersPerS), n0(e.usPerUser), n0(e.floorUs), ratio(e.usPerUser, e.floorUs), ms(e.latency.total)]]), '');
+    out.push(`CPU µs per user by process tree: ${trees(e)}.`, '', `Peak RSS MiB: ${peaks(e)}.`, '');
+  }
+  if (r.latency) {
+    out.push('## Latency at fixed offered rates (ms, p50 / p95 / p99)', '');
+    out.push(...table(['offered users/s', 'achieved', 'users', 'staged → stored', 'staged → published', 'published → processed', 'processed → stored'], r.latency.map((l) => [n0(l.offered), n0(l.achieved), n0(l.latency.users), ms(l.latency.total), ms(l.latency.published), ms(l.latency.processed), ms(l.latency.stored)])), '');
+  }
+  if (r.first) {
+    out.push('## First impression', '');
+    out.push(...table(['case', 'first stored after staging ms', 'users', 'staged → stored p50 / p95 / p99 ms'], r.first.map((f) => [f.what, n0(f.firstStoredMs), n0(f.latency.users), ms(f.latency.total)])), '');
+  }
+  if (r.peer) {
+    out.push('## The relay beside Debezium (same outbox table, same run)', '');
+    out.push(...table(['relay', 'records/s', 'staged → published p50 ms', 'p99 ms', 'CPU µs / record'], r.peer.rows.map((p) => [p.name, n0(p.recordsPerS), n0(p.p50Ms), n0(p.p99Ms), n0(p.usPerRecord)])), '', r.peer.note, '');
+  }
+  if (r.floors) {
+    out.push('## Floors: each server alone, the least work per user', '');
+    out.push(...table(['server', 'work', 'users/s', 'server µs / user', 'client', 'client µs / user'], r.floors.map((f) => [f.server, f.what, n0(f.rate), f.serverUs.toFixed(1), f.client, f.clientUs.toFixed(1)])), '');
+  }
+  out.push('## Settings and notes', '', ...r.settings.map((s) => `- ${s}`), ...r.notes.map((s) => `- ${s}`), '');
+  return out.join('\n');
+}
+
+function cores(r: SuiteResults): number {
+  return Number(/(\d+) cores/.exec(r.machine.join(' '))?.[1] ?? 2);
+}
+
+/** Two panels: CPU per user against the floor per stage; latency percentiles per offered rate. */
+export async function renderChart(r: SuiteResults): Promise<string> {
+  const cpu = [...(r.stages ?? []), ...(r.endToEnd ? [{ ...r.endToEnd, stage: 'end to end' }] : [])].flatMap((s) => [
+    { stage: s.stage, what: 'measured', us: Math.round(s.usPerUser) },
+    { stage: s.stage, what: 'floor', us: Math.round(s.floorUs) },
+  ]);
+  const lat = (r.latency ?? []).flatMap((l) => (['p50', 'p95', 'p99'] as const).map((p) => ({ offered: `${n0(l.offered)}/s`, percentile: p, ms: Math.max(1, Math.round(l.latency.total[p])) })));
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `streamline bench ${r.date}`,
+    hconcat: [
+      {
+        title: 'CPU µs per user: measured vs floor',
+        data: { values: cpu },
+        mark: 'bar',
+        width: 360,
+        height: 220,
+        encoding: {
+          y: { field: 'stage', type: 'nominal', sort: null, title: null },
+          yOffset: { field: 'what' },
+          x: { field: 'us', type: 'quantitative', title: 'CPU µs / user' },
+          color: { field: 'what', type: 'nominal', title: null },
+        },
+      },
+      {
+        title: 'staging → Cassandra latency (log scale)',
+        data: { values: lat },
+        mark: 'bar',
+        width: 240,
+        height: 220,
+        encoding: {
+          x: { field: 'offered', type: 'nominal', sort: null, title: 'offered rate' },
+          xOffset: { field: 'percentile' },
+          y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'ms' },
+          color: { field: 'percentile', type: 'nominal' },
+        },
+      },
+    ],
+    resolve: { scale: { color: 'independent' } },
+  };
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+const START = '<!-- bench:latest:start -->';
+const END = '<!-- bench:latest:end -->';
+
+/** Replaces the README's marked section with the latest results (the file's targets and its chart). */
+export function updateReadme(readmePath: string, markdown: string, mdFile: string, chartFile: string): boolean {
+  const text = readFileSync(readmePath, 'utf8');
+  const a = text.indexOf(START);
+  const b = text.indexOf(END);
+  if (a < 0 || b < a) return false;
+  const body = markdown.split('\n').slice(1).join('\n').replace(/\]\((?!http)([^)]+\.svg)\)/, `](${chartFile})`);
+  writeFileSync(readmePath, `${text.slice(0, a + START.length)}\n\nLatest run: [${mdFile}](${mdFile}).\n${body}\n${text.slice(b)}`);
+  return true;
+}
