@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { loadConnectionConfig } from '@streamline/config';
 import { stackCli, stackStatus } from '@streamline/stack-control';
 import { fetchGeneratedPages, root } from './local-run.js';
-import { hopLatency, LivePipeline } from './live-pipeline.js';
+import { hopLatency, LivePipeline, type UserTimes } from './live-pipeline.js';
 import { measureWindow, usPerUser } from './measure-window.js';
 import { renderChart, renderMarkdown, updateReadme, type FirstImpression, type SuiteResults } from './report.js';
 import { floorUs, measureServerFloors, PIPELINE_FLOOR } from './server-floors.js';
@@ -27,9 +27,17 @@ const opts = new Command('bench')
   .option('--rates <list>', 'offered rates for the latency runs, users/s', '100,1000,5000')
   .option('--seconds <n>', 'seconds per offered rate', '30')
   .option('--only <list>', `sections to run (${SECTIONS.join(',')})`, SECTIONS.join(','))
+  .option('--set <KEY=VALUE>', "an app setting for this run (repeatable), e.g. SPARK_JOB_TRIGGER_SECONDS=1", (kv: string, all: string[]) => [...all, kv], [] as string[])
   .option('--no-readme', 'do not update the README section')
   .parse()
-  .opts<{ users: string; warmup: string; rates: string; seconds: string; only: string; readme: boolean }>();
+  .opts<{ users: string; warmup: string; rates: string; seconds: string; only: string; set: string[]; readme: boolean }>();
+const appEnv = Object.fromEntries(
+  opts.set.map((kv) => {
+    const at = kv.indexOf('=');
+    if (at < 1) throw new Error(`--set ${JSON.stringify(kv)}: expected KEY=VALUE`);
+    return [kv.slice(0, at), kv.slice(at + 1)];
+  }),
+);
 const users = Number(opts.users);
 const warmup = Number(opts.warmup);
 const only = new Set(opts.only.split(',') as Section[]);
@@ -50,6 +58,7 @@ const results: SuiteResults = {
   ],
   settings: [
     `throughput runs: ${users.toLocaleString('en-US')} users measured after ${warmup.toLocaleString('en-US')} warm-up users; latency runs: ${opts.rates} users/s offered, ${opts.seconds} s each`,
+    ...(opts.set.length ? [`app settings: ${opts.set.join(', ')}`] : []),
     `every server and Airflow up; the stack's own supervised apps ${appsRunning.length ? `running but idle (${appsRunning.join(', ')})` : 'not running'}; the apps' settings are their defaults`,
     'CPU is each process tree (the process and its children) read from /proc around the measured window; floor = the servers\' and their clients\' least work for what the stage does (see Floors)',
   ],
@@ -66,12 +75,12 @@ results.pipelineFloorUs = floorUs(results.floors, PIPELINE_FLOOR);
 
 if (only.has('stages')) {
   say('bench: each stage alone');
-  results.stages = await measureStages(config, results.floors, users, warmup, say);
+  results.stages = await measureStages(config, results.floors, users, warmup, say, appEnv);
 }
 
 if (only.has('e2e') || only.has('latency')) {
   say('bench: the pipeline end to end');
-  const p = await LivePipeline.start(config, 'bench_e2e');
+  const p = await LivePipeline.start(config, 'bench_e2e', true, appEnv);
   try {
     await p.ingest(`${p.id}-warmup`, warmup);
     await p.caughtUp();
@@ -99,7 +108,7 @@ if (only.has('e2e') || only.has('latency')) {
       const since = new Date();
       await p.ingest(`${p.id}-burst`, 2000);
       await p.caughtUp();
-      results.first = [firstOf('npm start -- --count 2000 on a warm stack (the job running and warm)', hopLatency(await p.times(since)), await p.times(since))];
+      results.first = [firstOf('npm start -- --count 2000 on a warm stack (the job running and warm)', 'p99', await p.times(since))];
     }
   } finally {
     await p.stop();
@@ -113,13 +122,13 @@ if (only.has('first')) {
     ['fresh stack: the query up on new JVMs, its first batch', true],
     ['the apps started together with the users (npm start without the stack\'s apps)', false],
   ] as const) {
-    const p = await LivePipeline.start(config, 'bench_first', waitForQuery);
+    const p = await LivePipeline.start(config, 'bench_first', waitForQuery, appEnv);
     try {
       const since = new Date(Date.now() - 1000);
       await p.ingest(`${p.id}-first`, 2000);
       await p.caughtUp();
       const times = await p.times(since);
-      (results.first ??= []).push(firstOf(what, hopLatency(times), times));
+      (results.first ??= []).push(firstOf(what, 'first-stored', times));
     } finally {
       await p.stop();
     }
@@ -135,10 +144,10 @@ if (only.has('peer')) {
   }
 }
 
-function firstOf(what: string, latency: FirstImpression['latency'], times: Array<{ staged: number; stored: number }>): FirstImpression {
+function firstOf(what: string, target: FirstImpression['target'], times: UserTimes[]): FirstImpression {
   const firstStaged = Math.min(...times.map((t) => t.staged));
   const firstStored = Math.min(...times.map((t) => t.stored));
-  return { what, firstStoredMs: firstStored - firstStaged, latency };
+  return { what, target, firstStoredMs: firstStored - firstStaged, latency: hopLatency(times) };
 }
 
 const dir = join(root, 'bench', 'results');
@@ -148,7 +157,7 @@ writeFileSync(join(dir, chartName), await renderChart(results));
 const markdown = renderMarkdown(results, chartName);
 writeFileSync(join(dir, `${date}.md`), markdown);
 // Only a full run replaces the README's figures.
-if (opts.readme && only.size === SECTIONS.length) {
+if (opts.readme && only.size === SECTIONS.length && opts.set.length === 0) {
   updateReadme(join(root, 'README.md'), markdown, `bench/results/${date}.md`, `bench/results/${chartName}`);
 }
 console.log(markdown);

@@ -14,6 +14,8 @@ export interface LatencyAtRate {
 
 export interface FirstImpression {
   what: string;
+  /** Which target the case answers: the first users stored within 5 s (fresh), or p99 <= 1 s (warm). */
+  target: 'first-stored' | 'p99';
   /** Staging of the first user to its row in Cassandra. */
   firstStoredMs: number;
   latency: HopLatency;
@@ -69,7 +71,11 @@ export function renderMarkdown(r: SuiteResults, chartFile: string): string {
         ['pipeline CPU per user / servers-and-clients floor', `${n0(e.usPerUser)} / ${n0(r.pipelineFloorUs)} µs = **${ratio(e.usPerUser, r.pipelineFloorUs)}**`, '≤ 1.5×'],
         ['throughput end to end (and what the floor allows on these cores)', `${n0(e.usersPerS)} users/s (ceiling ${n0((cores(r) * 1e6) / r.pipelineFloorUs)})`, `≥ ${n0((cores(r) * 1e6) / r.pipelineFloorUs / 1.5)}`],
         ...(r.latency ?? []).filter((l) => l.offered === 1000).map((l) => ['p99 staging → Cassandra at 1,000 users/s offered', `${n0(l.latency.total.p99)} ms`, '≤ 1,000 ms']),
-        ...(r.first ?? []).map((f) => [`first users stored after staging: ${f.what}`, `${n0(f.firstStoredMs)} ms (p99 ${n0(f.latency.total.p99)} ms)`, '≤ 5,000 ms']),
+        ...(r.first ?? []).map((f) =>
+          f.target === 'p99'
+            ? [`p99 staging → Cassandra: ${f.what}`, `${n0(f.latency.total.p99)} ms`, '≤ 1,000 ms']
+            : [`first users stored after staging: ${f.what}`, `${n0(f.firstStoredMs)} ms (p99 ${n0(f.latency.total.p99)} ms)`, '≤ 5,000 ms'],
+        ),
         ...(r.peer?.rows.length === 2 ? [['relay records/s ÷ Debezium records/s', ratio(r.peer.rows[0]!.recordsPerS, r.peer.rows[1]!.recordsPerS), '≥ 1.0×']] : []),
       ]),
       '',

@@ -25,10 +25,10 @@ export interface StageFigures {
 export const SPARK_FLOOR_JOB = join(root, 'bench', 'spark-floor', 'passthrough_stream.py');
 
 /** Runs the chain on `warmup + users` generated users; returns one figure per stage, the Spark floor among them. */
-export async function measureStages(config: ConnectionConfig, floors: Floor[], users: number, warmup: number, say: (line: string) => void): Promise<StageFigures[]> {
+export async function measureStages(config: ConnectionConfig, floors: Floor[], users: number, warmup: number, say: (line: string) => void, appEnv: Record<string, string> = {}): Promise<StageFigures[]> {
   const id = `bench_stages_${Date.now().toString(36)}`;
   const run = await createIsolatedRun(config, id);
-  const env: Record<string, string> = { ...run.env, LOG_LEVEL: 'warn', INGESTOR_HTTP_PORT: '0' };
+  const env: Record<string, string> = { ...run.env, LOG_LEVEL: 'warn', INGESTOR_HTTP_PORT: '0', ...appEnv };
   const logDir = join(root, '.stack', 'logs', 'bench', id);
   const servers = stackServerPids();
   const pick = (...names: string[]) => new Map([...servers].filter(([name]) => names.includes(name)));

@@ -126,6 +126,7 @@ async function main(): Promise<number> {
     const userTable = loadUserTable(process.env);
     const table = `${userTable.keyspace}.${userTable.table}`;
     const stored: Awaited<ReturnType<typeof storedRows>> = [];
+    const seen = new Set<string>();
     const deadline = started + Number(opts.timeout) * 1000;
     let outage: string | undefined;
     while (stored.length < ids.length && Date.now() < deadline) {
@@ -133,9 +134,16 @@ async function main(): Promise<number> {
       const gone = apps.find((a) => a.child.exitCode !== null || a.child.signalCode !== null);
       if (gone) throw new Error(`${gone.name} exited (${gone.child.exitCode ?? gone.child.signalCode}) with ${stored.length} of ${ids.length} users stored (log: ${gone.logFile})`);
       try {
-        // Each poll asks only for the ids not seen yet: a stored row stays stored.
-        const seen = new Set(stored.map((r) => r.id));
-        stored.push(...(await storedRows(cassandra, ids.filter((id) => !seen.has(id)), table)));
+        // Each poll asks only for the ids not seen yet: a stored row stays stored. Rows are kept
+        // group by group (a poll of a million ids takes minutes; the bar moves meanwhile).
+        await storedRows(cassandra, ids.filter((id) => !seen.has(id)), table, (rows) => {
+          for (const r of rows) {
+            if (seen.has(r.id)) continue;
+            seen.add(r.id);
+            stored.push(r);
+          }
+          bar.update(stored.length);
+        });
         if (outage) say(`streamline: ${outage} is back`);
         outage = undefined;
       } catch (error) {
