@@ -16,6 +16,7 @@ import { measureWindow, usPerUser } from './measure-window.js';
 import { renderChart, renderMarkdown, updateReadme, type FirstImpression, type SuiteResults } from './report.js';
 import { floorUs, measureServerFloors, PIPELINE_FLOOR } from './server-floors.js';
 import { measureStages } from './stages.js';
+import { runRelayVsDebezium } from './relay-vs-debezium.bench.js';
 
 const SECTIONS = ['floors', 'stages', 'e2e', 'latency', 'first', 'peer'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -42,7 +43,6 @@ const users = Number(opts.users);
 const warmup = Number(opts.warmup);
 const only = new Set(opts.only.split(',') as Section[]);
 for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${JSON.stringify(s)} (expected some of ${SECTIONS.join(', ')})`);
-const PEER_MODULE = './relay-vs-debezium.bench.js';
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 stackCli(['up', '--no-apps'], 'inherit');
@@ -136,9 +136,9 @@ if (only.has('first')) {
 }
 
 if (only.has('peer')) {
+  say('bench: the relay beside Debezium');
   try {
-    const { runRelayVsDebezium } = (await import(PEER_MODULE)) as { runRelayVsDebezium?: (o: { users: number }) => Promise<SuiteResults['peer']> };
-    if (runRelayVsDebezium) results.peer = await runRelayVsDebezium({ users: Math.min(users, 50_000) });
+    results.peer = { markdown: (await runRelayVsDebezium({ users: Math.min(users, 50_000) })).markdown };
   } catch (error) {
     results.notes.push(`the relay beside Debezium did not run: ${(error as Error).message.split('\n')[0]}`);
   }

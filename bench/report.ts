@@ -21,14 +21,6 @@ export interface FirstImpression {
   latency: HopLatency;
 }
 
-export interface PeerRow {
-  name: string;
-  recordsPerS: number;
-  p50Ms: number;
-  p99Ms: number;
-  usPerRecord: number;
-}
-
 export interface SuiteResults {
   date: string;
   machine: string[];
@@ -39,7 +31,8 @@ export interface SuiteResults {
   endToEnd?: StageFigures & { usersPerS: number; latency: HopLatency };
   latency?: LatencyAtRate[];
   first?: FirstImpression[];
-  peer?: { rows: PeerRow[]; note: string };
+  /** The relay beside Debezium: its own markdown (bench/relay-vs-debezium.bench.ts). */
+  peer?: { markdown: string };
   notes: string[];
 }
 
@@ -76,7 +69,6 @@ export function renderMarkdown(r: SuiteResults, chartFile: string): string {
             ? [`p99 staging → Cassandra: ${f.what}`, `${n0(f.latency.total.p99)} ms`, '≤ 1,000 ms']
             : [`first users stored after staging: ${f.what}`, `${n0(f.firstStoredMs)} ms (p99 ${n0(f.latency.total.p99)} ms)`, '≤ 5,000 ms'],
         ),
-        ...(r.peer?.rows.length === 2 ? [['relay records/s ÷ Debezium records/s', ratio(r.peer.rows[0]!.recordsPerS, r.peer.rows[1]!.recordsPerS), '≥ 1.0×']] : []),
       ]),
       '',
     );
@@ -101,7 +93,7 @@ export function renderMarkdown(r: SuiteResults, chartFile: string): string {
   }
   if (r.peer) {
     out.push('## The relay beside Debezium (same outbox table, same run)', '');
-    out.push(...table(['relay', 'records/s', 'staged → published p50 ms', 'p99 ms', 'CPU µs / record'], r.peer.rows.map((p) => [p.name, n0(p.recordsPerS), n0(p.p50Ms), n0(p.p99Ms), n0(p.usPerRecord)])), '', r.peer.note, '');
+    out.push(r.peer.markdown.trim(), '');
   }
   if (r.floors) {
     out.push('## Floors: each server alone, the least work per user', '');
