@@ -11,15 +11,10 @@ import { join } from 'node:path';
 import { freePort } from '@streamline/app-runner';
 import type { PgPool } from '@streamline/clients';
 import type { ConnectionConfig } from '@streamline/config';
+import type { DebeziumConnectInstall } from '@streamline/stack-control';
 import { root, tsx } from './local-run.js';
 
-export interface DebeziumConnectInstall {
-  java: string;
-  lib: string;
-  pluginPath: string;
-  home: string;
-  versions: { connect: string; debezium: string; apicurioConverter: string };
-}
+export type { DebeziumConnectInstall };
 
 /** Installs Connect + Debezium + the Apicurio converter on first use (progress on stderr) and says where. */
 export function installDebeziumConnect(): DebeziumConnectInstall {

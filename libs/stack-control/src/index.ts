@@ -1,1 +1,2 @@
 export * from './stack-cli.js';
+export * from './debezium-install.js';

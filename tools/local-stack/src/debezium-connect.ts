@@ -18,6 +18,7 @@ import { resolveWithMaven, type MavenArtifact } from './maven.js';
 import { ensureDir, stackPaths } from './paths.js';
 import { findJava17, requireMaven } from './prerequisites.js';
 import { createReporter, type Reporter } from './reporter.js';
+import type { DebeziumConnectInstall } from '@streamline/stack-control';
 
 export const DEBEZIUM_VERSION = '3.6.1.Final';
 /** Debezium 3.6.1 is built against Kafka 4.3.0 (debezium-build-parent's version.kafka); its clients talk to our 3.9 broker. */
@@ -101,17 +102,6 @@ export function storedZip(entries: Array<{ name: string; data: Buffer }>): Buffe
   return Buffer.concat([...locals, directory, end]);
 }
 
-export interface DebeziumConnectInstall {
-  /** Java 17 */
-  java: string;
-  /** The Connect runtime's jars (`-cp '<lib>/*'`). */
-  lib: string;
-  /** Connect's `plugin.path`: the connector and the converter, one folder each. */
-  pluginPath: string;
-  home: string;
-  versions: { connect: string; debezium: string; apicurioConverter: string };
-}
-
 /** Installs what is missing (the first time it downloads ~110 jars, with progress), then says where it is. */
 export async function installDebeziumConnect(env: NodeJS.ProcessEnv = process.env, reporter: Reporter = createReporter()): Promise<DebeziumConnectInstall> {
   const config = loadStackConfig(env);
@@ -168,3 +158,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       process.exit(1);
     });
 }
+
+export type { DebeziumConnectInstall };
