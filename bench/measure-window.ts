@@ -1,3 +1,4 @@
+import { sleep } from '@streamline/runtime';
 import { cpuByTree, cpuDelta } from './cpu-usage.js';
 import { rssByTree } from './memory-usage.js';
 
@@ -35,7 +36,8 @@ export function usPerUser(window: Window, users: number, names: string[] = []): 
   return (picked.reduce((sum, [, s]) => sum + s, 0) * 1e6) / users;
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// The runtime's sleep, for the benches' polling loops.
+export { sleep };
 
 /** Polls `done` every `everyMs` until it holds; throws after `timeoutMs` naming `what`. */
 export async function until(done: () => Promise<boolean>, what: string, timeoutMs = 600_000, everyMs = 250): Promise<void> {

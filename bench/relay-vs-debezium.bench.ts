@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
 import type { Admin } from 'kafkajs';
-import { createIsolatedRun, startApp, stopApp, type AppProcess } from '@streamline/app-runner';
+import { createIsolatedRun, percentile, startApp, stopApp, type AppProcess } from '@streamline/app-runner';
 import { connectAdmin, connectConsumer, createAvroSerde, createKafka, createPgPool, createRegistryClient, readSchemaId, type PgPool } from '@streamline/clients';
 import { loadConnectionConfig, type ConnectionConfig } from '@streamline/config';
 import { migrateStaging } from '@streamline/staging';
@@ -29,6 +29,7 @@ import { usersCreatedSchema } from '@streamline/user-schema';
 import { cpuByTree } from './cpu-usage.js';
 import { createSlotAndPublication, dropLeftoverSlots, dropSlot, installDebeziumConnect, slotName, startDebezium, type DebeziumConnectInstall } from './debezium-connect.js';
 import { ingestGenerated, messagesIn, root } from './local-run.js';
+import { sleep } from './measure-window.js';
 
 export interface RelayVsDebeziumOptions {
   /** Users in the backlog (default 20,000). */
@@ -101,7 +102,6 @@ export interface RelayVsDebeziumResult {
   markdown: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const PREFIX = 'rvd_';
 
 /** CPU seconds of the run database's backends other than the ingestor's and ours, by pid. */
@@ -164,10 +164,6 @@ async function readTopic(config: ConnectionConfig, topic: string, expected: numb
     await consumer.disconnect();
   }
   return { byId, first: first!, seen };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
 
 async function waitForMessages(admin: Admin, topic: string, expected: number, timeoutMs: number, failure: () => Promise<string | undefined>, onFirst?: () => void) {
@@ -337,8 +333,8 @@ async function measureSide(
       rate: {
         offered: ctx.rate,
         records: rateRecords,
-        p50Ms: percentile(latencies, 50),
-        p99Ms: percentile(latencies, 99),
+        p50Ms: percentile(latencies, 50) ?? NaN,
+        p99Ms: percentile(latencies, 99) ?? NaN,
         maxMs: latencies.at(-1) ?? NaN,
         cpuUsPerRecord: (cpuRate * 1e6) / rateRecords,
         pgCpuUsPerRecord: (pgRateS * 1e6) / rateRecords,

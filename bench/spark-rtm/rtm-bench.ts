@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { startApp, stopApp, type AppProcess } from '@streamline/app-runner';
+import { percentile, startApp, stopApp, type AppProcess } from '@streamline/app-runner';
 import { Compatibility, connectAdmin, connectConsumer, connectProducer, createAvroSerde, createKafka, createRegistryClient, registerAvroSchema } from '@streamline/clients';
 import { loadConnectionConfig } from '@streamline/config';
 import { mapApiUser, usersCreatedSchema, type UserCreated } from '@streamline/user-schema';
@@ -58,13 +58,9 @@ const logDir = join(root, '.stack', 'logs', 'bench', id);
 const resultsDir = join(root, 'bench', 'spark-rtm', 'results');
 const say = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 const summary = (values: number[]) => {
   const s = [...values].sort((a, b) => a - b);
-  return { n: s.length, p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), max: s.at(-1) ?? null };
+  return { n: s.length, p50: percentile(s, 50) ?? null, p90: percentile(s, 90) ?? null, p99: percentile(s, 99) ?? null, max: s.at(-1) ?? null };
 };
 
 /** The executor JVM(s) of `appId` (CoarseGrainedExecutorBackend ... --app-id <appId>). */
