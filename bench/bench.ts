@@ -27,23 +27,37 @@ const opts = new Command('bench')
   .option('--warmup <n>', 'users sent first, unmeasured, in each throughput run', '30000')
   .option('--rates <list>', 'offered rates for the latency runs, users/s', '100,1000,5000')
   .option('--seconds <n>', 'seconds per offered rate', '30')
+  .option('--variants <list>', "job settings the latency runs compare, '|'-separated, each 'default' or KEY=VALUE[,KEY=VALUE]", 'default|SPARK_JOB_TRIGGER_SECONDS=1')
   .option('--only <list>', `sections to run (${SECTIONS.join(',')})`, SECTIONS.join(','))
   .option('--set <KEY=VALUE>', "an app setting for this run (repeatable), e.g. SPARK_JOB_TRIGGER_SECONDS=1", (kv: string, all: string[]) => [...all, kv], [] as string[])
   .option('--no-readme', 'do not update the README section')
   .parse()
-  .opts<{ users: string; warmup: string; rates: string; seconds: string; only: string; set: string[]; readme: boolean }>();
-const appEnv = Object.fromEntries(
-  opts.set.map((kv) => {
-    const at = kv.indexOf('=');
-    if (at < 1) throw new Error(`--set ${JSON.stringify(kv)}: expected KEY=VALUE`);
-    return [kv.slice(0, at), kv.slice(at + 1)];
-  }),
-);
+  .opts<{ users: string; warmup: string; rates: string; seconds: string; variants: string; only: string; set: string[]; readme: boolean }>();
+const settingsOf = (flag: string, list: string[]): Record<string, string> =>
+  Object.fromEntries(
+    list.map((kv) => {
+      const at = kv.indexOf('=');
+      if (at < 1) throw new Error(`${flag} ${JSON.stringify(kv)}: expected KEY=VALUE`);
+      return [kv.slice(0, at), kv.slice(at + 1)];
+    }),
+  );
+const appEnv = settingsOf('--set', opts.set);
+/** The latency runs' variants: the first on the end-to-end pipeline, each other on its own. */
+const variants = opts.variants.split('|').map((v) => v.trim()).filter(Boolean).map((label) => ({ label, env: label === 'default' ? {} : settingsOf('--variants', label.split(',')) }));
 const users = Number(opts.users);
 const warmup = Number(opts.warmup);
 const only = new Set(opts.only.split(',') as Section[]);
 for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${JSON.stringify(s)} (expected some of ${SECTIONS.join(', ')})`);
-const say = (line: string) => process.stderr.write(`${line}\n`);
+const suiteStarted = Date.now();
+const elapsed = () => `${((Date.now() - suiteStarted) / 60_000).toFixed(1)} min`;
+const say = (line: string) => process.stderr.write(`[${elapsed()}] ${line}\n`);
+/** Minutes each section took, reported with the settings: the suite is meant to take minutes, not hours. */
+const took: string[] = [];
+let sectionStarted = Date.now();
+const sectionDone = (name: string) => {
+  took.push(`${name} ${((Date.now() - sectionStarted) / 60_000).toFixed(1)}`);
+  sectionStarted = Date.now();
+};
 
 stackCli(['up', '--no-apps'], 'inherit');
 const status = stackStatus();
@@ -72,24 +86,29 @@ await measureServerFloors(config, floorUsers.slice(0, 20_000));
 say('bench: floors');
 results.floors = await measureServerFloors(config, floorUsers);
 results.pipelineFloorUs = floorUs(results.floors, PIPELINE_FLOOR);
+sectionDone('floors');
 
 if (only.has('stages')) {
   say('bench: each stage alone');
   results.stages = await measureStages(config, results.floors, users, warmup, say, appEnv);
+  sectionDone('stages');
 }
 
 if (only.has('e2e') || only.has('latency')) {
   say('bench: the pipeline end to end');
-  const p = await LivePipeline.start(config, 'bench_e2e', true, appEnv);
+  // The end-to-end pipeline runs the first variant's settings, so its latency runs need no new start.
+  const first = variants[0] ?? { label: 'default', env: {} };
+  let p: LivePipeline | undefined = await LivePipeline.start(config, 'bench_e2e', true, { ...appEnv, ...first.env });
   try {
     await p.ingest(`${p.id}-warmup`, warmup);
     await p.caughtUp();
     if (only.has('e2e')) {
       const since = new Date();
       let staged = 0;
-      const window = await measureWindow(p.roots(), async () => {
-        staged = await p.ingest(p.id, users);
-        await p.caughtUp();
+      const live = p;
+      const window = await measureWindow(live.roots(), async () => {
+        staged = await live.ingest(live.id, users);
+        await live.caughtUp();
       });
       const latency = hopLatency(await p.times(since));
       results.endToEnd = { stage: 'end to end', users: staged, window, usPerUser: usPerUser(window, staged), floorUs: results.pipelineFloorUs, usersPerS: (staged * 1000) / window.ms, latency };
@@ -97,32 +116,45 @@ if (only.has('e2e') || only.has('latency')) {
     }
     if (only.has('latency')) {
       results.latency = [];
-      for (const offered of opts.rates.split(',').map(Number)) {
-        say(`bench: latency at ${offered} users/s offered`);
+      for (const [i, variant] of variants.entries()) {
+        if (i > 0) {
+          await p.stop();
+          p = undefined;
+          p = await LivePipeline.start(config, 'bench_latency', true, { ...appEnv, ...variant.env });
+          // The job's first minute on new JVMs is not what a running pipeline shows.
+          await p.ingest(`${p.id}-warmup`, Math.min(warmup, 10_000));
+          await p.caughtUp();
+        }
+        for (const offered of opts.rates.split(',').map(Number)) {
+          say(`bench: latency at ${offered} users/s offered (${variant.label})`);
+          const since = new Date();
+          const staged = await p.follow(`${p.id}-rate-${offered}`, offered, Number(opts.seconds));
+          await p.caughtUp();
+          results.latency.push({ variant: variant.label, offered, achieved: staged / Number(opts.seconds), latency: hopLatency(await p.times(since)) });
+        }
+        // What `npm start -- --count 2000` reports on a warm stack: one burst on the running job.
         const since = new Date();
-        const staged = await p.follow(`${p.id}-rate-${offered}`, offered, Number(opts.seconds));
+        await p.ingest(`${p.id}-burst`, 2000);
         await p.caughtUp();
-        results.latency.push({ offered, achieved: staged / Number(opts.seconds), latency: hopLatency(await p.times(since)) });
+        (results.first ??= []).push(firstOf(`npm start -- --count 2000 on a warm stack (the job running and warm; ${variant.label})`, 'p99', await p.times(since)));
       }
-      // What `npm start -- --count 2000` reports on a warm stack: one burst on the running job.
-      const since = new Date();
-      await p.ingest(`${p.id}-burst`, 2000);
-      await p.caughtUp();
-      results.first = [firstOf('npm start -- --count 2000 on a warm stack (the job running and warm)', 'p99', await p.times(since))];
     }
   } finally {
-    await p.stop();
+    await p?.stop();
   }
+  sectionDone('end to end and latency');
 }
 
 if (only.has('first')) {
   // A fresh stack: `stack up` starts the apps, the query runs on new JVMs, then the first users come.
   say('bench: first impression (new Spark JVMs)');
-  for (const [what, waitForQuery] of [
-    ['fresh stack: the query up on new JVMs, its first batch', true],
-    ['the apps started together with the users (npm start without the stack\'s apps)', false],
-  ] as const) {
-    const p = await LivePipeline.start(config, 'bench_first', waitForQuery, appEnv);
+  const cases = [
+    // Each variant on a fresh stack; the apps started with the users only with the first one's settings.
+    ...variants.map((v) => ({ what: `fresh stack: the query up on new JVMs, its first batch (${v.label})`, waitForQuery: true, env: v.env })),
+    { what: `the apps started together with the users (npm start without the stack's apps; ${variants[0]?.label ?? 'default'})`, waitForQuery: false, env: variants[0]?.env ?? {} },
+  ];
+  for (const { what, waitForQuery, env } of cases) {
+    const p = await LivePipeline.start(config, 'bench_first', waitForQuery, { ...appEnv, ...env });
     try {
       const since = new Date(Date.now() - 1000);
       await p.ingest(`${p.id}-first`, 2000);
@@ -133,6 +165,7 @@ if (only.has('first')) {
       await p.stop();
     }
   }
+  sectionDone('first impression');
 }
 
 if (only.has('peer')) {
@@ -142,7 +175,9 @@ if (only.has('peer')) {
   } catch (error) {
     results.notes.push(`the relay beside Debezium did not run: ${(error as Error).message.split('\n')[0]}`);
   }
+  sectionDone('the relay beside Debezium');
 }
+results.settings.push(`the suite took ${elapsed()} (minutes per section: ${took.join(', ')})`);
 
 function firstOf(what: string, target: FirstImpression['target'], times: UserTimes[]): FirstImpression {
   const firstStaged = Math.min(...times.map((t) => t.staged));

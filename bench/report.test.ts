@@ -50,7 +50,7 @@ describe('bench figures', () => {
     pipelineFloorUs: 168,
     stages: [stage('relay: PostgreSQL -> Kafka', 10_000, 0.5, 26)],
     endToEnd: { ...stage('end to end', 100_000, 50, 168), usersPerS: 4000, latency: hopLatency([{ staged: 0, published: 10, processed: 400, stored: 500 }]) },
-    latency: [{ offered: 1000, achieved: 990, latency: hopLatency([{ staged: 0, published: 10, processed: 2000, stored: 2500 }]) }],
+    latency: [{ variant: 'default', offered: 1000, achieved: 990, latency: hopLatency([{ staged: 0, published: 10, processed: 2000, stored: 2500 }]) }],
     first: [{ what: 'fresh stack', target: 'first-stored', firstStoredMs: 4200, latency: hopLatency([{ staged: 0, published: 10, processed: 4000, stored: 4200 }]) }],
     notes: ['a note'],
   };
@@ -60,7 +60,7 @@ describe('bench figures', () => {
     expect(md).toContain('![CPU per user against the floor, and latency at offered rates](2026-12-02.svg)');
     // 50 CPU-s over 100,000 users = 500 µs against 168: 2.98×.
     expect(md).toContain('| pipeline CPU per user / servers-and-clients floor | 500 / 168 µs = **2.98×** | ≤ 1.5× |');
-    expect(md).toContain('| p99 staging → Cassandra at 1,000 users/s offered | 2,500 ms | ≤ 1,000 ms |');
+    expect(md).toContain('| p99 staging → Cassandra at 1,000 users/s offered (default) | 2,500 ms | ≤ 1,000 ms |');
     expect(md).toContain('| first users stored after staging: fresh stack | 4,200 ms (p99 4,200 ms) | ≤ 5,000 ms |');
     // The relay stage: 0.5 CPU-s over 10,000 users = 50 µs against a floor of 26.
     expect(md).toContain('| relay: PostgreSQL -> Kafka | 10,000 | 1,000 | 50 | 26 | 1.92× | kafka 25, relay 25 | relay 300 |');

@@ -7,6 +7,8 @@ import type { Floor } from './server-floors.js';
 import type { StageFigures } from './stages.js';
 
 export interface LatencyAtRate {
+  /** The job settings of the run: 'default' or the KEY=VALUE list (bench --variants). */
+  variant: string;
   offered: number;
   achieved: number;
   latency: HopLatency;
@@ -63,7 +65,7 @@ export function renderMarkdown(r: SuiteResults, chartFile: string): string {
       ...table(['target', 'measured', 'goal'], [
         ['pipeline CPU per user / servers-and-clients floor', `${n0(e.usPerUser)} / ${n0(r.pipelineFloorUs)} µs = **${ratio(e.usPerUser, r.pipelineFloorUs)}**`, '≤ 1.5×'],
         ['throughput end to end (and what the floor allows on these cores)', `${n0(e.usersPerS)} users/s (ceiling ${n0((cores(r) * 1e6) / r.pipelineFloorUs)})`, `≥ ${n0((cores(r) * 1e6) / r.pipelineFloorUs / 1.5)}`],
-        ...(r.latency ?? []).filter((l) => l.offered === 1000).map((l) => ['p99 staging → Cassandra at 1,000 users/s offered', `${n0(l.latency.total.p99)} ms`, '≤ 1,000 ms']),
+        ...(r.latency ?? []).filter((l) => l.offered === 1000).map((l) => [`p99 staging → Cassandra at 1,000 users/s offered (${l.variant})`, `${n0(l.latency.total.p99)} ms`, '≤ 1,000 ms']),
         ...(r.first ?? []).map((f) =>
           f.target === 'p99'
             ? [`p99 staging → Cassandra: ${f.what}`, `${n0(f.latency.total.p99)} ms`, '≤ 1,000 ms']
@@ -85,7 +87,7 @@ export function renderMarkdown(r: SuiteResults, chartFile: string): string {
   }
   if (r.latency) {
     out.push('## Latency at fixed offered rates (ms, p50 / p95 / p99)', '');
-    out.push(...table(['offered users/s', 'achieved', 'users', 'staged → stored', 'staged → published', 'published → processed', 'processed → stored'], r.latency.map((l) => [n0(l.offered), n0(l.achieved), n0(l.latency.users), ms(l.latency.total), ms(l.latency.published), ms(l.latency.processed), ms(l.latency.stored)])), '');
+    out.push(...table(['job settings', 'offered users/s', 'achieved', 'users', 'staged → stored', 'staged → published', 'published → processed', 'processed → stored'], r.latency.map((l) => [l.variant, n0(l.offered), n0(l.achieved), n0(l.latency.users), ms(l.latency.total), ms(l.latency.published), ms(l.latency.processed), ms(l.latency.stored)])), '');
   }
   if (r.first) {
     out.push('## First impression', '');
@@ -113,7 +115,7 @@ export async function renderChart(r: SuiteResults): Promise<string> {
     { stage: s.stage, what: 'measured', us: Math.round(s.usPerUser) },
     { stage: s.stage, what: 'floor', us: Math.round(s.floorUs) },
   ]);
-  const lat = (r.latency ?? []).flatMap((l) => (['p50', 'p95', 'p99'] as const).map((p) => ({ offered: `${n0(l.offered)}/s`, percentile: p, ms: Math.max(1, Math.round(l.latency.total[p])) })));
+  const lat = (r.latency ?? []).flatMap((l) => (['p50', 'p95', 'p99'] as const).map((p) => ({ offered: `${n0(l.offered)}/s ${l.variant}`, percentile: p, ms: Math.max(1, Math.round(l.latency.total[p])) })));
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `streamline bench ${r.date}`,
@@ -135,7 +137,7 @@ export async function renderChart(r: SuiteResults): Promise<string> {
         title: 'staging → Cassandra latency (log scale)',
         data: { values: lat },
         mark: 'bar',
-        width: 240,
+        width: 360,
         height: 220,
         encoding: {
           x: { field: 'offered', type: 'nominal', sort: null, title: 'offered rate' },
