@@ -9,6 +9,7 @@ from typing import Optional, Sequence
 DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
 DEFAULT_REGISTRY = "http://127.0.0.1:8081/apis/ccompat/v7"
 DEFAULT_CHECKPOINT_DIR = ".stack/data/spark-checkpoints/users_stream"
+MODES = ("microbatch", "realtime")
 
 _DURATION = re.compile(r"^\d+(\.\d+)?\s+(millisecond|second|minute|hour|day)s?$")
 
@@ -31,6 +32,8 @@ class JobOptions:
     stop_file: Optional[str]
     supervisor_pid: Optional[int]
     stop_timeout_seconds: float
+    mode: str
+    realtime_batch_duration: str
 
     @property
     def source_subject(self) -> str:
@@ -45,6 +48,12 @@ def _duration(value: str) -> str:
     if not _DURATION.match(value.strip()):
         raise argparse.ArgumentTypeError(f'invalid duration "{value}": expected e.g. "10 minutes" or "30 seconds"')
     return value.strip()
+
+
+def _mode(value: str) -> str:
+    if value not in MODES:
+        raise argparse.ArgumentTypeError(f'invalid mode "{value}": expected {" or ".join(MODES)}')
+    return value
 
 
 def _positive_float(value: str) -> float:
@@ -98,6 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stop-file", default=None, help="when this file appears, finish the batch in flight and exit 0")
     p.add_argument("--supervisor-pid", type=_positive_int, default=None, help="stop gracefully when this process is gone")
     p.add_argument("--stop-timeout-seconds", type=_positive_float, default=30.0, help="wait this long for the batch in flight on stop")
+    p.add_argument(
+        "--mode", type=_mode, default="microbatch",
+        help="microbatch (foreachBatch every --trigger-seconds, with dedupe) or realtime (Spark's Real-time Mode: stateless, lowest latency)",
+    )
+    p.add_argument(
+        "--realtime-batch-duration", type=_duration, default="30 seconds",
+        help="realtime mode: how long each long-running batch lasts = the checkpoint interval (default %(default)s)",
+    )
     return p
 
 

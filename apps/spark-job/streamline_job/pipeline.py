@@ -115,12 +115,21 @@ def to_sink_rows(rows: DataFrame, processed_topic: str, dlq_topic: str, processe
     )
 
 
+def encode_rows(
+    source: DataFrame, writers: Dict[int, str], reader: str,
+    processed_topic: str, dlq_topic: str, processed_schema_id: int, processed_avsc: str,
+) -> DataFrame:
+    """The stateless part, shared by both modes: decode, validate and cleanse, encode the rows to write."""
+    classified = classify(decode_users(source, writers, reader))
+    return to_sink_rows(classified, processed_topic, dlq_topic, processed_schema_id, processed_avsc)
+
+
 def transform(
     source: DataFrame, writers: Dict[int, str], reader: str, watermark: str,
     processed_topic: str, dlq_topic: str, processed_schema_id: int, processed_avsc: str,
 ) -> DataFrame:
-    """The job on Kafka source rows: decode, validate and cleanse, encode the rows to write, and only
-    then drop duplicates. In that order the shuffle the dedupe needs (and the micro-batch cache) holds
-    just the bytes to write, not the raw message beside the cleansed record."""
-    classified = classify(decode_users(source, writers, reader))
-    return deduplicate(to_sink_rows(classified, processed_topic, dlq_topic, processed_schema_id, processed_avsc), watermark)
+    """The micro-batch job on Kafka source rows: `encode_rows`, and only then drop duplicates. In that
+    order the shuffle the dedupe needs (and the micro-batch cache) holds just the bytes to write, not
+    the raw message beside the cleansed record."""
+    rows = encode_rows(source, writers, reader, processed_topic, dlq_topic, processed_schema_id, processed_avsc)
+    return deduplicate(rows, watermark)

@@ -1,11 +1,12 @@
-"""Runs the streaming query: Kafka source -> decode/cleanse/validate -> dedupe -> foreachBatch, which
-writes processed records and DLQ records in one Kafka write per micro-batch."""
+"""Runs the job: the Spark session, then the query of the chosen mode. Micro-batch mode (here): Kafka
+source -> decode/cleanse/validate -> dedupe -> foreachBatch, which writes processed records and DLQ
+records in one Kafka write per micro-batch. Real-time Mode: realtime_driver.py."""
 from __future__ import annotations
 
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterable, List, Optional, Set
+from typing import Callable, List, Optional, Set
 
 from pyspark import StorageLevel
 from pyspark.errors import StreamingQueryException
@@ -16,8 +17,12 @@ from pyspark.sql.streaming import StreamingQuery
 from .log import JsonLog
 from .options import JobOptions
 from .pipeline import transform
-from .registry import RegisteredSchema, RegistryClient
+from .progress import progress_fields
+from .registry import RegistryClient
+from .schemas import Schemas, load_schemas
 from .stop_signal import StopSignal
+
+__all__ = ["Schemas", "load_schemas", "progress_fields", "run"]
 
 QUERY_NAME = "cleanse"
 POLL_SECONDS = 1.0
@@ -29,35 +34,8 @@ class SchemaSetChangedError(Exception):
 
 
 @dataclass
-class Schemas:
-    reader: RegisteredSchema
-    writers: Dict[int, str]
-    processed: RegisteredSchema
-
-
-@dataclass
 class RunState:
     new_schema_ids: List[int] = field(default_factory=list)
-
-
-def load_schemas(registry: RegistryClient, opts: JobOptions, extra_writer_ids: Iterable[int] = ()) -> Schemas:
-    """Reader = latest of <source>-value; writers = all its versions, plus ids met in messages (they
-    may have been registered under another subject)."""
-    reader = registry.latest(opts.source_subject)
-    writers = registry.all_versions(opts.source_subject)
-    writers[reader.id] = reader.schema
-    for schema_id in extra_writer_ids:
-        text = registry.schema_by_id(schema_id)
-        if text is not None:
-            writers[schema_id] = text
-    if opts.processed_schema_id is not None:
-        text = registry.schema_by_id(opts.processed_schema_id)
-        if text is None:
-            raise ValueError(f"--processed-schema-id {opts.processed_schema_id} is unknown to the registry")
-        processed = RegisteredSchema(id=opts.processed_schema_id, schema=text)
-    else:
-        processed = registry.latest(opts.processed_subject)
-    return Schemas(reader=reader, writers=writers, processed=processed)
 
 
 def read_source(spark: SparkSession, opts: JobOptions) -> DataFrame:
@@ -144,23 +122,6 @@ def start_query(spark: SparkSession, opts: JobOptions, schemas: Schemas, registr
     )
 
 
-def progress_fields(progress: dict) -> dict:
-    """Spark's StreamingQueryProgress, reduced to what the launcher exports (its /metrics and /healthz)."""
-    behind = None
-    for source in progress.get("sources", []):
-        value = (source.get("metrics") or {}).get("maxOffsetsBehindLatest")
-        if value is not None:
-            behind = (behind or 0) + int(float(value))
-    return {
-        "batch": progress.get("batchId"),
-        "inputRows": progress.get("numInputRows", 0),
-        "inputRowsPerSecond": float(progress.get("inputRowsPerSecond") or 0.0),
-        "processedRowsPerSecond": float(progress.get("processedRowsPerSecond") or 0.0),
-        "durationMs": (progress.get("durationMs") or {}).get("triggerExecution", 0),
-        "offsetsBehind": behind,
-    }
-
-
 def _log_progress(query: StreamingQuery, last_batch: Optional[int], log: JsonLog) -> Optional[int]:
     progress = query.lastProgress
     if not progress or progress.get("batchId") == last_batch:
@@ -195,9 +156,35 @@ def await_query(query: StreamingQuery, stop: StopSignal, opts: JobOptions, state
             return "stopped"
 
 
+def run_microbatch(spark: SparkSession, opts: JobOptions, registry: RegistryClient, stop: StopSignal, log: JsonLog, schemas: Schemas) -> int:
+    extra_writer_ids: Set[int] = set()
+    while True:
+        state = RunState()
+        query = start_query(spark, opts, schemas, registry, state, log)
+        log.info(
+            "query started",
+            query=QUERY_NAME,
+            mode="microbatch",
+            sourceTopic=opts.source_topic,
+            processedTopic=opts.processed_topic,
+            dlqTopic=opts.dlq_topic,
+            writerSchemaIds=sorted(schemas.writers),
+            processedSchemaId=schemas.processed.id,
+            checkpoint=os.path.join(os.path.abspath(opts.checkpoint_dir), QUERY_NAME),
+            applicationId=spark.sparkContext.applicationId,
+        )
+        outcome = await_query(query, stop, opts, state, log)
+        if outcome == "schemas-changed":
+            log.info("restarting the query with new writer schemas", schemaIds=state.new_schema_ids)
+            extra_writer_ids.update(state.new_schema_ids)
+            schemas = load_schemas(registry, opts, extra_writer_ids)
+            continue
+        log.info("query stopped", query=QUERY_NAME)
+        return 0
+
+
 def run(opts: JobOptions, log: JsonLog, stop: StopSignal) -> int:
     registry = RegistryClient(opts.registry_url)
-    extra_writer_ids: Set[int] = set()
     # Before the JVM starts: a registry problem fails in a second, not after the session is up.
     schemas = load_schemas(registry, opts)
     spark = (
@@ -206,27 +193,10 @@ def run(opts: JobOptions, log: JsonLog, stop: StopSignal) -> int:
         .getOrCreate()
     )
     try:
-        while True:
-            state = RunState()
-            query = start_query(spark, opts, schemas, registry, state, log)
-            log.info(
-                "query started",
-                query=QUERY_NAME,
-                sourceTopic=opts.source_topic,
-                processedTopic=opts.processed_topic,
-                dlqTopic=opts.dlq_topic,
-                writerSchemaIds=sorted(schemas.writers),
-                processedSchemaId=schemas.processed.id,
-                checkpoint=os.path.join(os.path.abspath(opts.checkpoint_dir), QUERY_NAME),
-                applicationId=spark.sparkContext.applicationId,
-            )
-            outcome = await_query(query, stop, opts, state, log)
-            if outcome == "schemas-changed":
-                log.info("restarting the query with new writer schemas", schemaIds=state.new_schema_ids)
-                extra_writer_ids.update(state.new_schema_ids)
-                schemas = load_schemas(registry, opts, extra_writer_ids)
-                continue
-            log.info("query stopped", query=QUERY_NAME)
-            return 0
+        if opts.mode == "realtime":
+            from .realtime_driver import run_realtime
+
+            return run_realtime(spark, opts, registry, stop, log, schemas)
+        return run_microbatch(spark, opts, registry, stop, log, schemas)
     finally:
         spark.stop()

@@ -15,6 +15,8 @@ def test_defaults_match_the_local_stack_and_the_contract():
     assert o.starting_offsets == "earliest"
     assert o.fail_on_data_loss is True
     assert o.processed_schema_id is None
+    assert o.mode == "microbatch"
+    assert o.realtime_batch_duration == "30 seconds"
 
 
 def test_overrides():
@@ -29,6 +31,12 @@ def test_overrides():
     assert o.supervisor_pid == 42 and o.stop_file == "/tmp/x"
 
 
+def test_realtime_mode_and_its_batch_duration():
+    o = parse_options(["--mode", "realtime", "--realtime-batch-duration", "5 minutes"])
+    assert (o.mode, o.realtime_batch_duration) == ("realtime", "5 minutes")
+    assert parse_options(["--mode", "microbatch"]).mode == "microbatch"
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [
@@ -37,6 +45,8 @@ def test_overrides():
         (["--starting-offsets", "first"], 'invalid starting offsets "first"'),
         (["--max-offsets-per-trigger", "-5"], 'invalid value "-5"'),
         (["--fail-on-data-loss", "maybe"], 'invalid boolean "maybe"'),
+        (["--mode", "continuous"], 'invalid mode "continuous": expected microbatch or realtime'),
+        (["--realtime-batch-duration", "30"], 'invalid duration "30"'),
     ],
 )
 def test_a_bad_value_exits_2_naming_it(argv, message, capsys):
