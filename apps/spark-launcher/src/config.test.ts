@@ -34,6 +34,8 @@ describe('loadSparkLauncherConfig', () => {
       driverHost: '127.0.0.1',
     });
     expect(config.job).toMatchObject({
+      mode: 'microbatch',
+      realtimeBatchDuration: '30 seconds',
       file: '/repo/apps/spark-job/users_stream.py',
       checkpointDir: '/repo/.stack/data/spark-checkpoints/users_stream',
       triggerSeconds: 5,
@@ -67,6 +69,15 @@ describe('loadSparkLauncherConfig', () => {
     expect(loadSparkLauncherConfig({}, { master: 'local[2]' }).spark.masterUrl).toBe('local[2]');
   });
 
+  it('realtime mode: its batch duration, and one core per source partition in one executor unless set', () => {
+    const realtime = loadSparkLauncherConfig({ SPARK_JOB_MODE: 'realtime', SPARK_JOB_REALTIME_BATCH_DURATION: '5 minutes' });
+    expect(realtime.job).toMatchObject({ mode: 'realtime', realtimeBatchDuration: '5 minutes' });
+    expect(realtime.spark).toMatchObject({ coresMax: 3, executorCores: 3 });
+    expect(loadSparkLauncherConfig({ SPARK_JOB_MODE: 'realtime', SPARK_LAUNCHER_TOPIC_PARTITIONS: '6' }).spark).toMatchObject({ coresMax: 6, executorCores: 6 });
+    expect(loadSparkLauncherConfig({ SPARK_JOB_MODE: 'realtime', SPARK_JOB_CORES_MAX: '4', SPARK_JOB_EXECUTOR_CORES: '2' }).spark).toMatchObject({ coresMax: 4, executorCores: 2 });
+    expect(loadSparkLauncherConfig({ SPARK_JOB_MODE: 'microbatch' }).spark).toMatchObject({ coresMax: 1, executorCores: 1 });
+  });
+
   it('names the variable or flag and its value in one line when a value is bad', () => {
     expect(() => loadSparkLauncherConfig({ SPARK_JOB_EXECUTOR_MEMORY: '512' })).toThrow(ConfigError);
     expect(() => loadSparkLauncherConfig({ SPARK_JOB_EXECUTOR_MEMORY: '512' })).toThrow(/^invalid SPARK_JOB_EXECUTOR_MEMORY="512": /);
@@ -76,6 +87,8 @@ describe('loadSparkLauncherConfig', () => {
     expect(() => loadSparkLauncherConfig({}, { createdTopic: 'bad topic' })).toThrow(/invalid --created-topic="bad topic"/);
     expect(() => loadSparkLauncherConfig({}, { startingOffsets: 'first' })).toThrow(/invalid --starting-offsets="first"/);
     expect(() => loadSparkLauncherConfig({ SPARK_JOB_UI_PORT: '99999' })).toThrow(/invalid SPARK_JOB_UI_PORT="99999"/);
+    expect(() => loadSparkLauncherConfig({ SPARK_JOB_MODE: 'continuous' })).toThrow(/^invalid SPARK_JOB_MODE="continuous": /);
+    expect(() => loadSparkLauncherConfig({ SPARK_JOB_REALTIME_BATCH_DURATION: '30' })).toThrow(/^invalid SPARK_JOB_REALTIME_BATCH_DURATION="30": /);
   });
 });
 
@@ -109,6 +122,8 @@ describe('loadSparkLauncherConfig: every variable and flag refuses a bad value, 
     SPARK_JOB_APP_NAME: ['my app'],
     SPARK_JOB_TRIGGER_SECONDS: ['0', 'fast', '-1'],
     SPARK_JOB_WATERMARK: ['ten', '10'],
+    SPARK_JOB_MODE: ['continuous', 'Realtime', 'micro-batch'],
+    SPARK_JOB_REALTIME_BATCH_DURATION: ['30', 'soon', '30 parsecs'],
     SPARK_JOB_STARTING_OFFSETS: ['first', '{not json', '[1]'],
     SPARK_JOB_MAX_OFFSETS_PER_TRIGGER: ['0'],
     SPARK_JOB_STOP_TIMEOUT_SECONDS: ['0'],

@@ -11,6 +11,7 @@ import {
   loadAppBasics,
   loadStackLayout,
   nonNegativeInt,
+  oneOf,
   positiveInt,
   positiveNumber,
   readRange,
@@ -25,6 +26,10 @@ import {
 /** The job's entry point, relative to the repository (or the image's work dir). */
 const JOB_FILE = join('apps', 'spark-job', 'users_stream.py');
 
+/** microbatch: foreachBatch every trigger, with dedupe. realtime: Spark's Real-time Mode, stateless, one task slot per source partition. */
+export const JOB_MODES = ['microbatch', 'realtime'] as const;
+export type JobMode = (typeof JOB_MODES)[number];
+
 export interface SparkLauncherConfig extends AppBasics {
   topics: { created: string; processed: string; dlq: string };
   /** Partitions of each topic when the launcher creates it. */
@@ -37,7 +42,9 @@ export interface SparkLauncherConfig extends AppBasics {
     /** The Kafka and Avro connector jars for `--jars`; from SPARK_CONNECTOR_JARS, else every jar of `connectorsDir` the job needs. */
     connectorJars: string[] | undefined;
     connectorsDir: string;
+    /** Default 1; in realtime mode SPARK_LAUNCHER_TOPIC_PARTITIONS (one slot per source partition). */
     coresMax: number;
+    /** Default 1; in realtime mode the cores max (one executor JVM). */
     executorCores: number;
     executorMemory: string;
     driverMemory: string;
@@ -50,6 +57,9 @@ export interface SparkLauncherConfig extends AppBasics {
     driverHost: string;
   };
   job: {
+    mode: JobMode;
+    /** Realtime mode: how long each long-running batch lasts (the checkpoint interval), e.g. `30 seconds`. */
+    realtimeBatchDuration: string;
     file: string;
     appName: string;
     checkpointDir: string;
@@ -91,10 +101,11 @@ export interface SparkLauncherFlags {
   triggerSeconds?: string | number;
 }
 
-const watermark = z
-  .string()
-  .regex(/^\d+(\.\d+)?\s+(millisecond|second|minute|hour|day)s?$/, 'expected a duration such as "10 minutes"')
-  .default('10 minutes');
+const duration = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?\s+(millisecond|second|minute|hour|day)s?$/, `expected a duration such as "${fallback}"`)
+    .default(fallback);
 const isOffsetsJson = (s: string) => {
   try {
     const parsed: unknown = JSON.parse(s);
@@ -126,9 +137,18 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
   const venvBin = join(stack.venv, 'bin');
   const path = (value: string) => resolve(repoRoot, value);
   const uiPort = readVar(env, 'SPARK_JOB_UI_PORT', intInRange(1, 65535).optional());
-  const coresMax = readVar(env, 'SPARK_JOB_CORES_MAX', positiveInt(1));
+  const mode = readVar(env, 'SPARK_JOB_MODE', oneOf(JOB_MODES, 'microbatch'));
+  const topicPartitions = readVar(env, 'SPARK_LAUNCHER_TOPIC_PARTITIONS', positiveInt(3));
+  // Realtime mode runs one long task per source partition at once: that many cores, in one executor.
+  const coresMax = readVar(env, 'SPARK_JOB_CORES_MAX', positiveInt(mode === 'realtime' ? topicPartitions : 1));
   // An executor wider than the job's cores never starts: the job would wait for resources forever.
-  const executorCores = readRange(env, 'SPARK_JOB_EXECUTOR_CORES', 'SPARK_JOB_CORES_MAX', readVar(env, 'SPARK_JOB_EXECUTOR_CORES', positiveInt(1)), coresMax).min;
+  const executorCores = readRange(
+    env,
+    'SPARK_JOB_EXECUTOR_CORES',
+    'SPARK_JOB_CORES_MAX',
+    readVar(env, 'SPARK_JOB_EXECUTOR_CORES', positiveInt(mode === 'realtime' ? coresMax : 1)),
+    coresMax,
+  ).min;
   const backoff = readRange(
     env,
     'SPARK_LAUNCHER_MIN_BACKOFF_MS',
@@ -143,7 +163,7 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
       processed: pick('processedTopic', TOPIC_VARS.processed, topicName(TOPICS.processed)),
       dlq: pick('dlqTopic', TOPIC_VARS.dlq, topicName(TOPICS.dlq)),
     },
-    topicPartitions: readVar(env, 'SPARK_LAUNCHER_TOPIC_PARTITIONS', positiveInt(3)),
+    topicPartitions,
     spark: {
       masterUrl: flags.local ? 'local[*]' : pick('master', 'SPARK_MASTER_URL', sparkMasterUrl(connections.spark.masterUrl)),
       submitBin: path(readVar(env, 'SPARK_SUBMIT', text(join(venvBin, 'spark-submit')))),
@@ -160,11 +180,13 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
       driverHost: readVar(env, 'SPARK_DRIVER_HOST', hostName(readVar(env, 'STREAMLINE_HOST', hostName('127.0.0.1')))),
     },
     job: {
+      mode,
+      realtimeBatchDuration: readVar(env, 'SPARK_JOB_REALTIME_BATCH_DURATION', duration('30 seconds')),
       file: path(readVar(env, 'SPARK_JOB_FILE', text(JOB_FILE))),
       appName: readVar(env, 'SPARK_JOB_APP_NAME', z.string().regex(/^[\w.-]{1,100}$/, 'expected 1-100 letters, digits, _ . or -').default('streamline-users-stream')),
       checkpointDir: path(pick('checkpointDir', 'SPARK_JOB_CHECKPOINT_DIR', text(join(stack.data('spark-checkpoints'), 'users_stream')))),
       triggerSeconds: pick('triggerSeconds', 'SPARK_JOB_TRIGGER_SECONDS', positiveNumber(5)),
-      watermark: readVar(env, 'SPARK_JOB_WATERMARK', watermark),
+      watermark: readVar(env, 'SPARK_JOB_WATERMARK', duration('10 minutes')),
       startingOffsets: pick('startingOffsets', 'SPARK_JOB_STARTING_OFFSETS', startingOffsets),
       maxOffsetsPerTrigger: readVar(env, 'SPARK_JOB_MAX_OFFSETS_PER_TRIGGER', positiveInt(50_000)),
       stopTimeoutSeconds: readVar(env, 'SPARK_JOB_STOP_TIMEOUT_SECONDS', positiveNumber(30)),

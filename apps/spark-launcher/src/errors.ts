@@ -23,3 +23,10 @@ export class SourceSchemaMissingError extends StreamlineError {
     super(`subject ${subject} has no registered schema yet (the relay registers it on start)`, { retriable: true });
   }
 }
+
+/** The cluster has the cores the job needs, but not free right now (another application holds them): try again later. */
+export class SparkSlotsBusyError extends StreamlineError {
+  constructor(message: string) {
+    super(message, { retriable: true });
+  }
+}

@@ -4,7 +4,7 @@ import { loadSparkLauncherConfig } from './config.js';
 import type { RegistryClient } from '@streamline/clients';
 import { silentLogger } from '@streamline/runtime';
 import { prepareJob } from './prepare.js';
-import { SourceSchemaMissingError, SparkSetupError } from './errors.js';
+import { SourceSchemaMissingError, SparkSetupError, SparkSlotsBusyError } from './errors.js';
 
 const jars = [
   'spark-sql-kafka-0-10_2.13-4.2.0.jar',
@@ -14,10 +14,13 @@ const jars = [
   'spark-avro_2.13-4.2.0.jar',
 ];
 
-function fakes(options: { existingTopics?: string[]; sourceSchemaAfter?: number } = {}) {
+function fakes(options: { existingTopics?: string[]; sourceSchemaAfter?: number; sourcePartitions?: number } = {}) {
   const created: Array<{ topic: string; numPartitions: number }> = [];
   const admin = {
     listTopics: async () => options.existingTopics ?? [],
+    fetchTopicMetadata: async ({ topics }: { topics: string[] }) => ({
+      topics: topics.map((name) => ({ name, partitions: Array.from({ length: options.sourcePartitions ?? 3 }, (_, partitionId) => ({ partitionId })) })),
+    }),
     createTopics: async ({ topics }: { topics: Array<{ topic: string; numPartitions: number }> }) => {
       created.push(...topics.map(({ topic, numPartitions }) => ({ topic, numPartitions })));
       return true;
@@ -78,5 +81,36 @@ describe('prepareJob', () => {
     expect(error).toBeInstanceOf(SparkSetupError);
     expect((error as Error).message).toMatch(/^spark-submit \(SPARK_SUBMIT\) not found or not executable at .*\.stack\/venv\/bin\/spark-submit/);
     expect(f.created).toEqual([]);
+  });
+
+  describe('realtime mode', () => {
+    const realtimeConfig = loadSparkLauncherConfig(
+      { SPARK_LAUNCHER_SOURCE_SCHEMA_WAIT_MS: '50', SPARK_JOB_MODE: 'realtime' },
+      { createdTopic: 'in', processedTopic: 'out', dlqTopic: 'dlq' },
+    );
+    const worker = (cores: number, coresused: number) => [{ id: 'w', state: 'ALIVE', cores, coresused }];
+    const realtimeDeps = (f: ReturnType<typeof fakes>, workers: ReturnType<typeof worker> | null) => ({
+      ...deps(f),
+      config: realtimeConfig,
+      fetchWorkers: async () => workers,
+    });
+
+    it('checks a task slot per source partition before spark-submit', async () => {
+      await expect(prepareJob(realtimeDeps(fakes(), worker(4, 1)), new AbortController().signal)).resolves.toMatchObject({ processedSchemaId: 42 });
+      const tooSmall = await prepareJob(realtimeDeps(fakes(), worker(2, 1)), new AbortController().signal).catch((e: unknown) => e);
+      expect(tooSmall).toBeInstanceOf(SparkSetupError);
+      expect((tooSmall as Error).message).toMatch(/^realtime mode needs 3 task slots at once \(one per partition of in\) but the Spark master/);
+      const busy = await prepareJob(realtimeDeps(fakes(), worker(4, 2)), new AbortController().signal).catch((e: unknown) => e);
+      expect(busy).toBeInstanceOf(SparkSlotsBusyError);
+    });
+
+    it('counts the partitions of the topic as it is, not as the launcher would create it', async () => {
+      const error = await prepareJob(realtimeDeps(fakes({ existingTopics: ['in'], sourcePartitions: 5 }), worker(8, 0)), new AbortController().signal).catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(/needs 5 task slots .* but SPARK_JOB_CORES_MAX=3/);
+    });
+
+    it('goes on when the master UI does not answer (the check is a courtesy, not a gate)', async () => {
+      await expect(prepareJob(realtimeDeps(fakes(), null), new AbortController().signal)).resolves.toMatchObject({ processedSchemaId: 42 });
+    });
   });
 });

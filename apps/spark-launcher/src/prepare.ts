@@ -5,6 +5,8 @@ import type { SparkLauncherConfig } from './config.js';
 import { sleep, type Logger } from '@streamline/runtime';
 import { usersProcessedSchema } from '@streamline/user-schema';
 import { SourceSchemaMissingError, SparkSetupError } from './errors.js';
+import { checkRealtimeSlots } from './realtime-slots.js';
+import { fetchSparkWorkers, type SparkWorkerInfo } from './spark-master.js';
 import { resolveConnectorJars } from './spark-submit-command.js';
 
 export interface PreparedJob {
@@ -21,6 +23,8 @@ export interface PrepareDeps {
   /** File checks; real filesystem by default. */
   canRun?: (path: string) => boolean;
   listDir?: (dir: string) => string[];
+  /** The master's alive workers (realtime mode checks its slots); its JSON by default. */
+  fetchWorkers?: (masterUiUrl: string) => Promise<SparkWorkerInfo[] | null>;
   pollMs?: number;
 }
 
@@ -40,6 +44,7 @@ const isNotFound = (error: unknown) => (error as { status?: unknown } | null)?.s
  * What must hold before spark-submit: the programs and jars exist, the three topics exist
  * (`ensureTopics`, created with the configured partitions when missing), users_processed-value is
  * registered (BACKWARD) and the source topic's schema is registered (by the relay; waited for).
+ * Realtime mode: the cluster has a task slot per source partition (`checkRealtimeSlots`).
  */
 export async function prepareJob(deps: PrepareDeps, signal: AbortSignal): Promise<PreparedJob> {
   const { config, log } = deps;
@@ -57,6 +62,7 @@ export async function prepareJob(deps: PrepareDeps, signal: AbortSignal): Promis
     ensureTopics(admin, [created, processed, dlq].map((topic) => ({ topic, numPartitions: config.topicPartitions }))),
   );
   if (createdTopics.length > 0) log.info({ topics: createdTopics, partitions: config.topicPartitions }, 'topics created');
+  if (config.job.mode === 'realtime') await checkSlots(deps);
 
   const processedSchemaId = await registerAvroSchema(deps.registry, `${processed}-value`, usersProcessedSchema, Compatibility.BACKWARD);
 
@@ -75,4 +81,14 @@ export async function prepareJob(deps: PrepareDeps, signal: AbortSignal): Promis
   }
   log.info({ processedSchemaId, subject: `${processed}-value`, jars: jars.length }, 'job prepared');
   return { jars, processedSchemaId };
+}
+
+async function checkSlots({ config, log, withAdmin, fetchWorkers = fetchSparkWorkers }: PrepareDeps): Promise<void> {
+  const { created } = config.topics;
+  const sourcePartitions = await withAdmin(async (admin) => (await admin.fetchTopicMetadata({ topics: [created] })).topics[0]?.partitions.length ?? 0);
+  const cluster = config.spark.masterUrl.startsWith('spark://');
+  const workers = cluster ? await fetchWorkers(config.connections.spark.masterUiUrl) : null;
+  if (cluster && workers === null) log.warn({ masterUiUrl: config.connections.spark.masterUiUrl }, 'the Spark master UI does not answer: task slots for realtime mode not checked');
+  checkRealtimeSlots(config, { sourcePartitions, workers });
+  log.info({ sourcePartitions, coresMax: config.spark.coresMax, executorCores: config.spark.executorCores }, 'realtime mode: task slots available');
 }

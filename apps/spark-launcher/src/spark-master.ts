@@ -17,3 +17,23 @@ export async function fetchSparkApp(masterUiUrl: string, applicationId: string, 
     return null;
   }
 }
+
+/** One worker as the standalone master's JSON reports it. */
+export interface SparkWorkerInfo {
+  id: string;
+  state: string;
+  cores: number;
+  coresused: number;
+}
+
+/** The master's alive workers, or null when the master's UI does not answer. */
+export async function fetchSparkWorkers(masterUiUrl: string, timeoutMs = 2000): Promise<SparkWorkerInfo[] | null> {
+  try {
+    const res = await fetch(`${masterUiUrl.replace(/\/$/, '')}/json/`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) return null;
+    const json = (await res.json()) as { workers?: SparkWorkerInfo[] };
+    return (json.workers ?? []).filter((w) => w.state === 'ALIVE');
+  } catch {
+    return null;
+  }
+}

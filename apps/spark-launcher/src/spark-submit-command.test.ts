@@ -88,7 +88,16 @@ describe('buildSparkSubmit', () => {
       '--supervisor-pid', '4242',
       '--stop-timeout-seconds', '30',
       '--processed-schema-id', '17',
+      '--mode', 'microbatch',
     ]);
+  });
+
+  it('realtime mode: passes the mode and batch duration, and asks for one core per source partition in one executor', () => {
+    const realtime = loadSparkLauncherConfig({ SPARK_JOB_MODE: 'realtime', SPARK_JOB_REALTIME_BATCH_DURATION: '1 minute' }, {}, '/repo');
+    const cmd = buildSparkSubmit(realtime, ['/j/a.jar'], run);
+    const jobArgs = cmd.args.slice(cmd.args.indexOf(realtime.job.file) + 1);
+    expect(jobArgs.slice(-4)).toEqual(['--mode', 'realtime', '--realtime-batch-duration', '1 minute']);
+    expect(confOf(cmd.args)).toMatchObject({ 'spark.cores.max': '3', 'spark.executor.cores': '3' });
   });
 
   it('follows the config: local master, UI port, heap state store, overridden topics', () => {

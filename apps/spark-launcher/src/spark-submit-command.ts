@@ -92,6 +92,8 @@ export function buildSparkSubmit(config: SparkLauncherConfig, jars: string[], ru
     ['--supervisor-pid', run.supervisorPid],
     ['--stop-timeout-seconds', job.stopTimeoutSeconds],
     ['--processed-schema-id', run.processedSchemaId],
+    ['--mode', job.mode],
+    ['--realtime-batch-duration', job.mode === 'realtime' ? job.realtimeBatchDuration : undefined],
   ];
   return {
     command: spark.submitBin,
