@@ -24,6 +24,10 @@ export interface StackConfig {
   connections: ConnectionConfig;
   ports: { [K in keyof typeof DEFAULT_PORTS]: number };
   heaps: { kafka: string; zookeeper: string; cassandra: string; registry: string; sparkDaemon: string };
+  /**
+   * workerCores are task slots, not CPUs: the default 4 holds a Real-time Mode job (one slot per
+   * users_created partition: 3) beside a 1-core micro-batch job; advertising more than the machine has is fine.
+   */
   spark: { workerCores: number; workerMemory: string };
   startTimeoutMs: number;
   /** The pipeline apps the stack runs beside the servers (supervised), and their ports. */
@@ -91,7 +95,7 @@ export function loadStackConfig(env: Env = process.env, repoRoot = process.cwd()
       sparkDaemon: readVar(env, 'SPARK_DAEMON_HEAP', heap('256m')),
     },
     spark: {
-      workerCores: readVar(env, 'SPARK_WORKER_CORES', positiveInt(2)),
+      workerCores: readVar(env, 'SPARK_WORKER_CORES', positiveInt(4)),
       workerMemory: readVar(env, 'SPARK_WORKER_MEMORY', heap('2g')),
     },
     startTimeoutMs: readVar(env, 'STREAMLINE_STACK_START_TIMEOUT_MS', positiveInt(300_000)),
