@@ -5,7 +5,8 @@
  *   npx tsx bench/spark-rtm/rtm-bench.ts --mode job --trigger 1 --master private
  *
  * One run: own topics (`rtm_<id>_created|processed|dlq`, 3 partitions) and subjects, a spark-launcher
- * (the real job, or bench/spark-rtm/rtm_stream.py through SPARK_JOB_FILE), a producer at `--rate`
+ * (the real job: SPARK_JOB_MODE=realtime for --mode rtm, micro-batches for --mode job; a prototype
+ * script, since removed, ran the results/ before the job had a realtime mode), a producer at `--rate`
  * users/s (1% not Confluent-framed: the DLQ path) and a consumer of both outputs. After `--warmup` s
  * of load, `--seconds` s are measured: latency per record (output record timestamp - source record
  * timestamp, and arrival at the consumer - send), CPU of the launcher's tree (driver: node launcher,
@@ -28,8 +29,8 @@ import { rssByTree } from '../memory-usage.js';
 import { startPrivateCluster, type PrivateCluster } from './private-cluster.js';
 
 const program = new Command()
-  .option('--mode <mode>', 'rtm (bench/spark-rtm/rtm_stream.py, Real-time Mode), proto-mb (the same script, micro-batches) or job (the real job)', 'rtm')
-  .option('--trigger <s>', 'micro-batch trigger seconds (job, proto-mb)', '5')
+  .option('--mode <mode>', 'rtm (the job in Real-time Mode, SPARK_JOB_MODE=realtime) or job (the job in micro-batches)', 'rtm')
+  .option('--trigger <s>', 'micro-batch trigger seconds (job)', '5')
   .option('--batch-duration <d>', 'RTM batch duration = checkpoint interval', '1 minute')
   .option('--master <where>', 'stack (spark://127.0.0.1:7077) or private (a master + worker of this run)', 'private')
   .option('--cores <n>', 'cores the private worker advertises', '4')
@@ -42,7 +43,6 @@ const program = new Command()
   .option('--venv <dir>', 'the venv with pyspark (spark-submit, python, spark-class)', join(root, '.stack', 'venv'))
   .option('--jars <list>', 'connector jars (comma-separated; default: the stack\'s)')
   .option('--schema-change-at <s>', 'seconds into the window: register a new users_created version and produce with it')
-  .option('--extra-conf <kv>', 'RTM_EXTRA_CONF for the script', '')
   .option('--start-timeout <s>', 'wait this long for the query to start', '240')
   .option('--label <text>', 'name of the result file');
 const opts = program.parse().opts<Record<string, string | undefined>>();
@@ -51,6 +51,7 @@ const config = loadConnectionConfig();
 const id = `rtm_${Date.now().toString(36)}`;
 const topics = { created: `${id}_created`, processed: `${id}_processed`, dlq: `${id}_dlq` };
 const mode = opts.mode!;
+if (mode !== 'rtm' && mode !== 'job') throw new Error(`--mode ${mode}: expected rtm or job`);
 const rate = Number(opts.rate);
 const [warmupS, windowS, idleS] = [Number(opts.warmup), Number(opts.seconds), Number(opts.idle)];
 const jobCores = opts.jobCores ?? (mode === 'rtm' ? '3' : '1');
@@ -120,11 +121,9 @@ async function main(): Promise<void> {
       SPARK_SUBMIT: join(opts.venv!, 'bin', 'spark-submit'),
       PYSPARK_PYTHON: join(opts.venv!, 'bin', 'python'),
       LOG_LEVEL: 'info',
-      RTM_BATCH_DURATION: opts.batchDuration!,
-      RTM_TRIGGER: mode === 'rtm' ? 'realtime' : 'microbatch',
-      RTM_EXTRA_CONF: opts.extraConf ?? '',
+      SPARK_JOB_MODE: mode === 'rtm' ? 'realtime' : 'microbatch',
+      SPARK_JOB_REALTIME_BATCH_DURATION: opts.batchDuration!,
       ...(jars ? { SPARK_CONNECTOR_JARS: jars } : {}),
-      ...(mode === 'job' ? {} : { SPARK_JOB_FILE: join(root, 'bench', 'spark-rtm', 'rtm_stream.py') }),
     };
     result.env = env;
 
