@@ -59,6 +59,19 @@ describe('createSparkLogForwarder', () => {
     expect(entries[1]!.logger).toBe('MicroBatchExecution');
   });
 
+  it("logs realtime mode's deliberate task failures on an unknown schema id at info, other failures as they are", () => {
+    const { log, entries } = capture();
+    const fwd = createSparkLogForwarder(log);
+    fwd.line('26/12/02 14:16:53 WARN TaskSetManager: Lost task 1.0 in stage 5.0: org.apache.spark.SparkRuntimeException: [USER_RAISED_EXCEPTION] streamline-unknown-schema-id:3');
+    fwd.line('26/12/02 14:16:53 ERROR MicroBatchExecution: Query realtime terminated with error');
+    fwd.line('org.apache.spark.SparkRuntimeException: [USER_RAISED_EXCEPTION] streamline-unknown-schema-id:3 SQLSTATE: P0001');
+    fwd.line('\tat org.apache.spark.Foo.bar(Foo.scala:1)');
+    fwd.line('26/12/02 14:16:54 ERROR MicroBatchExecution: Query realtime terminated with error');
+    fwd.line('org.apache.spark.SparkException: Job aborted');
+    fwd.end();
+    expect(entries.map((e) => levelName[e.level as number])).toEqual(['info', 'info', 'error']);
+  });
+
   it('emits an entry once the output pauses', async () => {
     const { log, entries } = capture();
     const fwd = createSparkLogForwarder(log, undefined, 10);

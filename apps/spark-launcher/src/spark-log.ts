@@ -55,6 +55,12 @@ export const NOISY_SPARK_LINES: RegExp[] = [
 const NOISY_OTHER = [/^WARNING: Using incubator modules/, /^Using Spark's default log4j profile/, /^Setting Spark log level/, /^To adjust logging level/, /^\s*$/];
 /** Warnings that are really progress reports. */
 const DEMOTED_TO_INFO = [/ProcessingTimeExecutor: Current batch is falling behind/];
+/**
+ * Realtime mode fails its tasks on purpose on a writer schema id it does not know
+ * (streamline_job/unknown_schemas.py MARK); the driver restarts the query: Spark's errors about it
+ * (lost tasks, the query's failure with the mark in its trace) are that restart, at info.
+ */
+const EXPECTED_FAILURE = /streamline-unknown-schema-id:/;
 
 interface Pending {
   level: LineLevel;
@@ -82,7 +88,9 @@ export function createSparkLogForwarder(
   const flush = () => {
     clearTimeout(timer);
     if (!pending) return;
-    const { level, msg, fields, stack } = pending;
+    const { msg, fields, stack } = pending;
+    const expected = fields.origin === 'spark' && pending.level !== 'debug' && [msg, ...stack].some((l) => EXPECTED_FAILURE.test(l));
+    const level = expected ? 'info' : pending.level;
     pending = undefined;
     log[level](stack.length > 0 ? { ...fields, stack: stack.join('\n') } : fields, msg);
   };
