@@ -50,6 +50,8 @@ const only = new Set(opts.only.split(',') as Section[]);
 for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${JSON.stringify(s)} (expected some of ${SECTIONS.join(', ')})`);
 const suiteStarted = Date.now();
 const elapsed = () => `${((Date.now() - suiteStarted) / 60_000).toFixed(1)} min`;
+/** A variant's run waits this long for the pipeline to catch up before it is given up (a stalled job). */
+const CAUGHT_UP_MS = 300_000;
 const say = (line: string) => process.stderr.write(`[${elapsed()}] ${line}\n`);
 /** Minutes each section took, reported with the settings: the suite is meant to take minutes, not hours. */
 const took: string[] = [];
@@ -98,49 +100,39 @@ if (only.has('e2e') || only.has('latency')) {
   say('bench: the pipeline end to end');
   // The end-to-end pipeline runs the first variant's settings, so its latency runs need no new start.
   const first = variants[0] ?? { label: 'default', env: {} };
-  let p: LivePipeline | undefined = await LivePipeline.start(config, 'bench_e2e', true, { ...appEnv, ...first.env });
+  const p = await LivePipeline.start(config, 'bench_e2e', true, { ...appEnv, ...first.env });
   try {
     await p.ingest(`${p.id}-warmup`, warmup);
     await p.caughtUp();
     if (only.has('e2e')) {
       const since = new Date();
       let staged = 0;
-      const live = p;
-      const window = await measureWindow(live.roots(), async () => {
-        staged = await live.ingest(live.id, users);
-        await live.caughtUp();
+      const window = await measureWindow(p.roots(), async () => {
+        staged = await p.ingest(p.id, users);
+        await p.caughtUp();
       });
       const latency = hopLatency(await p.times(since));
       results.endToEnd = { stage: 'end to end', users: staged, window, usPerUser: usPerUser(window, staged), floorUs: results.pipelineFloorUs, usersPerS: (staged * 1000) / window.ms, latency };
       say(`bench: end to end ${Math.round(results.endToEnd.usersPerS)} users/s, ${results.endToEnd.usPerUser.toFixed(0)} µs/user`);
     }
-    if (only.has('latency')) {
-      results.latency = [];
-      for (const [i, variant] of variants.entries()) {
-        if (i > 0) {
-          await p.stop();
-          p = undefined;
-          p = await LivePipeline.start(config, 'bench_latency', true, { ...appEnv, ...variant.env });
-          // The job's first minute on new JVMs is not what a running pipeline shows.
-          await p.ingest(`${p.id}-warmup`, Math.min(warmup, 10_000));
-          await p.caughtUp();
-        }
-        for (const offered of opts.rates.split(',').map(Number)) {
-          say(`bench: latency at ${offered} users/s offered (${variant.label})`);
-          const since = new Date();
-          const staged = await p.follow(`${p.id}-rate-${offered}`, offered, Number(opts.seconds));
-          await p.caughtUp();
-          results.latency.push({ variant: variant.label, offered, achieved: staged / Number(opts.seconds), latency: hopLatency(await p.times(since)) });
-        }
-        // What `npm start -- --count 2000` reports on a warm stack: one burst on the running job.
-        const since = new Date();
-        await p.ingest(`${p.id}-burst`, 2000);
-        await p.caughtUp();
-        (results.first ??= []).push(firstOf(`npm start -- --count 2000 on a warm stack (the job running and warm; ${variant.label})`, 'p99', await p.times(since)));
-      }
-    }
+    if (only.has('latency')) await latencyOn(p, variants[0]?.label ?? 'default');
   } finally {
-    await p?.stop();
+    await p.stop();
+  }
+  if (only.has('latency')) {
+    for (const variant of variants.slice(1)) {
+      await orNote(`the latency runs with ${variant.label}`, async () => {
+        const q = await LivePipeline.start(config, 'bench_latency', true, { ...appEnv, ...variant.env });
+        try {
+          // The job's first minute on new JVMs is not what a running pipeline shows.
+          await q.ingest(`${q.id}-warmup`, Math.min(warmup, 10_000));
+          await q.caughtUp(CAUGHT_UP_MS);
+          await latencyOn(q, variant.label);
+        } finally {
+          await q.stop();
+        }
+      });
+    }
   }
   sectionDone('end to end and latency');
 }
@@ -154,16 +146,18 @@ if (only.has('first')) {
     { what: `the apps started together with the users (npm start without the stack's apps; ${variants[0]?.label ?? 'default'})`, waitForQuery: false, env: variants[0]?.env ?? {} },
   ];
   for (const { what, waitForQuery, env } of cases) {
-    const p = await LivePipeline.start(config, 'bench_first', waitForQuery, { ...appEnv, ...env });
-    try {
-      const since = new Date(Date.now() - 1000);
-      await p.ingest(`${p.id}-first`, 2000);
-      await p.caughtUp();
-      const times = await p.times(since);
-      (results.first ??= []).push(firstOf(what, 'first-stored', times));
-    } finally {
-      await p.stop();
-    }
+    await orNote(`the first impression "${what}"`, async () => {
+      const p = await LivePipeline.start(config, 'bench_first', waitForQuery, { ...appEnv, ...env });
+      try {
+        const since = new Date(Date.now() - 1000);
+        await p.ingest(`${p.id}-first`, 2000);
+        await p.caughtUp(CAUGHT_UP_MS);
+        const times = await p.times(since);
+        (results.first ??= []).push(firstOf(what, 'first-stored', times));
+      } finally {
+        await p.stop();
+      }
+    });
   }
   sectionDone('first impression');
 }
@@ -178,6 +172,32 @@ if (only.has('peer')) {
   sectionDone('the relay beside Debezium');
 }
 results.settings.push(`the suite took ${elapsed()} (minutes per section: ${took.join(', ')})`);
+
+/** Latency at each offered rate on a warm running pipeline, then a 2,000-user burst (what `npm start -- --count 2000` reports on a warm stack). */
+async function latencyOn(p: LivePipeline, variant: string): Promise<void> {
+  for (const offered of opts.rates.split(',').map(Number)) {
+    say(`bench: latency at ${offered} users/s offered (${variant})`);
+    const since = new Date();
+    const staged = await p.follow(`${p.id}-rate-${offered}`, offered, Number(opts.seconds));
+    await p.caughtUp(CAUGHT_UP_MS);
+    (results.latency ??= []).push({ variant, offered, achieved: staged / Number(opts.seconds), latency: hopLatency(await p.times(since)) });
+  }
+  const since = new Date();
+  await p.ingest(`${p.id}-burst`, 2000);
+  await p.caughtUp(CAUGHT_UP_MS);
+  (results.first ??= []).push(firstOf(`npm start -- --count 2000 on a warm stack (the job running and warm; ${variant})`, 'p99', await p.times(since)));
+}
+
+/** A variant's run that fails becomes a note in the results, not the end of the suite. */
+async function orNote(what: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    const line = (error as Error).message.split('\n')[0];
+    say(`bench: ${what} failed: ${line}`);
+    results.notes.push(`${what} did not complete: ${line}`);
+  }
+}
 
 function firstOf(what: string, target: FirstImpression['target'], times: UserTimes[]): FirstImpression {
   const firstStaged = Math.min(...times.map((t) => t.staged));
