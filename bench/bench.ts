@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { loadConnectionConfig } from '@streamline/config';
 import { stackCli, stackStatus } from '@streamline/stack-control';
 import { fetchGeneratedPages, root } from './local-run.js';
-import { hopLatency, LivePipeline, type UserTimes } from './live-pipeline.js';
+import { GENERATOR_ROOT, hopLatency, LivePipeline, type UserTimes } from './live-pipeline.js';
 import { measureWindow, usPerUser } from './measure-window.js';
 import { renderChart, renderMarkdown, updateReadme, type FirstImpression, type SuiteResults } from './report.js';
 import { floorUs, measureServerFloors, PIPELINE_FLOOR } from './server-floors.js';
@@ -111,6 +111,8 @@ if (only.has('e2e') || only.has('latency')) {
         staged = await p.ingest(p.id, users);
         await p.caughtUp();
       });
+      window.cpu.delete(GENERATOR_ROOT);
+      window.peakRssMiB.delete(GENERATOR_ROOT);
       const latency = hopLatency(await p.times(since));
       results.endToEnd = { stage: 'end to end', users: staged, window, usPerUser: usPerUser(window, staged), floorUs: results.pipelineFloorUs, usersPerS: (staged * 1000) / window.ms, latency };
       say(`bench: end to end ${Math.round(results.endToEnd.usersPerS)} users/s, ${results.endToEnd.usPerUser.toFixed(0)} µs/user`);
@@ -211,9 +213,11 @@ const chartName = `${date}.svg`;
 writeFileSync(join(dir, chartName), await renderChart(results));
 const markdown = renderMarkdown(results, chartName);
 writeFileSync(join(dir, `${date}.md`), markdown);
+// The figures themselves, so a chart or table can be drawn again without a rerun.
+writeFileSync(join(dir, `${date}.json`), `${JSON.stringify(results, (_key, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value), 2)}\n`);
 // Only a full run replaces the README's figures.
 if (opts.readme && only.size === SECTIONS.length && opts.set.length === 0) {
   updateReadme(join(root, 'README.md'), markdown, `bench/results/${date}.md`, `bench/results/${chartName}`);
 }
 console.log(markdown);
-say(`bench: written bench/results/${date}.md and ${chartName}`);
+say(`bench: written bench/results/${date}.md, ${date}.json and ${chartName}`);

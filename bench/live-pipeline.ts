@@ -9,7 +9,7 @@ import type { types } from 'cassandra-driver';
 import { connectAdmin, createCassandraClient, createKafka, createPgPool, fetchConsumerLag } from '@streamline/clients';
 import type { ConnectionConfig } from '@streamline/config';
 import { createIsolatedRun, percentile, runAppToEnd, startApp, stopApp, type AppProcess, type IsolatedRun } from '@streamline/app-runner';
-import { ingestSummary, messagesIn, root, runCommand, stackServerPids } from './local-run.js';
+import { ingestSummary, messagesIn, root, runCommand, serveGenerator, stackServerPids, type ServedGenerator } from './local-run.js';
 import { sleep, until } from './measure-window.js';
 
 /** One stored user's clock readings (epoch ms): staged in PostgreSQL, published by the relay, processed by Spark, stored. */
@@ -50,6 +50,9 @@ export function hopLatency(times: UserTimes[]): HopLatency {
   };
 }
 
+/** The served generator's tree: a root of its own so its CPU is not the ingestor's; leave it out of the figures. */
+export const GENERATOR_ROOT = 'generator (not counted)';
+
 export class LivePipeline {
   readonly logDir: string;
   private readonly apps: AppProcess[] = [];
@@ -57,6 +60,8 @@ export class LivePipeline {
   private readonly cassandra;
   private readonly pool;
   private stagedSoFar = 0;
+  /** Measured ingests fetch from the generator served over HTTP, so its cost stays out (as in the stages). */
+  private generator?: ServedGenerator;
 
   private constructor(
     readonly id: string,
@@ -86,14 +91,16 @@ export class LivePipeline {
     await until(async () => runAppToEnd('spark-launcher', ['status'], { env: this.env }).status === 0, 'the Spark query to run', 300_000, 1000);
   }
 
-  /** Each server's and app's process tree, and this process (the ingestor runs as its child). */
+  /** Each server's and app's process tree, this process (the ingestor runs as its child), and the generator's. */
   roots(): Map<string, number> {
-    return new Map([...stackServerPids(), ...this.apps.map((a) => [a.name, a.child.pid!] as [string, number]), ['ingestor (+ bench)', process.pid]]);
+    const generator: [string, number][] = this.generator ? [[GENERATOR_ROOT, this.generator.pid]] : [];
+    return new Map([...stackServerPids(), ...this.apps.map((a) => [a.name, a.child.pid!] as [string, number]), ['ingestor (+ bench)', process.pid], ...generator]);
   }
 
-  /** Stages `count` generated users (the ingestor to its end); returns how many it staged. */
+  /** Stages `count` generated users (the ingestor to its end, fetching them over HTTP); returns how many it staged. */
   async ingest(seed: string, count: number): Promise<number> {
-    const { staged } = await ingestSummary(runCommand('ingestor', ['--source', 'generator', '--seed', seed, '--count', String(count), '--json'], this.env));
+    this.generator ??= await serveGenerator(this.env);
+    const { staged } = await ingestSummary(runCommand('ingestor', ['--source', 'api', '--api-url', this.generator.url, '--seed', seed, '--count', String(count), '--json'], this.env));
     this.stagedSoFar += staged;
     return staged;
   }
@@ -142,7 +149,7 @@ export class LivePipeline {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.apps.map((a) => stopApp(a)));
+    await Promise.all([...this.apps.map((a) => stopApp(a)), this.generator?.stop()]);
     await this.admin.disconnect();
     await this.pool.end();
     await this.cassandra.shutdown();

@@ -51,30 +51,43 @@ export async function messagesIn(admin: Admin, topic: string): Promise<number> {
   return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
 }
 
+/** The ingestor's offline generator served over HTTP (`ingestor serve-generator`), once it answers. */
+export interface ServedGenerator {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export async function serveGenerator(env: Record<string, string> = {}): Promise<ServedGenerator> {
+  const port = await freePort();
+  const app = await startApp('ingestor', { args: ['serve-generator', '--port', String(port)], logDir: join(root, '.stack', 'logs', 'bench'), env });
+  const url = `http://127.0.0.1:${port}/api/`;
+  try {
+    for (let attempt = 0; !(await fetch(`${url}?results=1`).catch(() => undefined))?.ok; attempt++) {
+      if (attempt > 300) throw new Error(`the generator did not serve on ${url} within 60 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } catch (error) {
+    await stopApp(app);
+    throw error;
+  }
+  return { url, pid: app.child.pid!, stop: () => stopApp(app) };
+}
+
 /**
- * `count` users from the ingestor's offline generator, served over HTTP (`ingestor serve-generator`,
- * its public entry) and fetched in pages of 1000: the same users the pipeline benches ingest.
+ * `count` users from the ingestor's offline generator, served over HTTP and fetched in pages of
+ * 1000: the same users the pipeline benches ingest.
  */
 export async function fetchGeneratedPages(seed: string, count: number): Promise<ApiUser[]> {
-  const port = await freePort();
-  const generator = await startApp('ingestor', { args: ['serve-generator', '--port', String(port)], logDir: join(root, '.stack', 'logs', 'bench') });
+  const generator = await serveGenerator();
   try {
-    const url = `http://127.0.0.1:${port}/api/`;
-    const page = async (n: number, results: number) => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const res = await fetch(`${url}?results=${results}&seed=${seed}&page=${n}`);
-          return ((await res.json()) as { results: ApiUser[] }).results;
-        } catch (error) {
-          if (attempt > 50) throw error; // not listening yet
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      }
-    };
     const pages: ApiUser[][] = [];
-    for (let i = 0; i * 1000 < count; i++) pages.push(await page(i + 1, Math.min(1000, count - i * 1000)));
+    for (let i = 0; i * 1000 < count; i++) {
+      const res = await fetch(`${generator.url}?results=${Math.min(1000, count - i * 1000)}&seed=${seed}&page=${i + 1}`);
+      pages.push(((await res.json()) as { results: ApiUser[] }).results);
+    }
     return pages.flat();
   } finally {
-    await stopApp(generator);
+    await generator.stop();
   }
 }

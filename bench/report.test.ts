@@ -71,7 +71,10 @@ describe('bench figures', () => {
     const svg = await renderChart(results);
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('CPU µs per user: measured vs floor');
-    expect(svg).toContain('staging → Cassandra latency (log scale)');
+    expect(svg).toContain('p99 staging → Cassandra (log scale; rule: the 1 s target)');
+    // The p99 bar is drawn with a height (a log-scale bar from 0 once came out 0 px high).
+    const bar = /aria-label="offered rate: 1,000\/s; ms: 2500;[^"]*"[^>]*d="M[\d.]+,[\d.]+h[\d.]+v([\d.]+)h/.exec(svg);
+    expect(Number(bar?.[1])).toBeGreaterThan(10);
   });
 
   it('the README section between the markers is replaced, the rest kept', () => {

@@ -8,8 +8,9 @@
 import { join } from 'node:path';
 import { connectAdmin, createKafka, fetchConsumerLag } from '@streamline/clients';
 import type { ConnectionConfig } from '@streamline/config';
-import { createIsolatedRun, freePort, startApp, stopApp, type AppProcess, type ServingApp } from '@streamline/app-runner';
-import { ingestSummary, messagesIn, root, runCommand, stackServerPids } from './local-run.js';
+import { createIsolatedRun, startApp, stopApp, type AppProcess, type ServingApp } from '@streamline/app-runner';
+import { ingestSummary, messagesIn, root, runCommand, serveGenerator, stackServerPids } from './local-run.js';
+import { GENERATOR_ROOT } from './live-pipeline.js';
 import { measureWindow, until, usPerUser, type Window } from './measure-window.js';
 import { floorUs, type Floor } from './server-floors.js';
 
@@ -52,25 +53,22 @@ export async function measureStages(config: ConnectionConfig, floors: Floor[], u
   };
   try {
     // Ingestor -> PostgreSQL: a warm-up run, then the measured one; the generator serves pages over HTTP.
-    const port = await freePort();
-    const api = runCommand('ingestor', ['serve-generator', '--port', String(port)], env);
+    const api = await serveGenerator(env);
     try {
-      const url = `http://127.0.0.1:${port}/api/`;
-      await until(async () => (await fetch(`${url}?results=1`).catch(() => undefined))?.ok === true, 'the generator to serve', 60_000);
-      const ingest = (seed: string, count: number) => runCommand('ingestor', ['--source', 'api', '--api-url', url, '--seed', seed, '--count', String(count), '--json'], env);
+      const ingest = (seed: string, count: number) => runCommand('ingestor', ['--source', 'api', '--api-url', api.url, '--seed', seed, '--count', String(count), '--json'], env);
       await ingestSummary(ingest(`${id}-warmup`, warmup));
       const cmd = ingest(id, users);
       // The ingestor is this process's child: once it exits its CPU shows in this process's reaped
       // children, so this process is its root; the generator is a root of its own and not counted.
-      const roots = new Map([...pick('postgres'), ['ingestor', process.pid], ['generator (not counted)', api.pid]]);
+      const roots = new Map([...pick('postgres'), ['ingestor', process.pid], [GENERATOR_ROOT, api.pid]]);
       let staged = 0;
       const window = await measureWindow(roots, async () => void (staged = (await ingestSummary(cmd)).staged));
-      window.cpu.delete('generator (not counted)');
+      window.cpu.delete(GENERATOR_ROOT);
+      window.peakRssMiB.delete(GENERATOR_ROOT);
       figures.push({ stage: 'ingestor -> PostgreSQL', users: staged, window, usPerUser: usPerUser(window, staged), floorUs: floorUs(floors, ['pg-insert']) });
       say(`bench: ingest: ${Math.round((staged * 1000) / window.ms)} users/s, ${usPerUser(window, staged).toFixed(0)} µs/user`);
     } finally {
-      api.stop();
-      await api.done;
+      await api.stop();
     }
 
     // Relay: PostgreSQL -> Kafka, draining the backlog.
