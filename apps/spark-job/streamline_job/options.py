@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="microbatch (foreachBatch every --trigger-seconds, with dedupe) or realtime (Spark's Real-time Mode: stateless, lowest latency)",
     )
     p.add_argument(
-        "--realtime-batch-duration", type=_duration, default="30 seconds",
+        "--realtime-batch-duration", type=_duration, default="5 minutes",
         help="realtime mode: how long each long-running batch lasts = the checkpoint interval (default %(default)s)",
     )
     return p

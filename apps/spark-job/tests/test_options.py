@@ -16,7 +16,7 @@ def test_defaults_match_the_local_stack_and_the_contract():
     assert o.fail_on_data_loss is True
     assert o.processed_schema_id is None
     assert o.mode == "microbatch"
-    assert o.realtime_batch_duration == "30 seconds"
+    assert o.realtime_batch_duration == "5 minutes"
 
 
 def test_overrides():

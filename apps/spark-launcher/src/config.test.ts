@@ -35,7 +35,7 @@ describe('loadSparkLauncherConfig', () => {
     });
     expect(config.job).toMatchObject({
       mode: 'microbatch',
-      realtimeBatchDuration: '30 seconds',
+      realtimeBatchDuration: '5 minutes',
       file: '/repo/apps/spark-job/users_stream.py',
       checkpointDir: '/repo/.stack/data/spark-checkpoints/users_stream',
       triggerSeconds: 5,

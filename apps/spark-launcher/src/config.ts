@@ -58,7 +58,7 @@ export interface SparkLauncherConfig extends AppBasics {
   };
   job: {
     mode: JobMode;
-    /** Realtime mode: how long each long-running batch lasts (the checkpoint interval), e.g. `30 seconds`. */
+    /** Realtime mode: how long each long-running batch lasts (the checkpoint interval), e.g. `5 minutes` (the default). */
     realtimeBatchDuration: string;
     file: string;
     appName: string;
@@ -181,7 +181,7 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
     },
     job: {
       mode,
-      realtimeBatchDuration: readVar(env, 'SPARK_JOB_REALTIME_BATCH_DURATION', duration('30 seconds')),
+      realtimeBatchDuration: readVar(env, 'SPARK_JOB_REALTIME_BATCH_DURATION', duration('5 minutes')),
       file: path(readVar(env, 'SPARK_JOB_FILE', text(JOB_FILE))),
       appName: readVar(env, 'SPARK_JOB_APP_NAME', z.string().regex(/^[\w.-]{1,100}$/, 'expected 1-100 letters, digits, _ . or -').default('streamline-users-stream')),
       checkpointDir: path(pick('checkpointDir', 'SPARK_JOB_CHECKPOINT_DIR', text(join(stack.data('spark-checkpoints'), 'users_stream')))),
