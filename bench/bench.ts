@@ -209,15 +209,18 @@ function firstOf(what: string, target: FirstImpression['target'], times: UserTim
 
 const dir = join(root, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
-const chartName = `${date}.svg`;
+// A partial run (some sections, or --set) keeps the full run's files of the day: its own name.
+const fullRun = only.size === SECTIONS.length && opts.set.length === 0;
+const name = fullRun ? date : `${date}-${[...only].join('-')}-${Date.now().toString(36)}`;
+const chartName = `${name}.svg`;
 writeFileSync(join(dir, chartName), await renderChart(results));
 const markdown = renderMarkdown(results, chartName);
-writeFileSync(join(dir, `${date}.md`), markdown);
+writeFileSync(join(dir, `${name}.md`), markdown);
 // The figures themselves, so a chart or table can be drawn again without a rerun.
-writeFileSync(join(dir, `${date}.json`), `${JSON.stringify(results, (_key, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value), 2)}\n`);
+writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(results, (_key, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value), 2)}\n`);
 // Only a full run replaces the README's figures.
-if (opts.readme && only.size === SECTIONS.length && opts.set.length === 0) {
-  updateReadme(join(root, 'README.md'), markdown, `bench/results/${date}.md`, `bench/results/${chartName}`);
+if (opts.readme && fullRun) {
+  updateReadme(join(root, 'README.md'), markdown, `bench/results/${name}.md`, `bench/results/${chartName}`);
 }
 console.log(markdown);
-say(`bench: written bench/results/${date}.md, ${date}.json and ${chartName}`);
+say(`bench: written bench/results/${name}.md, ${name}.json and ${chartName}`);

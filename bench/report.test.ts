@@ -88,5 +88,8 @@ describe('bench figures', () => {
     expect(text).toMatch(/<!-- bench:latest:end -->\nafter\n$/);
     expect(text).toContain('(bench/results/2026-12-02.svg)');
     expect(text).toContain('Latest run: [bench/results/2026-12-02.md](bench/results/2026-12-02.md).');
+    // Under the README's own "## Benchmarks": the file's sections become level-3 headings.
+    expect(text).toContain('\n### Targets\n');
+    expect(text).not.toMatch(/^## /m);
   });
 });

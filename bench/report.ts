@@ -172,7 +172,13 @@ export function updateReadme(readmePath: string, markdown: string, mdFile: strin
   const a = text.indexOf(START);
   const b = text.indexOf(END);
   if (a < 0 || b < a) return false;
-  const body = markdown.split('\n').slice(1).join('\n').replace(/\]\((?!http)([^)]+\.svg)\)/, `](${chartFile})`);
+  // One heading level down: in the README the results sit under its own "## Benchmarks".
+  const body = markdown
+    .split('\n')
+    .slice(1)
+    .join('\n')
+    .replace(/^(#{2,5}) /gm, '#$1 ')
+    .replace(/\]\((?!http)([^)]+\.svg)\)/, `](${chartFile})`);
   writeFileSync(readmePath, `${text.slice(0, a + START.length)}\n\nLatest run: [${mdFile}](${mdFile}).\n${body}\n${text.slice(b)}`);
   return true;
 }
