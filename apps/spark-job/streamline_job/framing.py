@@ -22,6 +22,11 @@ def schema_id(value: Column) -> Column:
     return F.when(message_size(value) >= HEADER_BYTES, F.conv(F.hex(value.substr(2, 4)), 16, 10).cast("long"))
 
 
+def is_framed(value: Column) -> Column:
+    """True for a message long enough for the header and starting with the magic byte 0."""
+    return (message_size(value) >= HEADER_BYTES) & (magic_byte(value) == 0)
+
+
 def avro_body(value: Column) -> Column:
     """Everything after the 5-byte header (1-based: substring(value, 6, length - 5))."""
     return value.substr(F.lit(HEADER_BYTES + 1), message_size(value) - HEADER_BYTES)

@@ -26,7 +26,7 @@ def decode_users(df: DataFrame, writers: Dict[int, str], reader: str) -> DataFra
     magic = framing.magic_byte(value)
     sid = framing.schema_id(value)
     body = framing.avro_body(value)
-    framed = (size >= framing.HEADER_BYTES) & (magic == 0)
+    framed = framing.is_framed(value)
     # One branch per writer schema, each resolved to the same reader schema: one output type, and
     # CASE evaluates only the branch of the row's schema id.
     options = {"mode": "PERMISSIVE", "avroSchema": reader}

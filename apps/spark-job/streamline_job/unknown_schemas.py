@@ -25,7 +25,7 @@ def guard_unknown_schema_ids(source: DataFrame, known_ids: Iterable[int]) -> Dat
     Confluent-framed with a schema id outside `known_ids`; other rows pass unchanged."""
     value: Column = F.col("value")
     sid = framing.schema_id(value)
-    framed = (framing.message_size(value) >= framing.HEADER_BYTES) & (framing.magic_byte(value) == 0)
+    framed = framing.is_framed(value)
     known = sid.isin([F.lit(i) for i in sorted(set(known_ids))])
     failure = F.raise_error(F.concat(F.lit(MARK), sid.cast("string")))
     return source.withColumn("value", F.when(framed & ~known, failure).otherwise(value))

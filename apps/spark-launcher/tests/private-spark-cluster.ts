@@ -6,8 +6,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '@streamline/app-runner';
 import { waitFor } from '@streamline/testing';
 
 export interface PrivateSparkCluster {
@@ -15,16 +15,6 @@ export interface PrivateSparkCluster {
   masterUiUrl: string;
   stop(): Promise<void>;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 function sparkHomeOf(venv: string): string {
   const lib = join(venv, 'lib');
