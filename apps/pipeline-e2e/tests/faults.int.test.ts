@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
 import { createIsolatedRun, lastJsonLine, repoRoot, runAppToEnd, startApp, stopApp, type AppProcess, type IsolatedRun, type ServingApp } from '@streamline/app-runner';
-import { localStack, scrapeMetric, stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { itForStack, localStack, scrapeMetric, testConnections, uniqueName, waitFor } from '@streamline/testing';
 import { stackCli, stackStatus } from '@streamline/stack-control';
 
 const config = testConnections();
@@ -119,8 +119,10 @@ describe('pipeline faults (real servers): kills and outages end with the exact s
   });
 
   // Stops the stack's servers: only where this run owns them (the local stack).
-  it.runIf(stackMode() === 'local')(
+  itForStack(
+    ['local'],
     'npm start rides out a PostgreSQL restart while staging, the registry down 20 s, Kafka down 20 s and Cassandra down 30 s: exit 0, exact set',
+    'it stops and starts the local stack\'s servers',
     { timeout: 900_000 },
     async () => {
       // npm start uses the apps the stack runs (supervised, on their usual ports), here on this

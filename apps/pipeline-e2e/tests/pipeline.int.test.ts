@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
 import { readStackCredentials } from '@streamline/config';
 import { createIsolatedRun, lastJsonLine, repoRoot, runAppToEnd, startApp, stopApp, type AppProcess, type ServingApp, type IsolatedRun } from '@streamline/app-runner';
-import { fetchHealth, scrapeMetric, stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { fetchHealth, itForStack, scrapeMetric, stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
 import type { apiUserNumericPostcode } from '@streamline/user-schema/testing';
 
 const config = testConnections();
@@ -200,7 +200,7 @@ describe('pipeline end to end (real servers, all four apps)', () => {
     expect(await storedCount()).toBe(before + n);
   });
 
-  it.runIf(stackMode() === 'local')("no generated secret appears in this run's logs or the stack's", () => {
+  itForStack(['local'], "no generated secret appears in this run's logs or the stack's", "it reads the local stack's credentials and logs", {}, () => {
     const creds = readStackCredentials(process.env, repoRoot)!;
     const secrets = [creds.pg.password, creds.cassandra.password, creds.kafka.password, creds.airflow.jwtSecret, creds.airflow.secretKey];
     const logs = join(repoRoot, '.stack', 'logs');

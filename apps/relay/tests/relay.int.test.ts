@@ -5,7 +5,7 @@ import { repoRoot, runAppToEnd, startApp, stopApp, type AppProcess } from '@stre
 import { Compatibility, connectConsumer, createAvroSerde, createKafka, createRegistryClient, registerAvroSchema, type PgPool } from '@streamline/clients';
 import { stageUsers } from '@streamline/staging';
 import type { UserCreated } from '@streamline/user-schema';
-import { fetchHealth, localStack, scrapeMetric, stackMode, testConnections, uniqueName, waitFor, withEmptyDatabase } from '@streamline/testing';
+import { fetchHealth, itForStack, localStack, scrapeMetric, testConnections, uniqueName, waitFor, withEmptyDatabase } from '@streamline/testing';
 
 import { apiUsers, createStagingDatabase, topicMessages as topicMessagesIn } from './support.js';
 
@@ -125,7 +125,7 @@ describe('relay (real PostgreSQL, Kafka, registry)', () => {
   });
 
   // Stops the stack's PostgreSQL: only where this run owns it (the local stack).
-  it.runIf(stackMode() === 'local')('rides out a PostgreSQL restart mid-run: reports it once, recovers by itself, publishes every user', async () => {
+  itForStack(['local'], 'rides out a PostgreSQL restart mid-run: reports it once, recovers by itself, publishes every user', "it stops and starts the local stack's PostgreSQL", {}, async () => {
     const topic = uniqueName('it_relay_pg');
     const staged = users(20_000);
     await stageUsers(pool, staged);

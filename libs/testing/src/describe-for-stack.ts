@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, it, type TestOptions } from 'vitest';
 import { stackMode, type StackMode } from './stack-mode.js';
 
 /**
@@ -14,4 +14,11 @@ export function describeForStack(modes: readonly StackMode[], name: string, why:
   describe(`${name} [skipped under STACK=${mode}: ${why}]`, () => {
     it.skip(`needs STACK=${modes.join(' or ')}`, () => undefined);
   });
+}
+
+/** One test that can only run against some STACK modes: elsewhere it shows up as skipped, its name saying why. */
+export function itForStack(modes: readonly StackMode[], name: string, why: string, options: TestOptions, test: () => unknown): void {
+  const mode = stackMode();
+  if (modes.includes(mode)) it(name, options, async () => void (await test()));
+  else it.skip(`${name} [skipped under STACK=${mode}: ${why}]`, () => undefined);
 }
