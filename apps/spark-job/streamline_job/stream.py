@@ -3,6 +3,7 @@ source -> decode/cleanse/validate -> dedupe -> foreachBatch, which writes proces
 records in one Kafka write per micro-batch. Real-time Mode: realtime_driver.py."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 
+from .checkpoint_handover import handover_offsets
 from .log import JsonLog
 from .options import JobOptions
 from .pipeline import transform
@@ -21,6 +23,7 @@ from .progress import progress_fields
 from .registry import RegistryClient
 from .schemas import Schemas, load_schemas
 from .stop_signal import StopSignal
+from .warm_up import warm_up
 
 __all__ = ["Schemas", "load_schemas", "progress_fields", "run"]
 
@@ -183,7 +186,26 @@ def run_microbatch(spark: SparkSession, opts: JobOptions, registry: RegistryClie
         return 0
 
 
+def with_handover(opts: JobOptions, log: JsonLog) -> JobOptions:
+    """On the first start of a mode whose checkpoint is empty, start where the other mode left off."""
+    from .realtime_query import QUERY_NAME as REALTIME_QUERY  # pyspark is loaded by now
+
+    query, other = (REALTIME_QUERY, QUERY_NAME) if opts.mode == "realtime" else (QUERY_NAME, REALTIME_QUERY)
+    handover = handover_offsets(opts.checkpoint_dir, query, other, opts.source_topic)
+    if handover is None:
+        return opts
+    log.info(
+        "starting where the other mode left off",
+        query=query,
+        fromQuery=handover.from_query,
+        fromBatch=handover.from_batch,
+        startingOffsets=handover.starting_offsets,
+    )
+    return dataclasses.replace(opts, starting_offsets=handover.starting_offsets)
+
+
 def run(opts: JobOptions, log: JsonLog, stop: StopSignal) -> int:
+    opts = with_handover(opts, log)
     registry = RegistryClient(opts.registry_url)
     # Before the JVM starts: a registry problem fails in a second, not after the session is up.
     schemas = load_schemas(registry, opts)
@@ -193,6 +215,7 @@ def run(opts: JobOptions, log: JsonLog, stop: StopSignal) -> int:
         .getOrCreate()
     )
     try:
+        warm_up(spark, opts, schemas, log)
         if opts.mode == "realtime":
             from .realtime_driver import run_realtime
 
