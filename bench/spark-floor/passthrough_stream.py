@@ -2,7 +2,8 @@
 in place of the real job (SPARK_JOB_FILE): read users_created from Kafka, decode each Avro record
 and encode it again, write it to the processed topic. No cleansing, validation, DLQ, dedupe state,
 cache or per-batch statistics: what the real job costs above this is the job's own work.
-The launcher passes the real job's arguments; this script uses the ones it needs."""
+The launcher passes the real job's arguments; this script uses the ones it needs, the mode among them
+(Real-time Mode or micro-batches, as the job it stands beside)."""
 import os
 import sys
 
@@ -26,27 +27,30 @@ def main(argv):
     stop.install_handlers()
     schema = RegistryClient(opts.registry_url).latest(opts.source_subject)
     spark = SparkSession.builder.appName(opts.app_name).getOrCreate()
-    source = (
+    realtime = opts.mode == "realtime"
+    reader = (
         spark.readStream.format("kafka")
         .option("kafka.bootstrap.servers", opts.bootstrap_servers)
         .option("subscribe", opts.source_topic)
         .option("startingOffsets", "earliest")
-        .option("maxOffsetsPerTrigger", str(opts.max_offsets_per_trigger))
-        .load()
     )
+    if not realtime:  # an RTM batch reads continuously for its duration
+        reader = reader.option("maxOffsetsPerTrigger", str(opts.max_offsets_per_trigger))
+    source = reader.load()
     user = from_avro(framing.avro_body(F.col("value")), schema.schema)
     out = source.select(F.col("key"), framing.frame(schema.id, to_avro(user, schema.schema)).alias("value"))
-    query = (
+    writer = (
         out.writeStream.format("kafka")
         .option("kafka.bootstrap.servers", opts.bootstrap_servers)
         .option("topic", opts.processed_topic)
-        .option("kafka.linger.ms", "20")
-        .option("kafka.batch.size", "524288")
         .option("checkpointLocation", os.path.join(os.path.abspath(opts.checkpoint_dir), "passthrough"))
-        .trigger(processingTime=f"{opts.trigger_seconds} seconds")
-        .start()
     )
-    log.info("query started", query="passthrough", applicationId=spark.sparkContext.applicationId)
+    if realtime:  # the real job's sink settings in each mode
+        writer = writer.option("kafka.linger.ms", "5").outputMode("update").trigger(realTime=opts.realtime_batch_duration)
+    else:
+        writer = writer.option("kafka.linger.ms", "20").option("kafka.batch.size", "524288").trigger(processingTime=f"{opts.trigger_seconds} seconds")
+    query = writer.start()
+    log.info("query started", query="passthrough", mode=opts.mode, applicationId=spark.sparkContext.applicationId)
     while not query.awaitTermination(1.0):
         if stop.reason():
             query.stop()

@@ -42,7 +42,15 @@ describe('pipeline end to end (real servers, all four apps)', () => {
     run = await createIsolatedRun(config, id);
     // Under STACK=docker the job runs in its driver (local mode) from this machine's pyspark, against
     // the containers' Kafka and registry: the containers' Spark is another build than the venv's.
-    env = { ...run.env, LOG_LEVEL: 'info', ...(stackMode() === 'docker' ? { SPARK_MASTER_URL: 'local[1]' } : {}) };
+    // The job's Real-time Mode reports its counts at each batch end: short batches, so that the
+    // launcher's counters move within this test (5 minutes by default).
+    env = {
+      ...run.env,
+      LOG_LEVEL: 'info',
+      SPARK_JOB_REALTIME_BATCH_DURATION: '15 seconds',
+      // Real-time Mode needs a thread per partition of users_created (3).
+      ...(stackMode() === 'docker' ? { SPARK_MASTER_URL: 'local[3]' } : {}),
+    };
     pool = createPgPool({ ...config.pg, database: id }, { max: 2 });
     await start('relay');
     await start('spark-launcher');
@@ -132,7 +140,12 @@ describe('pipeline end to end (real servers, all four apps)', () => {
       what: `the writer's counter to move by ${n}`,
     });
     expect(await counter('relay', 'streamline_records_out_total', { stage: 'relay', outcome: 'ok' })).toBe(before.relay + n);
-    expect(await counter('spark-launcher', 'streamline_records_out_total', { stage: 'process', outcome: 'ok' })).toBeGreaterThanOrEqual(before.spark + n);
+    // The job reports its counts at each (15 s) batch end.
+    await waitFor(async () => (await counter('spark-launcher', 'streamline_records_out_total', { stage: 'process', outcome: 'ok' })) >= before.spark + n, {
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+      what: `the launcher's processed counter to move by ${n}`,
+    });
     expect(await counter('cassandra-writer', 'streamline_end_to_end_latency_seconds_count', {})).toBeGreaterThanOrEqual(before.writer + n);
     expect(await counter('relay', 'process_cpu_seconds_total', {})).toBeGreaterThan(0);
     expect(await counter('cassandra-writer', 'streamline_consumer_lag_records', {})).toBeGreaterThanOrEqual(0);

@@ -34,6 +34,7 @@ class JobOptions:
     stop_timeout_seconds: float
     mode: str
     realtime_batch_duration: str
+    warm_up_users: int = 3000
 
     @property
     def source_subject(self) -> str:
@@ -69,6 +70,12 @@ def _positive_float(value: str) -> float:
 def _positive_int(value: str) -> int:
     if not value.isdigit() or int(value) <= 0:
         raise argparse.ArgumentTypeError(f'invalid value "{value}": expected a positive integer')
+    return int(value)
+
+
+def _non_negative_int(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f'invalid value "{value}": expected 0 or a positive integer')
     return int(value)
 
 
@@ -108,12 +115,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--supervisor-pid", type=_positive_int, default=None, help="stop gracefully when this process is gone")
     p.add_argument("--stop-timeout-seconds", type=_positive_float, default=30.0, help="wait this long for the batch in flight on stop")
     p.add_argument(
-        "--mode", type=_mode, default="microbatch",
+        "--mode", type=_mode, default="realtime",
         help="microbatch (foreachBatch every --trigger-seconds, with dedupe) or realtime (Spark's Real-time Mode: stateless, lowest latency)",
     )
     p.add_argument(
         "--realtime-batch-duration", type=_duration, default="5 minutes",
         help="realtime mode: how long each long-running batch lasts = the checkpoint interval (default %(default)s)",
+    )
+    p.add_argument(
+        "--warm-up-users", type=_non_negative_int, default=3000,
+        help="made-up users run through decode/cleanse/encode on the executors before the query starts, so the first real ones do not wait for cold JVMs; 0: none (default %(default)s)",
     )
     return p
 

@@ -15,7 +15,7 @@ def test_defaults_match_the_local_stack_and_the_contract():
     assert o.starting_offsets == "earliest"
     assert o.fail_on_data_loss is True
     assert o.processed_schema_id is None
-    assert o.mode == "microbatch"
+    assert o.mode == "realtime"
     assert o.realtime_batch_duration == "5 minutes"
 
 

@@ -24,8 +24,9 @@ describe('loadSparkLauncherConfig', () => {
       python: '/repo/.stack/venv/bin/python',
       connectorJars: undefined,
       connectorsDir: '/repo/.stack/dist/spark-master/connectors',
-      coresMax: 1,
-      executorCores: 1,
+      // Realtime mode, the default: one task slot per partition of users_created (3), in one executor.
+      coresMax: 3,
+      executorCores: 3,
       executorMemory: '512m',
       driverMemory: '512m',
       shufflePartitions: 2,
@@ -34,13 +35,14 @@ describe('loadSparkLauncherConfig', () => {
       driverHost: '127.0.0.1',
     });
     expect(config.job).toMatchObject({
-      mode: 'microbatch',
+      mode: 'realtime',
       realtimeBatchDuration: '5 minutes',
       file: '/repo/apps/spark-job/users_stream.py',
       checkpointDir: '/repo/.stack/data/spark-checkpoints/users_stream',
       triggerSeconds: 5,
       watermark: '10 minutes',
       startingOffsets: 'earliest',
+      warmUpUsers: 3000,
     });
     expect(config.statusFile).toBe('/repo/.stack/data/spark-launcher/status.json');
     expect(Object.isFrozen(config)).toBe(true);
@@ -65,7 +67,8 @@ describe('loadSparkLauncherConfig', () => {
     expect(config.job.checkpointDir).toBe('/repo/ck');
     expect(config.job.triggerSeconds).toBe(0.5);
     expect(config.job.watermark).toBe('30 seconds');
-    expect(loadSparkLauncherConfig({}, { local: true }).spark.masterUrl).toBe('local[*]');
+    expect(loadSparkLauncherConfig({}, { local: true }).spark.masterUrl).toBe('local[3]');
+    expect(loadSparkLauncherConfig({ SPARK_JOB_MODE: 'microbatch' }, { local: true }).spark.masterUrl).toBe('local[*]');
     expect(loadSparkLauncherConfig({}, { master: 'local[2]' }).spark.masterUrl).toBe('local[2]');
   });
 
@@ -112,8 +115,9 @@ describe('loadSparkLauncherConfig: every variable and flag refuses a bad value, 
     SPARK_LAUNCHER_TOPIC_PARTITIONS: ['0'],
     SPARK_CONNECTOR_JARS: ['x.zip', 'a.jar,b.zip', ','],
     SPARK_JOB_CORES_MAX: ['0'],
-    SPARK_JOB_EXECUTOR_CORES: ['0', '2', { value: '3', env: { SPARK_JOB_CORES_MAX: '2' } }],
+    SPARK_JOB_EXECUTOR_CORES: ['0', '4', { value: '3', env: { SPARK_JOB_CORES_MAX: '2' } }],
     SPARK_JOB_EXECUTOR_MEMORY: ['512'],
+    SPARK_JOB_WARM_UP_USERS: ['-1', 'many'],
     SPARK_JOB_DRIVER_MEMORY: ['1 GB'],
     SPARK_JOB_SHUFFLE_PARTITIONS: ['0'],
     SPARK_JOB_UI_PORT: ['99999', '0'],

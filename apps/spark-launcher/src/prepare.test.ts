@@ -47,6 +47,8 @@ const deps = (f: ReturnType<typeof fakes>) => ({
   withAdmin: <T>(fn: (admin: Admin) => Promise<T>) => fn(f.admin),
   canRun: () => true,
   listDir: () => jars,
+  // A unit test never asks a real Spark master (the default reads its UI): one free 4-core worker.
+  fetchWorkers: async () => [{ id: 'w', state: 'ALIVE', cores: 4, coresused: 0 }],
   pollMs: 5,
 });
 

@@ -55,8 +55,9 @@ describe('buildSparkSubmit', () => {
     expect(flagOf(cmd.args, '--driver-java-options')).toBe('-XX:TieredStopAtLevel=1');
     expect(flagOf(cmd.args, '--jars')).toBe('/j/a.jar,/j/b.jar');
     expect(confOf(cmd.args)).toMatchObject({
-      'spark.cores.max': '1',
-      'spark.executor.cores': '1',
+      // Realtime mode, the default: one core per source partition (3), in one executor.
+      'spark.cores.max': '3',
+      'spark.executor.cores': '3',
       'spark.executor.memory': '512m',
       'spark.sql.shuffle.partitions': '2',
       'spark.ui.enabled': 'false',
@@ -88,15 +89,24 @@ describe('buildSparkSubmit', () => {
       '--supervisor-pid', '4242',
       '--stop-timeout-seconds', '30',
       '--processed-schema-id', '17',
-      '--mode', 'microbatch',
+      '--mode', 'realtime',
+      '--realtime-batch-duration', '5 minutes',
+      '--warm-up-users', '3000',
     ]);
+  });
+
+  it('microbatch mode: passes the mode alone, and asks for one core', () => {
+    const microbatch = loadSparkLauncherConfig({ SPARK_JOB_MODE: 'microbatch' }, {}, '/repo');
+    const cmd = buildSparkSubmit(microbatch, ['/j/a.jar'], run);
+    expect(cmd.args.slice(-4)).toEqual(['--mode', 'microbatch', '--warm-up-users', '3000']);
+    expect(confOf(cmd.args)).toMatchObject({ 'spark.cores.max': '1', 'spark.executor.cores': '1' });
   });
 
   it('realtime mode: passes the mode and batch duration, and asks for one core per source partition in one executor', () => {
     const realtime = loadSparkLauncherConfig({ SPARK_JOB_MODE: 'realtime', SPARK_JOB_REALTIME_BATCH_DURATION: '1 minute' }, {}, '/repo');
     const cmd = buildSparkSubmit(realtime, ['/j/a.jar'], run);
     const jobArgs = cmd.args.slice(cmd.args.indexOf(realtime.job.file) + 1);
-    expect(jobArgs.slice(-4)).toEqual(['--mode', 'realtime', '--realtime-batch-duration', '1 minute']);
+    expect(jobArgs.slice(-6, -2)).toEqual(['--mode', 'realtime', '--realtime-batch-duration', '1 minute']);
     expect(confOf(cmd.args)).toMatchObject({ 'spark.cores.max': '3', 'spark.executor.cores': '3' });
   });
 
@@ -107,7 +117,7 @@ describe('buildSparkSubmit', () => {
       '/repo',
     );
     const cmd = buildSparkSubmit(local, [], { stopFile: '/s', supervisorPid: 1 });
-    expect(flagOf(cmd.args, '--master')).toBe('local[*]');
+    expect(flagOf(cmd.args, '--master')).toBe('local[3]');
     expect(confOf(cmd.args)['spark.ui.port']).toBe('4041');
     expect(confOf(cmd.args)['spark.ui.enabled']).toBeUndefined();
     expect(confOf(cmd.args)['spark.sql.streaming.stateStore.providerClass']).toBeUndefined();

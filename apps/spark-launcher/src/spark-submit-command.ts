@@ -94,6 +94,7 @@ export function buildSparkSubmit(config: SparkLauncherConfig, jars: string[], ru
     ['--processed-schema-id', run.processedSchemaId],
     ['--mode', job.mode],
     ['--realtime-batch-duration', job.mode === 'realtime' ? job.realtimeBatchDuration : undefined],
+    ['--warm-up-users', job.warmUpUsers],
   ];
   return {
     command: spark.submitBin,

@@ -45,7 +45,7 @@ interface Received<T> {
 
 // spark-submit comes from the local stack's venv (.stack), and the Docker stack's Spark images
 // (deploy/docker-compose.yml) run another Spark version than this pyspark: STACK=local or external only.
-describeForStack(['local', 'external'], 'spark-launcher + users stream job (real Kafka, registry and Spark master)', 'spark-submit comes from the local stack\'s venv', () => {
+describeForStack(['local', 'external'], 'spark-launcher + users stream job in micro-batch mode (real Kafka, registry and Spark master)', 'spark-submit comes from the local stack\'s venv', () => {
   const connections = testConnections();
   const kafka = createKafka(connections.kafka);
   const registry = createRegistryClient(connections.registry);
@@ -54,7 +54,8 @@ describeForStack(['local', 'external'], 'spark-launcher + users stream job (real
   const log = createLogger('spark-launcher-it', { level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn', format: 'json' });
   const config = {
     ...loadSparkLauncherConfig(
-      { ...process.env, SPARK_JOB_APP_NAME: 'it-users-stream', SPARK_LAUNCHER_STOP_TIMEOUT_MS: '30000' },
+      // Micro-batch mode (not the default): its dedupe and batch writer are what this file tests.
+      { ...process.env, SPARK_JOB_MODE: 'microbatch', SPARK_JOB_APP_NAME: 'it-users-stream', SPARK_LAUNCHER_STOP_TIMEOUT_MS: '30000' },
       {
         createdTopic: topics.created,
         processedTopic: topics.processed,

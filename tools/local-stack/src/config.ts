@@ -25,8 +25,9 @@ export interface StackConfig {
   ports: { [K in keyof typeof DEFAULT_PORTS]: number };
   heaps: { kafka: string; zookeeper: string; cassandra: string; registry: string; sparkDaemon: string };
   /**
-   * workerCores are task slots, not CPUs: the default 4 holds a Real-time Mode job (one slot per
-   * users_created partition: 3) beside a 1-core micro-batch job; advertising more than the machine has is fine.
+   * workerCores are task slots, not CPUs: the default 8 holds two Real-time Mode jobs (one slot per
+   * users_created partition: 3 each: the stack's own and a test's or bench's beside it) and a 1-core
+   * micro-batch job; advertising more than the machine has is fine (an idle RTM task costs ~3% of a core).
    */
   spark: { workerCores: number; workerMemory: string };
   startTimeoutMs: number;
@@ -95,7 +96,7 @@ export function loadStackConfig(env: Env = process.env, repoRoot = process.cwd()
       sparkDaemon: readVar(env, 'SPARK_DAEMON_HEAP', heap('256m')),
     },
     spark: {
-      workerCores: readVar(env, 'SPARK_WORKER_CORES', positiveInt(4)),
+      workerCores: readVar(env, 'SPARK_WORKER_CORES', positiveInt(8)),
       workerMemory: readVar(env, 'SPARK_WORKER_MEMORY', heap('2g')),
     },
     startTimeoutMs: readVar(env, 'STREAMLINE_STACK_START_TIMEOUT_MS', positiveInt(300_000)),
