@@ -1,4 +1,4 @@
-import { InvalidRecordError, type UserSource, type UserToStage, mapApiUser, usersCreatedType } from '@streamline/user-schema';
+import { InvalidRecordError, type UserSource, type UserToStage, mapApiUser, userToStageType } from '@streamline/user-schema';
 
 /** Deeper than any randomuser answer (4 levels); a deeper record is refused before anything recurses into it. */
 const MAX_DEPTH = 32;
@@ -41,9 +41,6 @@ function findUnstorable(value: unknown, path: string[]): InvalidRecordError | un
   return undefined;
 }
 
-/** staged_at is set by the staging write; any value of the right type stands in for it here. */
-const STAGED_AT_PLACEHOLDER = 0;
-
 /**
  * One API result as it will be staged, or InvalidRecordError naming the first bad field: the mapper's
  * checks (the record contract of DESIGN.md), then what the relay must be able to encode (the
@@ -53,11 +50,11 @@ const STAGED_AT_PLACEHOLDER = 0;
  */
 export function toStageable(raw: unknown, meta: { source: UserSource; ingestRunId: string }): UserToStage {
   const record = mapApiUser(raw, meta);
-  const encodable = { ...record, staged_at: STAGED_AT_PLACEHOLDER };
-  // The plain check is the fast one; the hook, which finds the field, only runs for a bad record.
-  if (!usersCreatedType.isValid(encodable)) {
+  // users_created less staged_at, which the staging write sets. The plain check is the fast one; the
+  // hook, which finds the field, only runs for a bad record.
+  if (!userToStageType.isValid(record)) {
     let bad = { field: '(record)', value: record as unknown, type: 'record' };
-    usersCreatedType.isValid(encodable, {
+    userToStageType.isValid(record, {
       errorHook: (path, value, type) => {
         if (bad.field === '(record)') bad = { field: path.join('.'), value, type: type.typeName };
       },
