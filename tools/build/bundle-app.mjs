@@ -1,8 +1,11 @@
 // Builds one app for its container: type-checks the project, then bundles src/main.ts with the
-// workspace libs inlined (resolved through tsconfig paths) and npm packages left external.
+// workspace libs inlined (resolved through tsconfig paths) and npm packages left external. A dynamic
+// import() (e.g. the ingestor's generator) becomes its own file under chunks/, loaded only when
+// called: without splitting, esbuild hoists its npm imports (faker) into main.js, loaded at every start.
 // Usage: node tools/build/bundle-app.mjs apps/<name>
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const projectRoot = process.argv[2];
@@ -13,9 +16,14 @@ if (!projectRoot) {
 const tsc = spawnSync('npx', ['tsc', '-p', join(projectRoot, 'tsconfig.json')], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
+const outdir = join('dist', projectRoot);
+// Chunk names carry a hash: drop the previous build's.
+rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
 await build({
   entryPoints: [join(projectRoot, 'src', 'main.ts')],
-  outfile: join('dist', projectRoot, 'main.js'),
+  outdir,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -1,12 +1,11 @@
 import { Command } from 'commander';
-import { createPgPool } from '@streamline/clients';
+import { createPgPool } from '@streamline/clients/pg';
 import { loadLogLevel } from '@streamline/config';
 import { createDependencyRetry, createLogger, createShutdown, describeError, runApp } from '@streamline/runtime';
 import { requireStaging, stagedCount } from '@streamline/staging';
 import { createApiClient } from './api-client.js';
 import { type IngestorConfig, type IngestorFlags, loadIngestorConfig } from './config.js';
 import { parseFaultSpec } from './generator/faults.js';
-import { startGeneratorServer } from './generator/server.js';
 import { runFollow } from './follow.js';
 import { runIngest } from './ingest.js';
 import { chooseSource, newRunId, newSeed } from './source.js';
@@ -50,6 +49,8 @@ async function ingestCommand(flags: IngestorFlags & { json?: boolean; follow?: b
         let apiUrl = config.apiUrl;
         if (choice.source === 'generator') {
           const faults = parseFaultSpec(config.generator.faults);
+          // Loaded only when used: faker costs ~0.3 CPU-s at every start otherwise.
+          const { startGeneratorServer } = await import('./generator/server.js');
           const generator = shutdown.add('generator', await startGeneratorServer({ faults, log: log.child({ component: 'generator' }) }));
           apiUrl = generator.url;
         }
@@ -139,6 +140,7 @@ async function serveGeneratorCommand(flags: Pick<IngestorFlags, 'host' | 'port' 
   const shutdown = createShutdown(log, { timeoutMs: config.shutdownTimeoutMs, signalExitCode: 0 });
   try {
     const faults = parseFaultSpec(config.generator.faults);
+    const { startGeneratorServer } = await import('./generator/server.js');
     const server = shutdown.add('generator', await startGeneratorServer({ host: config.generator.host, port: config.generator.port, faults, log }));
     log.info({ url: server.url, faults }, 'generator serving');
     console.log(server.url);

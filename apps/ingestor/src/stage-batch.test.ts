@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDependencyRetry, createHealth, silentLogger } from '@streamline/runtime';
-import type { PgPool } from '@streamline/clients';
+import type { PgPool } from '@streamline/clients/pg';
 import { StagingError } from './errors.js';
 import { createBatchStager } from './stage-batch.js';
 

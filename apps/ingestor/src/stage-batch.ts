@@ -1,4 +1,4 @@
-import type { PgPool } from '@streamline/clients';
+import type { PgPool } from '@streamline/clients/pg';
 import { isTransientDependencyError, type DependencyRetry } from '@streamline/runtime';
 import { type StageResult, migrateStaging, stageUsers } from '@streamline/staging';
 import type { UserToStage } from '@streamline/user-schema';

@@ -1,3 +1,4 @@
+// Every client. What needs PostgreSQL only imports '@streamline/clients/pg' (pg.ts) instead.
 export * from './cassandra.js';
 export * from './kafka.js';
 export * from './pg.js';

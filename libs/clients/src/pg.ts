@@ -1,3 +1,5 @@
+// Also the '@streamline/clients/pg' entry point: PostgreSQL only, for what needs no other client
+// (the ingestor, the staging lib), so their start does not load kafkajs, cassandra-driver and the registry's client.
 import pg from 'pg';
 import type { ConnectionConfig } from '@streamline/config';
 

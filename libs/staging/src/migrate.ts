@@ -1,4 +1,4 @@
-import type { PgPool } from '@streamline/clients';
+import type { PgPool } from '@streamline/clients/pg';
 import { stagingMigrations } from './migrations/index.js';
 /** Advisory lock key that serialises migrations across processes. */
 const MIGRATION_LOCK = 872001;

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { PgPool } from '@streamline/clients';
+import type { PgPool } from '@streamline/clients/pg';
 
 export interface OutboxRow {
   seq: string;

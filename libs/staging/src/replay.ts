@@ -1,4 +1,4 @@
-import type { PgPool } from '@streamline/clients';
+import type { PgPool } from '@streamline/clients/pg';
 import { OUTBOX_CHANNEL, USER_EVENT } from './stage-users.js';
 
 /** Which staged users to send again: those a run fetched (staged or fetched again), or staged since a time. */

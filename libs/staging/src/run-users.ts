@@ -1,4 +1,4 @@
-import type { PgPool } from '@streamline/clients';
+import type { PgPool } from '@streamline/clients/pg';
 
 export interface FetchedIds {
   /** Staged by the run. */

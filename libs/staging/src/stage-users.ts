@@ -1,4 +1,4 @@
-import type { PgPool } from '@streamline/clients';
+import type { PgPool } from '@streamline/clients/pg';
 import type { UserToStage } from '@streamline/user-schema';
 
 /** The channel the relay LISTENs on; one NOTIFY per committed batch. */

@@ -1,4 +1,4 @@
-import type { PgPool } from '@streamline/clients';
+import type { PgPool } from '@streamline/clients/pg';
 import { StreamlineError } from '@streamline/runtime';
 import { stagingMigrations } from './migrations/index.js';
 
