@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -44,6 +44,22 @@ describe('readSparkPosition', () => {
     writeFileSync(join(dir, 'cleanse', 'commits', '0'), 'v1\n{"nextBatchWatermarkMs":0}');
     writeFileSync(join(dir, 'cleanse', 'commits', '1'), 'v1\n{"nextBatchWatermarkMs":0}');
     return expect(readSparkPosition(dir, 't')).resolves.toEqual({ batch: 1, offsets: { '0': 9, '1': 6 } });
+  });
+
+  it("reads the checkpoint of the mode that committed last (after a switch, the other one stays behind)", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'monitor-ckpt-'));
+    const batch = (query: string, n: number, offsets: string, at: Date) => {
+      mkdirSync(join(dir!, query, 'offsets'), { recursive: true });
+      mkdirSync(join(dir!, query, 'commits'), { recursive: true });
+      writeFileSync(join(dir!, query, 'offsets', String(n)), offsetsFile([offsets]));
+      writeFileSync(join(dir!, query, 'commits', String(n)), 'v1\n{"nextBatchWatermarkMs":0}');
+      utimesSync(join(dir!, query, 'commits', String(n)), at, at);
+    };
+    batch('cleanse', 40, '{"t":{"0":400}}', new Date('2026-12-01T10:00:00Z'));
+    batch('realtime', 2, '{"t":{"0":900}}', new Date('2026-12-01T11:00:00Z'));
+    expect(await readSparkPosition(dir, 't')).toEqual({ batch: 2, offsets: { '0': 900 } });
+    batch('cleanse', 41, '{"t":{"0":950}}', new Date('2026-12-01T12:00:00Z'));
+    expect(await readSparkPosition(dir, 't')).toEqual({ batch: 41, offsets: { '0': 950 } });
   });
 
   it('is null without a checkpoint or before the first commit', async () => {

@@ -1,12 +1,17 @@
 // The Spark job's position on its source topic. Structured Streaming commits no consumer-group
-// offsets: it keeps them in its checkpoint (`<checkpoint>/cleanse`, see apps/spark-job/README.md).
+// offsets: it keeps them in its checkpoint (`<checkpoint>/<query>`, see apps/spark-job/README.md).
 // `offsets/<N>` holds where batch N ends, per source; `commits/<N>` exists once batch N is
-// written. So the latest committed batch's offsets are the job's "committed offsets".
-import { readdir, readFile } from 'node:fs/promises';
+// written. So the latest committed batch's offsets are the job's "committed offsets". In Real-time
+// Mode a batch lasts minutes (5 by default): its records are out long before its commit, so this
+// position trails the records it has already processed by up to one batch.
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** The streaming query's name: its checkpoint's subdirectory (QUERY_NAME in apps/spark-job/streamline_job/stream.py). */
-export const SPARK_QUERY_NAME = 'cleanse';
+/**
+ * The job's queries, one per mode, each its checkpoint's subdirectory: `realtime` (QUERY_NAME in
+ * apps/spark-job/streamline_job/realtime_query.py) and `cleanse` (micro-batches, stream.py).
+ */
+export const SPARK_QUERY_NAMES = ['realtime', 'cleanse'] as const;
 
 export interface SparkPosition {
   batch: number;
@@ -44,19 +49,34 @@ export function latestBatch(names: readonly string[]): number | null {
   return best;
 }
 
-/**
- * Where the job stands on `topic`, from `<checkpointDir>/cleanse`: the offsets of its latest
- * committed batch. `null` when no batch was committed yet (or there is no checkpoint here: the
- * monitor runs on another machine than the driver).
- */
-export async function readSparkPosition(checkpointDir: string, topic: string): Promise<SparkPosition | null> {
-  const query = join(checkpointDir, SPARK_QUERY_NAME);
-  const commits = await readdir(join(query, 'commits')).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null;
-    throw error;
-  });
+const missing = (error: NodeJS.ErrnoException) => {
+  if (error.code === 'ENOENT') return null;
+  throw error;
+};
+
+/** One query's latest committed batch and when it was committed, or null before its first commit. */
+async function latestCommit(query: string): Promise<{ batch: number; at: number } | null> {
+  const commits = await readdir(join(query, 'commits')).catch(missing);
   const batch = commits && latestBatch(commits);
   if (batch === null || batch === undefined) return null;
-  const offsets = parseOffsetSeq(await readFile(join(query, 'offsets', String(batch)), 'utf8'), topic);
-  return offsets ? { batch, offsets } : null;
+  const committed = await stat(join(query, 'commits', String(batch))).catch(missing);
+  return committed && { batch, at: committed.mtimeMs };
+}
+
+/**
+ * Where the job stands on `topic`: the offsets of the latest committed batch of whichever mode's
+ * query committed last (after a switch, the other mode's checkpoint stays behind, unused). `null`
+ * when no batch was committed yet (or there is no checkpoint here: the monitor runs on another
+ * machine than the driver).
+ */
+export async function readSparkPosition(checkpointDir: string, topic: string): Promise<SparkPosition | null> {
+  let newest: { query: string; batch: number; at: number } | null = null;
+  for (const name of SPARK_QUERY_NAMES) {
+    const query = join(checkpointDir, name);
+    const commit = await latestCommit(query);
+    if (commit && (!newest || commit.at > newest.at)) newest = { query, ...commit };
+  }
+  if (!newest) return null;
+  const offsets = parseOffsetSeq(await readFile(join(newest.query, 'offsets', String(newest.batch)), 'utf8'), topic);
+  return offsets ? { batch: newest.batch, offsets } : null;
 }

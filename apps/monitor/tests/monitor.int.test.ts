@@ -81,7 +81,11 @@ describe('monitor (real browser, real pipeline)', () => {
       LOG_LEVEL: 'info',
       MONITOR_SAMPLE_INTERVAL_MS: '1000',
       MONITOR_SLOW_INTERVAL_MS: '3000',
-      ...(stackMode() === 'docker' ? { SPARK_MASTER_URL: 'local[1]' } : {}),
+      // Real-time Mode checkpoints its position at each batch end: short batches, so that the job's
+      // row in the lag table catches up within this test (5 minutes by default).
+      SPARK_JOB_REALTIME_BATCH_DURATION: '10 seconds',
+      // Real-time Mode needs a thread per partition of users_created (3).
+      ...(stackMode() === 'docker' ? { SPARK_MASTER_URL: 'local[3]' } : {}),
     };
     pool = createPgPool({ ...config.pg, database: id }, { max: 2 });
     await start('monitor');
