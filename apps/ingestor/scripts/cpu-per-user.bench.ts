@@ -3,16 +3,16 @@
 // but not sent). The pages are generated once by a child process that serves them from memory, so
 // this process's CPU (process.cpuUsage) is the ingestor's alone: PostgreSQL's and the generator's are
 // not in it. Defaults as the app's: batch 1000, pages of 1000, 4 pages at once, 2 batches in flight.
-// Usage: npx tsx bench/ingestor-cpu.bench.ts [users=200000] [runs=3]
-// Profile: node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/ingestor-cpu.bench.ts
+// Usage: npx tsx apps/ingestor/scripts/cpu-per-user.bench.ts [users=200000] [runs=3]
+// Profile: node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof apps/ingestor/scripts/cpu-per-user.bench.ts
 import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { createApiClient } from '../apps/ingestor/src/api-client.js';
-import { generatePage } from '../apps/ingestor/src/generator/generate-users.js';
-import { runIngest } from '../apps/ingestor/src/ingest.js';
-import type { StageFn } from '../apps/ingestor/src/stage-batch.js';
+import { createApiClient } from '../src/api-client.js';
+import { generatePage } from '../src/generator/generate-users.js';
+import { runIngest } from '../src/ingest.js';
+import type { StageFn } from '../src/stage-batch.js';
 
 const PAGE_SIZE = 1000;
 /** Distinct pages served in turn (page N gets pages[(N - 1) % DISTINCT_PAGES]). */
