@@ -10,7 +10,7 @@ export const APPS = Object.freeze(['ingestor', 'relay', 'spark-launcher', 'cassa
 
 /** Node flags of an app's process, before its script (an app not listed gets none). */
 export const APP_NODE_OPTIONS = Object.freeze({
-  // A larger young generation: 30.3 -> 24.5 CPU-µs/user (bench/ingestor-cpu.bench.ts, median of 7 interleaved rounds; 32: -7%).
+  // A larger young generation: 30.3 -> 24.5 CPU-µs/user (apps/ingestor/scripts/cpu-per-user.bench.ts, median of 7 interleaved rounds; 32: -7%).
   ingestor: Object.freeze(['--max-semi-space-size=64']),
 });
 
