@@ -14,7 +14,7 @@ import { fetchGeneratedPages, root } from './local-run.js';
 import { GENERATOR_ROOT, hopLatency, LivePipeline, type UserTimes } from './live-pipeline.js';
 import { measureWindow, usPerUser } from './measure-window.js';
 import { renderChart, renderMarkdown, updateReadme, type FirstImpression, type SuiteResults } from './report.js';
-import { floorUs, measureServerFloors, PIPELINE_FLOOR } from './server-floors.js';
+import { floorUs, leastOf, measureServerFloors, PIPELINE_FLOOR } from './server-floors.js';
 import { measureStages } from './stages.js';
 import { runRelayVsDebezium } from './relay-vs-debezium.bench.js';
 
@@ -76,7 +76,7 @@ const results: SuiteResults = {
     `throughput runs: ${users.toLocaleString('en-US')} users measured after ${warmup.toLocaleString('en-US')} warm-up users; latency runs: ${opts.rates} users/s offered, ${opts.seconds} s each`,
     ...(opts.set.length ? [`app settings: ${opts.set.join(', ')}`] : []),
     `every server and Airflow up; the stack's own supervised apps ${appsRunning.length ? `running but idle (${appsRunning.join(', ')})` : 'not running'}; the apps' settings are their defaults`,
-    'CPU is each process tree (the process and its children) read from /proc around the measured window; floor = the servers\' and their clients\' least work for what the stage does (see Floors)',
+    'CPU is each process tree (the process and its children) read from /proc around the measured window; floor = the servers\' and their clients\' least work for what the stage does (see Floors), the least of 2 passes per work',
   ],
   notes: [],
 };
@@ -85,8 +85,8 @@ const results: SuiteResults = {
 const floorUsers = await fetchGeneratedPages(`bench-${date}`, Math.max(users, 20_000));
 say('bench: warming the servers (a floor pass, not reported)');
 await measureServerFloors(config, floorUsers.slice(0, 20_000));
-say('bench: floors');
-results.floors = await measureServerFloors(config, floorUsers);
+say('bench: floors (the least of 2 passes per work)');
+results.floors = leastOf([await measureServerFloors(config, floorUsers), await measureServerFloors(config, floorUsers)]);
 results.pipelineFloorUs = floorUs(results.floors, PIPELINE_FLOOR);
 sectionDone('floors');
 

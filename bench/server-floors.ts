@@ -28,6 +28,22 @@ export interface Floor {
   clientUs: number;
 }
 
+/**
+ * Per work, the pass that cost least (server and client together). A floor is a lower bound: the
+ * other processes of a shared 2-core machine only ever add to it (a Cassandra compaction doubled
+ * one pass's figure), so of several passes the least is the one to compare against.
+ */
+export function leastOf(passes: readonly Floor[][]): Floor[] {
+  const best = new Map<FloorWork, Floor>();
+  for (const pass of passes) {
+    for (const f of pass) {
+      const seen = best.get(f.work);
+      if (!seen || f.serverUs + f.clientUs < seen.serverUs + seen.clientUs) best.set(f.work, f);
+    }
+  }
+  return [...best.values()];
+}
+
 /** Measures every floor on `users` (pages of the generator's users, as the pipeline gets them). */
 export async function measureServerFloors(config: ConnectionConfig, users: ApiUser[]): Promise<Floor[]> {
   const n = users.length;
