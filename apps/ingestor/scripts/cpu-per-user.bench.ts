@@ -9,6 +9,8 @@ import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import { percentile } from '@streamline/app-runner';
+import { stagingParameter } from '@streamline/staging';
 import { createApiClient } from '../src/api-client.js';
 import { generatePage } from '../src/generator/generate-users.js';
 import { runIngest } from '../src/ingest.js';
@@ -44,8 +46,7 @@ if (process.argv[2] === 'serve') {
   // stageUsers up to its query: the batch's one JSON parameter.
   let payloadBytes = 0;
   const stage: StageFn = async (batch) => {
-    const param = JSON.stringify(batch.map((u) => ({ id: u.record.id, raw: u.raw, record: u.record })));
-    payloadBytes += param.length;
+    payloadBytes += stagingParameter(batch).length;
     return { staged: batch.length, duplicates: 0 };
   };
   const ingest = (count: number, runId: string) =>
@@ -71,8 +72,7 @@ if (process.argv[2] === 'serve') {
         `${Math.round(users / (elapsed / 1000))} users/s, payload ${(payloadBytes / users).toFixed(0)} B/user`,
     );
   }
-  const sorted = [...perUser].sort((a, b) => a - b);
-  console.log(`median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} CPU-µs/user over ${runs} runs`);
+  console.log(`median ${percentile([...perUser].sort((a, b) => a - b), 50)!.toFixed(1)} CPU-µs/user over ${runs} runs`);
   client.close();
   child.disconnect();
 }

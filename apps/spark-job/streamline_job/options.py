@@ -34,7 +34,7 @@ class JobOptions:
     stop_timeout_seconds: float
     mode: str
     realtime_batch_duration: str
-    warm_up_users: int = 3000
+    warm_up_users: int
 
     @property
     def source_subject(self) -> str:

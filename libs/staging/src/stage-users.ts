@@ -12,6 +12,11 @@ export interface StageResult {
   duplicates: number;
 }
 
+/** A batch to stage as the one JSON parameter stageUsers sends (its cost measured on its own by apps/ingestor/scripts/cpu-per-user.bench.ts). */
+export function stagingParameter(batch: ReadonlyArray<{ raw: unknown; record: UserToStage }>): string {
+  return JSON.stringify(batch.map((u) => ({ id: u.record.id, raw: u.raw, record: u.record })));
+}
+
 /**
  * Stages a batch in one transaction: new users into users_raw (a user already there is skipped),
  * and for each new one an outbox row carrying the record with its staged_at; a user staged before
@@ -47,7 +52,7 @@ export async function stageUsers(pool: PgPool, batch: Array<{ raw: unknown; reco
               input.record || jsonb_build_object('staged_at', (extract(epoch FROM inserted.staged_at) * 1000)::bigint),
               inserted.staged_at
        FROM inserted JOIN input USING (id)`,
-      [JSON.stringify(batch.map((u) => ({ id: u.record.id, raw: u.raw, record: u.record }))), USER_EVENT.aggregatetype, USER_EVENT.type],
+      [stagingParameter(batch), USER_EVENT.aggregatetype, USER_EVENT.type],
     );
     await client.query(`NOTIFY ${OUTBOX_CHANNEL}`);
     await client.query('COMMIT');
