@@ -149,7 +149,10 @@ function renderLag(state) {
   const rows = [];
   for (const g of state.lag) {
     const parts = g.lag ? g.lag.partitions : [];
-    const label = `${g.group} (${g.kind}${g.batch !== null ? `, batch ${g.batch}` : ''})`;
+    const label = `${g.group} (${g.kind}${g.batch !== null ? `, ${g.checkpointedPerBatch ? 'realtime ' : ''}batch ${g.batch}` : ''})`;
+    // Real-time Mode checkpoints only at each batch end: an unmoving lag in between is not a stall.
+    const lagText = (lag, seconds) => (lag > 0 && seconds === null ? (g.checkpointedPerBatch ? 'at batch end' : 'stalled') : fmtSeconds(seconds));
+    const lagClass = (lag, seconds) => `num ${lag > 0 && seconds === null && !g.checkpointedPerBatch ? 'warn' : ''}`;
     rows.push(
       h(
         'tr',
@@ -160,7 +163,7 @@ function renderLag(state) {
         h('td', { class: 'num', text: fmt(parts.reduce((s, p) => s + p.position, 0)) }),
         h('td', { class: 'num', text: fmt(parts.reduce((s, p) => s + p.end, 0)) }),
         h('td', { class: 'num', 'data-value': g.lag ? g.lag.total : '', text: fmt(g.lag?.total) }),
-        h('td', { class: `num ${g.lag && g.lag.total > 0 && g.lag.lagSeconds === null ? 'warn' : ''}`, text: g.lag && g.lag.total > 0 && g.lag.lagSeconds === null ? 'stalled' : fmtSeconds(g.lag?.lagSeconds) }),
+        h('td', { class: lagClass(g.lag?.total ?? 0, g.lag?.lagSeconds ?? null), text: g.lag ? lagText(g.lag.total, g.lag.lagSeconds) : fmtSeconds(undefined) }),
         h('td', { class: 'num', text: fmtRate(g.lag?.consumedPerSecond) }),
       ),
     );
@@ -175,7 +178,7 @@ function renderLag(state) {
           h('td', { class: 'num', text: fmt(p.position) }),
           h('td', { class: 'num', text: fmt(p.end) }),
           h('td', { class: 'num', 'data-value': p.lag, text: fmt(p.lag) }),
-          h('td', { class: `num ${p.lag > 0 && p.lagSeconds === null ? 'warn' : ''}`, text: p.lag > 0 && p.lagSeconds === null ? 'stalled' : fmtSeconds(p.lagSeconds) }),
+          h('td', { class: lagClass(p.lag, p.lagSeconds), text: lagText(p.lag, p.lagSeconds) }),
           h('td', { class: 'num', text: fmtRate(p.consumedPerSecond) }),
         ),
       );

@@ -23,6 +23,11 @@ export interface GroupPositions {
   partitions: Record<string, { position: number; end: number }>;
   /** The Spark batch whose offsets these are. */
   batch?: number;
+  /**
+   * Real-time Mode: the checkpoint moves only at each (minutes-long) batch end, while the records
+   * flow meanwhile; a lag that does not move between batch ends is not a stall.
+   */
+  checkpointedPerBatch?: boolean;
 }
 
 const missingTopic = (error: unknown) => /does not host this topic-partition|UNKNOWN_TOPIC_OR_PARTITION/i.test(String((error as Error)?.message ?? error));
@@ -74,7 +79,10 @@ export async function readSparkPositions(checkpointDir: string, appName: string,
   const out: GroupPositions = { group: appName, kind: 'spark checkpoint', topic: offsets.topic, partitions: {} };
   if (!offsets.partitions) return out;
   const spark = await readSparkPosition(checkpointDir, offsets.topic);
-  if (spark) out.batch = spark.batch;
+  if (spark) {
+    out.batch = spark.batch;
+    out.checkpointedPerBatch = spark.query === 'realtime';
+  }
   for (const p of offsets.partitions) {
     out.partitions[p.partition] = { position: positionOf(spark?.offsets[p.partition] ?? null, p.low, p.high, true), end: p.high };
   }

@@ -26,6 +26,8 @@ export interface LagView {
   kind: GroupPositions['kind'];
   topic: string;
   batch: number | null;
+  /** Real-time Mode's checkpoint: it moves only at each batch end (the page does not call it stalled). */
+  checkpointedPerBatch: boolean;
   lag: GroupLag | null;
 }
 
@@ -166,6 +168,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
       kind: g.kind,
       topic: g.topic,
       batch: g.batch ?? null,
+      checkpointedPerBatch: g.checkpointedPerBatch ?? false,
       lag: groupLag(
         all.filter((s) => s.groups[g.group]).map((s) => ({ t: s.t, partitions: s.groups[g.group]! })),
         config.lagWindowMs,

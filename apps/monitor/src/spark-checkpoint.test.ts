@@ -43,7 +43,7 @@ describe('readSparkPosition', () => {
     writeFileSync(join(dir, 'cleanse', 'offsets', '2'), offsetsFile(['{"t":{"0":20,"1":6}}']));
     writeFileSync(join(dir, 'cleanse', 'commits', '0'), 'v1\n{"nextBatchWatermarkMs":0}');
     writeFileSync(join(dir, 'cleanse', 'commits', '1'), 'v1\n{"nextBatchWatermarkMs":0}');
-    return expect(readSparkPosition(dir, 't')).resolves.toEqual({ batch: 1, offsets: { '0': 9, '1': 6 } });
+    return expect(readSparkPosition(dir, 't')).resolves.toEqual({ query: 'cleanse', batch: 1, offsets: { '0': 9, '1': 6 } });
   });
 
   it("reads the checkpoint of the mode that committed last (after a switch, the other one stays behind)", async () => {
@@ -57,9 +57,9 @@ describe('readSparkPosition', () => {
     };
     batch('cleanse', 40, '{"t":{"0":400}}', new Date('2026-12-01T10:00:00Z'));
     batch('realtime', 2, '{"t":{"0":900}}', new Date('2026-12-01T11:00:00Z'));
-    expect(await readSparkPosition(dir, 't')).toEqual({ batch: 2, offsets: { '0': 900 } });
+    expect(await readSparkPosition(dir, 't')).toEqual({ query: 'realtime', batch: 2, offsets: { '0': 900 } });
     batch('cleanse', 41, '{"t":{"0":950}}', new Date('2026-12-01T12:00:00Z'));
-    expect(await readSparkPosition(dir, 't')).toEqual({ batch: 41, offsets: { '0': 950 } });
+    expect(await readSparkPosition(dir, 't')).toEqual({ query: 'cleanse', batch: 41, offsets: { '0': 950 } });
   });
 
   it('is null without a checkpoint or before the first commit', async () => {

@@ -14,6 +14,8 @@ import { join } from 'node:path';
 export const SPARK_QUERY_NAMES = ['realtime', 'cleanse'] as const;
 
 export interface SparkPosition {
+  /** The query (mode) whose checkpoint this is. */
+  query: (typeof SPARK_QUERY_NAMES)[number];
   batch: number;
   /** Next offset per partition of the source topic. */
   offsets: Record<string, number>;
@@ -70,13 +72,12 @@ async function latestCommit(query: string): Promise<{ batch: number; at: number 
  * machine than the driver).
  */
 export async function readSparkPosition(checkpointDir: string, topic: string): Promise<SparkPosition | null> {
-  let newest: { query: string; batch: number; at: number } | null = null;
-  for (const name of SPARK_QUERY_NAMES) {
-    const query = join(checkpointDir, name);
-    const commit = await latestCommit(query);
+  let newest: { query: SparkPosition['query']; batch: number; at: number } | null = null;
+  for (const query of SPARK_QUERY_NAMES) {
+    const commit = await latestCommit(join(checkpointDir, query));
     if (commit && (!newest || commit.at > newest.at)) newest = { query, ...commit };
   }
   if (!newest) return null;
-  const offsets = parseOffsetSeq(await readFile(join(newest.query, 'offsets', String(newest.batch)), 'utf8'), topic);
-  return offsets ? { batch: newest.batch, offsets } : null;
+  const offsets = parseOffsetSeq(await readFile(join(checkpointDir, newest.query, 'offsets', String(newest.batch)), 'utf8'), topic);
+  return offsets ? { query: newest.query, batch: newest.batch, offsets } : null;
 }
