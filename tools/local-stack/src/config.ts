@@ -56,7 +56,8 @@ const appList = z
     return names as StackApp[];
   });
 
-const portVars: { [K in keyof typeof DEFAULT_PORTS]: string } = {
+/** The variable that moves each of the stack's server ports (e.g. to run a second stack beside it). */
+export const STACK_PORT_VARS: Readonly<{ [K in keyof typeof DEFAULT_PORTS]: string }> = Object.freeze({
   pg: 'PG_PORT',
   kafka: 'KAFKA_PORT',
   kafkaController: 'KAFKA_CONTROLLER_PORT',
@@ -71,12 +72,12 @@ const portVars: { [K in keyof typeof DEFAULT_PORTS]: string } = {
   sparkMasterUi: 'SPARK_MASTER_UI_PORT',
   sparkWorkerUi: 'SPARK_WORKER_UI_PORT',
   airflow: 'AIRFLOW_PORT',
-};
+});
 
 export function loadStackConfig(env: Env = process.env, repoRoot = process.cwd()): StackConfig {
   const layout = loadStackLayout(env, repoRoot);
   const ports = Object.fromEntries(
-    Object.entries(portVars).map(([key, variable]) => [
+    Object.entries(STACK_PORT_VARS).map(([key, variable]) => [
       key,
       readVar(env, variable, port(DEFAULT_PORTS[key as keyof typeof DEFAULT_PORTS])),
     ]),

@@ -41,7 +41,6 @@ async function main(): Promise<number> {
   const count = Number(opts.count);
   if (!Number.isInteger(count) || count < 1) throw new Error(`invalid --count ${JSON.stringify(opts.count)}: expected a positive integer`);
   const stack = loadStackLayout(process.env, root);
-  const connections = loadConnectionConfig(process.env);
   const logDir = join(stack.logs, 'apps');
 
   say('streamline: bringing the local stack up, servers and pipeline apps (first run installs it)');
@@ -51,6 +50,9 @@ async function main(): Promise<number> {
     throw new Error('the local stack did not come up (see above; what this run started was stopped again)');
   }
   stackIsUp = true;
+  // Read only now: on a fresh clone, `stack up` has just generated the credentials (the passwords
+  // default to them), so settings read before it would have none.
+  const connections = loadConnectionConfig(process.env);
 
   // The stack runs the apps, supervised, and they keep running after this run; where it does not
   // (STREAMLINE_STACK_APPS=none, or a subset), this run starts its own and stops them at the end.

@@ -116,7 +116,9 @@ export const airflowApiServer: Component = {
 };
 
 export const airflowScheduler: Component = {
-  ...service('airflow-scheduler', ['scheduler']),
+  // No log server (Airflow's serve-logs binds port 8793 on every interface): the LocalExecutor's
+  // task logs are files on this machine, which the API server reads itself.
+  ...service('airflow-scheduler', ['scheduler', '--skip-serve-logs']),
   // On SIGTERM it waits for its LocalExecutor, which never returned here even with no task running
   // (30 s, then SIGKILL); Airflow's own answer is "signal again if you don't want to wait". The
   // group's tasks got the first signal too.

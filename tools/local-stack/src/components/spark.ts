@@ -71,7 +71,8 @@ export const sparkMaster: Component = {
       '--port', String(ctx.config.ports.sparkMaster),
       '--webui-port', String(ctx.config.ports.sparkMasterUi),
     ],
-    env: sparkEnv(ctx, 'master'),
+    // No REST submission server (port 6066, unauthenticated): the launcher submits in client mode.
+    env: { ...sparkEnv(ctx, 'master'), SPARK_MASTER_OPTS: '-Dspark.master.rest.enabled=false' },
   }),
   health: (ctx) =>
     probe(async () => {
