@@ -34,7 +34,7 @@ export interface StartAppOptions {
 }
 
 /** Can `port` be bound right now? */
-async function portFree(port: number, host: string): Promise<boolean> {
+export async function portFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   const server = createServer();
   const ok = await new Promise<boolean>((resolve) => server.once('error', () => resolve(false)).listen(port, host, () => resolve(true)));
   if (ok) await new Promise((resolve) => server.close(resolve));

@@ -1,10 +1,9 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { repoRoot } from '@streamline/app-runner';
+import { portFree, repoRoot } from '@streamline/app-runner';
 import { createCassandraClient, createPgPool } from '@streamline/clients';
 import { APP_HTTP_PORT_VARS, APP_HTTP_PORTS, DEFAULT_PORTS, loadConnectionConfig, loadStackLayout, loadUserTable } from '@streamline/config';
 import { describeForStack } from '@streamline/testing';
@@ -15,13 +14,6 @@ const PORT_OFFSET = 20_000;
 
 /** Settings a person's shell would not have: whatever points at this checkout's stack or a test's data. */
 const STREAMLINE_VAR = /^(STREAMLINE_|STACK$|PG_|CASSANDRA_|KAFKA_|SCHEMA_REGISTRY_|SPARK_|AIRFLOW|ZOOKEEPER_|TOPIC_|WRITER_|RELAY_|INGESTOR_|MONITOR_)/;
-
-async function portFree(port: number): Promise<boolean> {
-  const server = createServer();
-  const ok = await new Promise<boolean>((resolve) => server.once('error', () => resolve(false)).listen(port, '127.0.0.1', () => resolve(true)));
-  if (ok) await new Promise((resolve) => server.close(resolve));
-  return ok;
-}
 
 /**
  * The README's first command on a fresh clone: no `.stack/` at all (no credentials, no data, nothing
