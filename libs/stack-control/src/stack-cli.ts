@@ -24,11 +24,12 @@ export interface StackComponentStatus {
  * Runs the local stack's CLI (`npm run stack -- ...`), the interface people use, as a subprocess
  * (so npm start, the benches and the tests need no build-time link to the stack tool). `pipe`
  * returns its stdout; stderr (the progress) is shown. Throws on failure, except for `status`,
- * which exits 1 when a component is unhealthy and still prints what we want.
+ * which exits 1 when a component is unhealthy and still prints what we want. `root`: another
+ * checkout's stack (its own CLI, run in it).
  */
-export function stackCli(args: string[], stdio: 'pipe' | 'inherit' = 'pipe', env: NodeJS.ProcessEnv = process.env): string {
-  const res = spawnSync(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'tools', 'local-stack', 'src', 'cli.ts'), ...args], {
-    cwd: repoRoot,
+export function stackCli(args: string[], stdio: 'pipe' | 'inherit' = 'pipe', env: NodeJS.ProcessEnv = process.env, root = repoRoot): string {
+  const res = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'tools', 'local-stack', 'src', 'cli.ts'), ...args], {
+    cwd: root,
     encoding: 'utf8',
     env,
     stdio: ['ignore', stdio === 'pipe' ? 'pipe' : 'inherit', 'inherit'],

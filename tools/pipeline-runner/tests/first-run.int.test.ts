@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -6,6 +6,8 @@ import { afterAll, expect, it } from 'vitest';
 import { portFree, repoRoot } from '@streamline/app-runner';
 import { createCassandraClient, createPgPool } from '@streamline/clients';
 import { APP_HTTP_PORT_VARS, APP_HTTP_PORTS, DEFAULT_PORTS, loadConnectionConfig, loadStackLayout, loadUserTable } from '@streamline/config';
+import { stackCli } from '@streamline/stack-control';
+import { fetchedIds } from '@streamline/staging';
 import { describeForStack } from '@streamline/testing';
 import { STACK_PORT_VARS } from '../../local-stack/src/config.js';
 
@@ -37,12 +39,14 @@ describeForStack(['local'], 'npm start on a fresh clone', 'it installs and start
     ...Object.fromEntries(movedPorts.map(([variable, port]) => [variable, String(port)])),
     STREAMLINE_CACHE_DIR: loadStackLayout(process.env, repoRoot).cacheDir,
   };
-  const stackCli = (...args: string[]) => spawnSync(join(clone, 'node_modules', '.bin', 'tsx'), ['tools/local-stack/src/cli.ts', ...args], { cwd: clone, env, encoding: 'utf8' });
 
   afterAll(() => {
-    // Stops its servers and apps and wipes their data (a cluster outside the clone included).
-    if (existsSync(join(clone, '.stack'))) stackCli('reset');
-    rmSync(parent, { recursive: true, force: true });
+    try {
+      // Stops its servers and apps and wipes their data (a cluster outside the clone included).
+      if (existsSync(join(clone, '.stack'))) stackCli(['reset'], 'pipe', env, clone);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   }, 300_000);
 
   it('npm start -- --count 200 exits 0 the first time, prints the per-stage table, and the 200 users are in its Cassandra', { timeout: 1_500_000 }, async () => {
@@ -79,7 +83,9 @@ describeForStack(['local'], 'npm start on a fresh clone', 'it installs and start
     const pool = createPgPool(connections.pg, { max: 1 });
     const cassandra = createCassandraClient(connections.cassandra);
     try {
-      const staged = new Set((await pool.query<{ id: string }>('SELECT id::text FROM users_raw')).rows.map((r) => r.id));
+      const runId = /^run (\S+)$/m.exec(out)?.[1];
+      expect(runId, 'the run id in the table').toBeDefined();
+      const staged = new Set((await fetchedIds(pool, runId!)).staged);
       const { keyspace, table } = loadUserTable(stackEnv);
       const stored = new Set<string>();
       for await (const row of await cassandra.execute(`SELECT id FROM ${keyspace}.${table}`, [], { fetchSize: 1000 })) stored.add(row.get('id').toString());
