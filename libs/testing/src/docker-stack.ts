@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 const deployDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'deploy');
 
 /** The servers the tests need; the app services of the compose file are not started here. */
-export const TEST_SERVICES = ['postgres', 'broker', 'schema-registry', 'cassandra', 'spark-master', 'spark-worker'];
+export const TEST_SERVICES = ['postgres', 'kafka', 'schema-registry', 'cassandra', 'spark-master', 'spark-worker'];
 
 /**
  * STACK=docker: the same servers from deploy/docker-compose.yml, started through Testcontainers.
@@ -20,7 +20,7 @@ export async function startDockerStack(): Promise<{ env: Record<string, string>;
     .withEnvironment({ PG_PASSWORD: password })
     .withWaitStrategy('cassandra-1', Wait.forHealthCheck())
     .withWaitStrategy('schema-registry-1', Wait.forHealthCheck())
-    .withWaitStrategy('broker-1', Wait.forHealthCheck())
+    .withWaitStrategy('kafka-1', Wait.forHealthCheck())
     .withStartupTimeout(600_000)
     .up(TEST_SERVICES);
   return { env: { PG_PASSWORD: password }, stop: async () => void (await env.down({ removeVolumes: true })) };

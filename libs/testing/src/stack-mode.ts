@@ -9,12 +9,12 @@ export function dockerAvailable(): boolean {
 }
 
 /**
- * STACK=local|docker|external picks the servers the tests run against. Unset: docker when an engine
- * is reachable, else the local stack (real servers as local processes).
+ * STACK=local|docker|external picks the servers the tests run against. Unset: the local stack (real
+ * servers as local processes), as for `npm start`; docker is asked for by name.
  */
 export function stackMode(env: Record<string, string | undefined> = process.env): StackMode {
   const mode = env.STACK;
-  if (mode === undefined || mode === '') return dockerAvailable() ? 'docker' : 'local';
+  if (mode === undefined || mode === '') return 'local';
   if (mode === 'local' || mode === 'docker' || mode === 'external') return mode;
   throw new Error(`invalid STACK=${JSON.stringify(mode)}: expected local, docker or external`);
 }

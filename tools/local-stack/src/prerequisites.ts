@@ -47,6 +47,13 @@ export function javaHomeOf(javaBin: string): string | undefined {
   return join(javaBin, '..', '..');
 }
 
+/** A command on the PATH, else the need's error (its package is then installed). */
+function requireCommand(command: string, need: Need): void {
+  if (spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status !== 0) {
+    throw new MissingPrerequisiteError(`${command} not found: install ${packagesFor([need]).join(' ')}`);
+  }
+}
+
 export function requireMaven(): void {
   if (run('mvn', ['-v']) === undefined) throw new MissingPrerequisiteError(`Maven is required to fetch the servers from Maven Central: ${aptInstall('maven')}`);
 }
@@ -113,6 +120,7 @@ export function hasNeed(need: Need, env: NodeJS.ProcessEnv = process.env): boole
     if (need === 'java') findJava17(env);
     else if (need === 'maven') requireMaven();
     else if (need === 'python') findPython(env);
+    else if (need === 'images') requireCommand('mmdebstrap', 'images');
     else {
       findPostgresBin(env);
       if (process.getuid?.() === 0) requirePostgresUser();

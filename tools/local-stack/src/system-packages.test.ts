@@ -27,7 +27,7 @@ describe('the package list', () => {
   it('maps missing needs to their packages, in order, each once', () => {
     expect(packagesFor(['java', 'maven', 'postgres'])).toEqual(['openjdk-17-jdk-headless', 'maven', 'postgresql']);
     expect(packagesFor([])).toEqual([]);
-    const table = { java: ['jdk'], maven: ['maven', 'jdk'], python: ['py'], postgres: ['pg'] };
+    const table = { java: ['jdk'], maven: ['maven', 'jdk'], python: ['py'], postgres: ['pg'], images: ['mmdebstrap'] };
     expect(packagesFor(['java', 'maven'], table)).toEqual(['jdk', 'maven']);
   });
 

@@ -4,9 +4,9 @@ import table from '../system-packages.json' with { type: 'json' };
  * What the stack needs from the system. Each need is checked by its binaries (prerequisites.ts),
  * and maps to the packages of system-packages.json, the one list of them.
  */
-export type Need = 'java' | 'maven' | 'python' | 'postgres';
+export type Need = 'java' | 'maven' | 'python' | 'postgres' | 'images';
 
-export const NEEDS: readonly Need[] = ['java', 'maven', 'python', 'postgres'];
+export const NEEDS: readonly Need[] = ['java', 'maven', 'python', 'postgres', 'images'];
 
 /** Debian/Ubuntu packages per need (system-packages.json). */
 export const aptPackages: Readonly<Record<Need, readonly string[]>> = table.apt;
@@ -21,6 +21,7 @@ const descriptions: Record<Need, string> = {
   maven: 'Maven',
   python: 'Python 3.10–3.13 with venv',
   postgres: 'the PostgreSQL server',
+  images: 'mmdebstrap (the images\' Debian base)',
 };
 
 /** The packages of these needs, in order, each once. */

@@ -10,6 +10,7 @@ import { lastJsonLine, percentile, relayStats, runAppToEnd, startApp, stopApp, s
 import { fetchedIds } from '@streamline/staging';
 import { renderRunReport } from './run-report.js';
 import { stackCli, stackStatus } from '@streamline/stack-control';
+import { composeUp, launcherReady, type RunningApp } from './compose-stack.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -23,16 +24,19 @@ const program = new Command('npm start')
   .option('--timeout <seconds>', 'give up when the users are not all stored by then', '600')
   .option('--follow', 'stream users continuously (at --rate) until Ctrl-C, showing live counts; then wait until every user fetched is stored')
   .option('--rate <users/s>', 'users per second with --follow', '100')
+  .addOption(new Option('--stack <stack>', 'where the servers and apps run: the local stack (processes) or deploy/docker-compose.yml').choices(['local', 'docker']).env('STACK').default('local'))
   .option('--keep-apps', 'when this run started its own apps (the stack does not run them), leave them running afterwards')
   .parse();
-const opts = program.opts<{ count: string; source?: string; seed?: string; apiUrl?: string; nat?: string; timeout: string; keepApps?: boolean; follow?: boolean; rate: string }>();
+const opts = program.opts<{ stack: 'local' | 'docker'; count: string; source?: string; seed?: string; apiUrl?: string; nat?: string; timeout: string; keepApps?: boolean; follow?: boolean; rate: string }>();
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
+const stopHint = () => (opts.stack === 'docker' ? 'docker compose -f deploy/docker-compose.yml down' : 'npm run stack -- down');
 
 const PIPELINE_APPS = ['relay', 'spark-launcher', 'cassandra-writer'] as const;
 
-/** `spark-launcher status` exits 0 once the streaming query runs. */
-const sparkRunning = () => runAppToEnd('spark-launcher', ['status']).status === 0;
+/** `spark-launcher status` exits 0 once the streaming query runs (on compose: its /healthz). */
+const sparkRunning = async (composeApps: RunningApp[] | undefined) =>
+  composeApps ? launcherReady(composeApps) : runAppToEnd('spark-launcher', ['status']).status === 0;
 
 /** Set once `stack up` succeeded: the servers outlive this run. */
 let stackIsUp = false;
@@ -43,11 +47,16 @@ async function main(): Promise<number> {
   const stack = loadStackLayout(process.env, root);
   const logDir = join(stack.logs, 'apps');
 
-  say('streamline: bringing the local stack up, servers and pipeline apps (first run installs it)');
-  try {
-    stackCli(['up']);
-  } catch {
-    throw new Error('the local stack did not come up (see above; what this run started was stopped again)');
+  let composeApps: RunningApp[] | undefined;
+  if (opts.stack === 'docker') {
+    composeApps = composeUp(root, say);
+  } else {
+    say('streamline: bringing the local stack up, servers and pipeline apps (first run installs it)');
+    try {
+      stackCli(['up']);
+    } catch {
+      throw new Error('the local stack did not come up (see above; what this run started was stopped again)');
+    }
   }
   stackIsUp = true;
   // Read only now: on a fresh clone, `stack up` has just generated the credentials (the passwords
@@ -56,8 +65,7 @@ async function main(): Promise<number> {
 
   // The stack runs the apps, supervised, and they keep running after this run; where it does not
   // (STREAMLINE_STACK_APPS=none, or a subset), this run starts its own and stops them at the end.
-  const status = stackStatus();
-  const stackApps = status.filter((c) => c.kind === 'app' && c.health === 'healthy');
+  const stackApps = composeApps ?? stackStatus().filter((c) => c.kind === 'app' && c.health === 'healthy');
   const useStackApps = PIPELINE_APPS.every((name) => stackApps.some((c) => c.name === name));
   // Their own process groups: a Ctrl-C at the terminal must reach this run only, which stops them
   // once at the end (a second signal would make them exit without draining).
@@ -93,7 +101,7 @@ async function main(): Promise<number> {
     // Ingest once the streaming query runs, so the latency measures the pipeline, not Spark's start.
     say('streamline: waiting for the Spark streaming query to start');
     const sparkDeadline = Date.now() + 180_000;
-    while (!sparkRunning()) {
+    while (!(await sparkRunning(composeApps))) {
       const launcherLog = apps[1]?.logFile ?? join(stack.logs, 'spark-launcher.log');
       if (Date.now() > sparkDeadline) throw new Error(`the Spark job did not start within 180 s (log: ${launcherLog})`);
       if (apps[1] && apps[1].child.exitCode !== null) throw new Error(`spark-launcher exited with ${apps[1].child.exitCode} (log: ${launcherLog})`);
@@ -176,7 +184,7 @@ async function main(): Promise<number> {
         waitedMs: Date.now() - started,
       }),
     );
-    if (useStackApps) say('streamline: the pipeline keeps running (watch it in the monitor; npm run stack -- down stops it)');
+    if (useStackApps) say(`streamline: the pipeline keeps running (watch it in the monitor; ${stopHint()} stops it)`);
     return 0;
   } finally {
     if (!opts.keepApps) await Promise.all(apps.map((a) => stopApp(a)));
@@ -247,6 +255,6 @@ main()
   .catch((error: unknown) => {
     say(`streamline: ${describeError(error)}`);
     // The servers stay up for the next run; say so rather than leave them unannounced.
-    if (stackIsUp) say('streamline: the local stack is still running (npm run stack -- status); stop it with npm run stack -- down');
+    if (stackIsUp) say(`streamline: the ${opts.stack === 'docker' ? 'compose' : 'local'} stack is still running; stop it with ${stopHint()}`);
     process.exit(1);
   });

@@ -23,7 +23,7 @@ const libDir = (ctx: StackContext) => join(ctx.paths.dist('cassandra'), 'lib');
  * cassandra.yaml rejects unknown keys, so this is the key set known to load on 5.0 (that of
  * cassandra-unit's checked config) plus a small-footprint tuning for one node on two cores.
  */
-export function cassandraYaml(config: StackConfig, dir: string): string {
+export function cassandraYaml(node: { host: string; storagePort: number; nativePort: number }, dir: string): string {
   return `cluster_name: 'streamline'
 num_tokens: 1
 initial_token: 0
@@ -32,11 +32,11 @@ endpoint_snitch: SimpleSnitch
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
-      - seeds: "${config.host}"
-listen_address: ${config.host}
-rpc_address: ${config.host}
-storage_port: ${config.ports.cassandraStorage}
-native_transport_port: ${config.ports.cassandra}
+      - seeds: "${node.host}"
+listen_address: ${node.host}
+rpc_address: ${node.host}
+storage_port: ${node.storagePort}
+native_transport_port: ${node.nativePort}
 start_native_transport: true
 data_file_directories:
   - ${dir}/data
@@ -62,7 +62,7 @@ authorizer: AllowAllAuthorizer
 `;
 }
 
-const LOGBACK = `<configuration scan="false">
+export const CASSANDRA_LOGBACK = `<configuration scan="false">
   <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
     <encoder><pattern>%-5level [%thread] %date{ISO8601} %F:%L - %msg%n</pattern></encoder>
   </appender>
@@ -99,6 +99,42 @@ const OPENS = [
   'java.base/java.util',
 ];
 
+/**
+ * Cassandra's JVM flags without the heap (the local stack's launch and the image's conf/jvm.args):
+ * `libDir` holds the jars, `dir` the node's data, `confDir` cassandra.yaml and logback.xml.
+ */
+export function cassandraJvmFlags(p: { libDir: string; dir: string; confDir: string; jmxPort: number }): string[] {
+  return [
+    '-Xss256k',
+    '-XX:+UseSerialGC',
+    // jamm measures object sizes for memtables; Cassandra refuses to start without the agent.
+    `-javaagent:${join(p.libDir, 'jamm-0.4.0.jar')}`,
+    '-Djava.net.preferIPv4Stack=true',
+    '-Djdk.attach.allowAttachSelf=true',
+    ...EXPORTS.flatMap((m) => ['--add-exports', `${m}=ALL-UNNAMED`]),
+    ...OPENS.flatMap((m) => ['--add-opens', `${m}=ALL-UNNAMED`]),
+    '-Dio.netty.tryReflectionSetAccessible=true',
+    // JNA unpacks a native library here; it must be a folder we can execute from.
+    `-Djava.io.tmpdir=${join(p.dir, 'tmp')}`,
+    `-Dcassandra.config=file://${join(p.confDir, 'cassandra.yaml')}`,
+    `-Dlogback.configurationFile=file://${join(p.confDir, 'logback.xml')}`,
+    `-Dcassandra.logdir=${join(p.dir, 'logs')}`,
+    `-Dcassandra.storagedir=${p.dir}`,
+    '-Dcassandra-foreground=yes',
+    `-Dcassandra.jmx.local.port=${p.jmxPort}`,
+    `-Dcassandra.triggers_dir=${join(p.dir, 'triggers')}`,
+    '-XX:+ExitOnOutOfMemoryError',
+    // Measured on a dev node: skips a ~1.5 s row-overhead probe at every start.
+    '-Dcassandra.memtable.row_overhead_size=180',
+    // The 2 ms clock task was most of the idle CPU.
+    '-Dcassandra.approximate_time_precision_ms=20',
+    // One node has nobody to announce its shutdown to.
+    '-Dcassandra.shutdown_announce_in_ms=0',
+    // The default superuser (only used once, to create ours) without the 10 s wait.
+    '-Dcassandra.superuser_setup_delay_ms=0',
+  ];
+}
+
 /** Apache Cassandra 5.0 (cassandra-all from Maven Central), one node, on Java 17 with a fixed small heap. */
 export const cassandra: Component = {
   name: 'cassandra',
@@ -118,9 +154,10 @@ export const cassandra: Component = {
     });
   },
   async prepare(ctx) {
-    writeFileSync(join(confDir(ctx), 'cassandra.yaml'), cassandraYaml(ctx.config, nodeDir(ctx)));
-    writeFileSync(join(confDir(ctx), 'logback.xml'), LOGBACK);
+    writeFileSync(join(confDir(ctx), 'cassandra.yaml'), cassandraYaml({ host: ctx.config.host, storagePort: ctx.config.ports.cassandraStorage, nativePort: ctx.config.ports.cassandra }, nodeDir(ctx)));
+    writeFileSync(join(confDir(ctx), 'logback.xml'), CASSANDRA_LOGBACK);
     ensureDir(join(nodeDir(ctx), 'tmp'));
+    ensureDir(join(nodeDir(ctx), 'triggers'));
   },
   launch(ctx) {
     const dir = nodeDir(ctx);
@@ -131,33 +168,7 @@ export const cassandra: Component = {
       [
         `-Xms${heap}`,
         `-Xmx${heap}`,
-        '-Xss256k',
-        '-XX:+UseSerialGC',
-        // jamm measures object sizes for memtables; Cassandra refuses to start without the agent.
-        `-javaagent:${join(libDir(ctx), 'jamm-0.4.0.jar')}`,
-        '-Djava.net.preferIPv4Stack=true',
-        '-Djdk.attach.allowAttachSelf=true',
-        ...EXPORTS.flatMap((m) => ['--add-exports', `${m}=ALL-UNNAMED`]),
-        ...OPENS.flatMap((m) => ['--add-opens', `${m}=ALL-UNNAMED`]),
-        '-Dio.netty.tryReflectionSetAccessible=true',
-        // JNA unpacks a native library here; it must be a folder we can execute from.
-        `-Djava.io.tmpdir=${join(dir, 'tmp')}`,
-        `-Dcassandra.config=file://${join(confDir(ctx), 'cassandra.yaml')}`,
-        `-Dlogback.configurationFile=file://${join(confDir(ctx), 'logback.xml')}`,
-        `-Dcassandra.logdir=${join(dir, 'logs')}`,
-        `-Dcassandra.storagedir=${dir}`,
-        '-Dcassandra-foreground=yes',
-        `-Dcassandra.jmx.local.port=${ctx.config.ports.cassandraJmx}`,
-        `-Dcassandra.triggers_dir=${ensureDir(join(dir, 'triggers'))}`,
-        '-XX:+ExitOnOutOfMemoryError',
-        // Measured on a dev node: skips a ~1.5 s row-overhead probe at every start.
-        '-Dcassandra.memtable.row_overhead_size=180',
-        // The 2 ms clock task was most of the idle CPU.
-        '-Dcassandra.approximate_time_precision_ms=20',
-        // One node has nobody to announce its shutdown to.
-        '-Dcassandra.shutdown_announce_in_ms=0',
-        // The default superuser (only used once, to create ours) without the 10 s wait.
-        '-Dcassandra.superuser_setup_delay_ms=0',
+        ...cassandraJvmFlags({ libDir: libDir(ctx), dir, confDir: confDir(ctx), jmxPort: ctx.config.ports.cassandraJmx }),
       ],
       ['org.apache.cassandra.service.CassandraDaemon'],
     );

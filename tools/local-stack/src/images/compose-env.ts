@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureStackCredentials } from '../credentials.js';
+
+/**
+ * deploy/.env, which compose reads for the compose files' variables: the stack's generated
+ * credentials (the same .stack/credentials.json as the local stack, so `STACK=docker npm start`
+ * and the tests log in with them) and the KRaft cluster id, kept once made (a formatted volume
+ * remembers it). Mode 600, ignored by git; no secret is in a compose file or an image.
+ */
+export function writeComposeEnv(repoRoot: string, env: NodeJS.ProcessEnv): string {
+  const file = join(repoRoot, 'deploy', '.env');
+  const { credentials } = ensureStackCredentials(env, repoRoot);
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const clusterId = /^KAFKA_CLUSTER_ID=(\S+)$/m.exec(previous)?.[1] ?? randomBytes(16).toString('base64url');
+  const lines = [
+    '# Written by `npm run images` from .stack/credentials.json; do not commit.',
+    `PG_PASSWORD=${credentials.pg.password}`,
+    `CASSANDRA_USERNAME=${credentials.cassandra.username}`,
+    `CASSANDRA_PASSWORD=${credentials.cassandra.password}`,
+    `KAFKA_CLUSTER_ID=${clusterId}`,
+    '',
+  ];
+  writeFileSync(file, lines.join('\n'), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
+}
