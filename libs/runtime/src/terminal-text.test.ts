@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { terminalSafe, terminalSafeJson } from './terminal-text.js';
+import { terminalSafe, terminalSafeJson, terminalSafeLines } from './terminal-text.js';
 
 describe('terminalSafe', () => {
   it('shows escape sequences instead of sending them', () => {
@@ -27,5 +27,11 @@ describe('terminalSafeJson', () => {
     expect(json).toBe('{"name":"a\\u009b2Jb\\u202e\\u007f","ok":"é"}');
     expect(JSON.parse(json)).toEqual(value);
     expect(terminalSafeJson(JSON.stringify({ e: '\u001b[31m' }))).toBe('{"e":"\\u001b[31m"}');
+  });
+});
+
+describe('terminalSafeLines', () => {
+  it('keeps the view\'s own lines and escapes the rest', () => {
+    expect(terminalSafeLines('topic a\u001b[2J\nlag\r0')).toBe('topic a\\x1b[2J\nlag\\x0d0');
   });
 });

@@ -23,3 +23,8 @@ export function terminalSafe(text: string): string {
 export function terminalSafeJson(json: string): string {
   return json.replace(UNSAFE, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }
+
+/** A multi-line text (a rendered view) with each line made terminalSafe: its own newlines stay. */
+export function terminalSafeLines(text: string): string {
+  return text.split('\n').map(terminalSafe).join('\n');
+}
