@@ -82,3 +82,17 @@ def test_no_dag_runs_a_shell(dagbag):
     for dag in dagbag.dags.values():
         for task in dag.tasks:
             assert not hasattr(task, "bash_command"), f"{dag.dag_id}.{task.task_id} runs a shell"
+
+
+def test_no_task_templates_a_run_value(dagbag):
+    """Conf and params reach the tasks as Python values only: no templated field renders them into text."""
+    for dag in dagbag.dags.values():
+        for task in dag.tasks:
+            for field in task.template_fields:
+                value = getattr(task, field, None)
+                assert "{{" not in str(value), f"{dag.dag_id}.{task.task_id}.{field} templates {value!r}"
+
+
+def test_pipeline_health_takes_no_params(dagbag):
+    """Its conf is never read: undeclared keys of a trigger go nowhere."""
+    assert dict(dagbag.dags["pipeline_health"].params) == {}
