@@ -117,7 +117,9 @@ describe('monitor server: find a user is rate-limited', () => {
     for (let i = 0; i < 8; i++) statuses.push((await get(port, `/api/find?q=u${i}@example.com`)).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
     expect(searches).toBe(5);
-    expect((await get(port, '/api/find?q=x@example.com')).headers['retry-after']).toBeDefined();
+    const limited = await get(port, '/api/find?q=x@example.com');
+    expect(limited.headers['retry-after']).toBeDefined();
+    expect(JSON.parse(limited.body).error).toMatch(/^too many searches: 5 a minute \(MONITOR_FIND_PER_MINUTE\); retry in \d+ s$/);
   });
 });
 

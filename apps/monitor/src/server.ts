@@ -116,7 +116,17 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
     return { counts: options.dlq.counts(), latest: options.dlq.latest(limit) };
   });
   // Each search runs several statements: a client gets `findPerMinute` of them (429 after, with Retry-After).
-  app.get<{ Querystring: { q?: string } }>('/api/find', { config: { rateLimit: { max: options.findPerMinute ?? 30, timeWindow: 60_000 } } }, async (req, reply) => {
+  const perMinute = options.findPerMinute ?? 30;
+  const rateLimit = {
+    max: perMinute,
+    timeWindow: 60_000,
+    // The page shows `error`: say what the limit is and when to retry.
+    errorResponseBuilder: (_req: unknown, context: { ttl: number }) => ({
+      statusCode: 429,
+      error: `too many searches: ${perMinute} a minute (MONITOR_FIND_PER_MINUTE); retry in ${Math.ceil(context.ttl / 1000)} s`,
+    }),
+  };
+  app.get<{ Querystring: { q?: string } }>('/api/find', { config: { rateLimit } }, async (req, reply) => {
     try {
       return await options.find(String(req.query.q ?? ''));
     } catch (error) {
