@@ -11,7 +11,7 @@ from streamline_settings import setting
 
 
 def relay_lag(**_) -> dict:
-    lag = app_json("relay", "--lag")
+    lag = app_json("relay", ["--lag"])
     max_age = int(setting("max_relay_lag_ms", "300000"))
     if lag["oldestAgeMs"] is not None and lag["oldestAgeMs"] > max_age:
         raise RuntimeError(f"relay stuck: {lag['unpublished']} unpublished outbox rows, the oldest {lag['oldestAgeMs']} ms old (limit {max_age} ms)")
@@ -20,7 +20,7 @@ def relay_lag(**_) -> dict:
 
 
 def spark_job(**_) -> str:
-    res = _run("spark-launcher", "status --json")
+    res = _run("spark-launcher", ["status", "--json"])
     if res.returncode != 0:
         raise RuntimeError(f"spark job not running: {res.stdout.strip()[-500:] or res.stderr.strip()[-500:]}")
     print(res.stdout)
@@ -28,7 +28,7 @@ def spark_job(**_) -> str:
 
 
 def writer_lag(**_) -> dict:
-    lag = app_json("cassandra-writer", "lag")
+    lag = app_json("cassandra-writer", ["lag"])
     limit = int(setting("max_writer_lag", "100000"))
     if lag["total"] > limit:
         raise RuntimeError(f"cassandra-writer behind: {lag['total']} messages not yet stored (limit {limit}), per partition {lag['partitions']}")

@@ -9,9 +9,8 @@ import shlex
 import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
-from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG
 
 from streamline_settings import app_env
@@ -41,12 +40,15 @@ def streamline_dag(dag_id: str, *, description: str, schedule: str, tag: str, de
     )
 
 
-def app_command(app: str, args: str) -> str:
-    """Shell command running one of the Node apps through the project's one entry for that,
+def app_argv(app: str, args: Sequence[str] = ()) -> list[str]:
+    """The argument list running one of the Node apps through the project's one entry for that,
     libs/app-runner/bin/run-app.mjs (the source through tsx in a checkout, the bundle in an image),
-    the same code `npm start`, the tests and the benches use."""
+    the same code `npm start`, the tests and the benches use. A list, never a shell string: a run's
+    parameters stay data (a `count` of "1; rm -rf ~" is one argument the app refuses)."""
+    if isinstance(args, str):
+        raise TypeError(f"app_argv({app!r}): args must be a list of arguments, not the string {args!r}")
     runner = ROOT / "libs" / "app-runner" / "bin" / "run-app.mjs"
-    return f"cd {shlex.quote(str(ROOT))} && node {shlex.quote(str(runner))} {shlex.quote(app)} {args}"
+    return ["node", str(runner), app, *(str(a) for a in args)]
 
 
 def ingest_run_id(airflow_run_id: str) -> str:
@@ -59,33 +61,24 @@ def ingest_seed(airflow_run_id: str) -> str:
     return re.sub(r"[^\w.-]", "-", airflow_run_id)[:64]
 
 
-class AppEnvBashOperator(BashOperator):
-    """A BashOperator whose env holds the servers' addresses from Airflow connections / Variables
-    (resolved when the task runs, not at parse time), on top of the worker's env."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(append_env=True, **kwargs)
-
-    def execute(self, context: Any) -> Any:
-        self.env = {**(self.env or {}), **app_env()}
-        return super().execute(context)
-
-
-class NodeAppOperator(AppEnvBashOperator):
-    """Runs one of the Node apps with `arguments` (Jinja-templated)."""
-
-    def __init__(self, *, app: str, arguments: str, **kwargs: Any) -> None:
-        super().__init__(bash_command=app_command(app, arguments), **kwargs)
+def run_app(app: str, args: Sequence[str], timeout: int | None = 120, capture_stderr: bool = True) -> subprocess.CompletedProcess:
+    """Runs an app (no shell) with the servers' addresses from `app_env` on top of the worker's env.
+    stdout is captured; stderr too unless `capture_stderr` is False (then it goes to the task log).
+    subprocess.run kills the app when the task is interrupted (timeout, SIGTERM)."""
+    return subprocess.run(
+        app_argv(app, args),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE if capture_stderr else None,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **app_env()},
+    )
 
 
-def run_app(app: str, args: str, timeout: int = 120) -> subprocess.CompletedProcess:
-    """Runs an app inside a Python task, with the same env as NodeAppOperator gives it."""
-    return subprocess.run(app_command(app, args), shell=True, capture_output=True, text=True, timeout=timeout, env={**os.environ, **app_env()})
-
-
-def app_json(app: str, args: str) -> dict:
+def app_json(app: str, args: Sequence[str]) -> dict:
     """Runs an app command that ends by printing one JSON line; fails with its stderr otherwise."""
     res = run_app(app, args)
     if res.returncode != 0:
-        raise RuntimeError(f"{app} {args} failed: {res.stderr.strip()[-500:]}")
+        raise RuntimeError(f"{app} {shlex.join(args)} failed: {res.stderr.strip()[-500:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])

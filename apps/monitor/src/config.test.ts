@@ -85,6 +85,14 @@ describe('loadMonitorConfig: every variable refuses a bad value, naming it', () 
     MONITOR_LATENCY_WINDOW_MS: ['-1'],
     MONITOR_LAG_WINDOW_MS: ['1m'],
     MONITOR_DLQ_KEEP: ['0', '2000000'],
+    MONITOR_DLQ_KEEP_MB: ['0', '16MB'],
+    MONITOR_AUTH: ['yes', 'true'],
+    MONITOR_ALLOWED_HOSTS: ['http://monitor', 'monitor:9400', 'a b'],
+    MONITOR_SSE_MAX_CLIENTS: ['0', 'many'],
+    MONITOR_SSE_MAX_BUFFER_KB: ['1', '1MB'],
+    MONITOR_FIND_POOL_MAX: ['0', '21'],
+    MONITOR_FIND_TIMEOUT_MS: ['10', '3s'],
+    MONITOR_FIND_PER_MINUTE: ['0'],
   };
   const free: FreeForm = {
     ...CONNECTION_FREE_FORM,

@@ -21,6 +21,7 @@ import {
   TOPICS,
   url,
 } from '@streamline/config';
+import { loadMonitorAccess, type MonitorAccess } from './access-config.js';
 
 /** The apps the monitor watches through their /healthz and /metrics. */
 export const WATCHED_APPS = ['ingestor', 'relay', 'spark-launcher', 'cassandra-writer'] as const;
@@ -52,6 +53,14 @@ export interface MonitorConfig extends AppBasics {
   lagWindowMs: number;
   /** Dead letters kept in memory for the browser and the search (the counts cover all). */
   dlqKeep: number;
+  /** ... and the bytes they may take in all. */
+  dlqKeepBytes: number;
+  /** Host names served and the token asked for (see access-config.ts). */
+  access: MonitorAccess;
+  /** The live channel: pages at once, and unsent bytes per page before it is dropped. */
+  live: { maxClients: number; maxBufferBytes: number };
+  /** Find a user: its own pool, a statement timeout and a rate limit (requests per minute per client address). */
+  find: { poolMax: number; statementTimeoutMs: number; perMinute: number };
   /** Where the page's files are (default: public/ beside src/, or beside the bundle). */
   publicDir: string | undefined;
 }
@@ -121,6 +130,17 @@ export function loadMonitorConfig(env: Env = process.env, flags: MonitorFlags = 
     latencyWindowMs: readVar(env, 'MONITOR_LATENCY_WINDOW_MS', boundedInt(60_000, 1_000, 3_600_000)),
     lagWindowMs: readVar(env, 'MONITOR_LAG_WINDOW_MS', boundedInt(60_000, 1_000, 3_600_000)),
     dlqKeep: readVar(env, 'MONITOR_DLQ_KEEP', boundedInt(1_000, 1, 1_000_000)),
+    dlqKeepBytes: readVar(env, 'MONITOR_DLQ_KEEP_MB', boundedInt(16, 1, 4_096)) * 1024 * 1024,
+    access: loadMonitorAccess(env, http.host, repoRoot),
+    live: {
+      maxClients: readVar(env, 'MONITOR_SSE_MAX_CLIENTS', boundedInt(32, 1, 10_000)),
+      maxBufferBytes: readVar(env, 'MONITOR_SSE_MAX_BUFFER_KB', boundedInt(1_024, 16, 1_048_576)) * 1024,
+    },
+    find: {
+      poolMax: readVar(env, 'MONITOR_FIND_POOL_MAX', boundedInt(2, 1, 20)),
+      statementTimeoutMs: readVar(env, 'MONITOR_FIND_TIMEOUT_MS', boundedInt(3_000, 100, 600_000)),
+      perMinute: readVar(env, 'MONITOR_FIND_PER_MINUTE', boundedInt(30, 1, 100_000)),
+    },
     publicDir: readVar(env, 'MONITOR_PUBLIC_DIR', z.string().min(1).optional()),
   });
 }

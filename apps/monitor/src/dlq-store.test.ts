@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDlqStore, describeBytes, type DeadLetter } from './dlq-store.js';
+import { createDlqStore, describeBytes, entryBytes, type DeadLetter } from './dlq-store.js';
 
 let offset = 0;
 const letter = (over: Partial<DeadLetter>): DeadLetter => ({
@@ -43,5 +43,28 @@ describe('describeBytes', () => {
     expect(describeBytes(Buffer.from('not avro'))).toEqual({ kind: 'text', text: 'not avro', bytes: 8 });
     expect(describeBytes(Buffer.from([0, 0, 0, 0, 1, 0xff]))).toEqual({ kind: 'hex', text: '0000000001ff', bytes: 6 });
     expect(describeBytes(null)).toEqual({ kind: 'empty' });
+  });
+});
+
+describe('createDlqStore byte bound', () => {
+  const big = (i: number) => letter({ reason: `r${i}`, payload: { kind: 'record', record: { id: `id-${i}`, blob: 'x'.repeat(100_000) } } });
+
+  it('keeps no more than its bytes however many arrive, the newest first, and counts all', () => {
+    const store = createDlqStore(1_000_000, 1_000_000);
+    for (let i = 0; i < 500; i++) store.add(big(i)); // 50 MB offered
+    expect(store.counts().total).toBe(500);
+    expect(store.keptBytes()).toBeLessThanOrEqual(1_000_000);
+    const kept = store.latest(1000);
+    expect(kept.length).toBe(9); // 9 entries of ~100,2xx bytes fit in 1 MB
+    expect(kept[0]!.reason).toBe('r499');
+    expect(store.keptBytes()).toBe(kept.reduce((sum, d) => sum + entryBytes(d), 0));
+  });
+
+  it('counts but does not keep an entry larger than the whole bound', () => {
+    const store = createDlqStore(10, 50_000);
+    store.add(letter({ reason: 'small' }));
+    store.add(big(1));
+    expect(store.counts().total).toBe(2);
+    expect(store.latest(10).map((d) => d.reason)).toEqual(['small']);
   });
 });

@@ -1,6 +1,6 @@
 // The dead letters the monitor has read from the DLQ topic: exact counts per stage (all of them),
 // the latest ones for the browser, and an index by key (the user id) and e-mail for the search,
-// both bounded.
+// both bounded: by count and by bytes (a record's payload has no size limit of its own).
 
 export interface DeadLetter {
   /** Where it sits in the DLQ topic. */
@@ -26,29 +26,43 @@ export interface DlqStore {
   latest(limit: number): DeadLetter[];
   /** By user id (the key, or the record's id) or e-mail (case-insensitive), newest first. */
   find(query: string): DeadLetter[];
+  /** Bytes the kept entries take (see entryBytes). */
+  keptBytes(): number;
 }
 
 const emailOf = (d: DeadLetter) => (d.payload.kind === 'record' && typeof d.payload.record.email === 'string' ? d.payload.record.email.trim().toLowerCase() : null);
 const idOf = (d: DeadLetter) => (d.payload.kind === 'record' && typeof d.payload.record.id === 'string' ? d.payload.record.id.toLowerCase() : null);
 
-/** Keeps the newest `keep` dead letters (and their index entries); counts all. */
-export function createDlqStore(keep: number): DlqStore {
-  const entries: DeadLetter[] = [];
+/** An entry's size as the store accounts it: its JSON (what the page and the search send), UTF-8. */
+export const entryBytes = (entry: DeadLetter) => Buffer.byteLength(JSON.stringify(entry));
+
+/**
+ * Keeps the newest dead letters, at most `keep` of them and `maxBytes` in all (an entry larger
+ * than `maxBytes` alone is counted but not kept); counts all.
+ */
+export function createDlqStore(keep: number, maxBytes = Number.MAX_SAFE_INTEGER): DlqStore {
+  const entries: { entry: DeadLetter; bytes: number }[] = [];
   const byStage = new Map<string, number>();
   let total = 0;
+  let bytes = 0;
+  const dropOldest = () => (bytes -= entries.shift()!.bytes);
   return {
     add(entry) {
       total++;
       byStage.set(entry.stage, (byStage.get(entry.stage) ?? 0) + 1);
-      entries.push(entry);
-      if (entries.length > keep) entries.splice(0, entries.length - keep);
+      const size = entryBytes(entry);
+      if (size > maxBytes) return;
+      entries.push({ entry, bytes: size });
+      bytes += size;
+      while (entries.length > keep || bytes > maxBytes) dropOldest();
     },
     counts: () => ({ total, byStage: Object.fromEntries(byStage) }),
-    latest: (limit) => entries.slice(-limit).reverse(),
+    keptBytes: () => bytes,
+    latest: (limit) => entries.slice(-limit).map((e) => e.entry).reverse(),
     find(query) {
       const q = query.trim().toLowerCase();
       if (!q) return [];
-      return entries.filter((d) => d.key?.toLowerCase() === q || idOf(d) === q || emailOf(d) === q).reverse();
+      return entries.map((e) => e.entry).filter((d) => d.key?.toLowerCase() === q || idOf(d) === q || emailOf(d) === q).reverse();
     },
   };
 }

@@ -72,7 +72,7 @@ async function pgRows<T extends object>(pg: PgPool, sql: string, params: unknown
   }
 }
 
-/** The ids staged with this e-mail (case and surrounding spaces ignored). users_raw has no index on email: a scan. */
+/** The ids staged with this e-mail (case and surrounding spaces ignored), through the index on lower(email) (staging migration 007). */
 async function idsByEmail(pg: PgPool, email: string): Promise<string[]> {
   const rows = await pgRows<{ id: string }>(pg, 'SELECT id FROM users_raw WHERE lower(email) = lower($1) ORDER BY staged_at DESC LIMIT $2', [email.trim(), MAX_MATCHES + 1]);
   return rows.map((r) => r.id);

@@ -23,6 +23,11 @@ await runApp({ name: 'monitor', logLevel: config.logLevel, shutdownTimeoutMs: co
   const { log, shutdown } = ctx;
   // Small pools and clients: the monitor reads a few counts a second, on the pipeline's machine.
   const pg = shutdown.add('pg', createPgPool(config.connections.pg, { max: 3, applicationName: 'monitor', onIdleError: () => undefined }));
+  // Searches get their own small pool with a statement timeout: they never hold the sampler's connections.
+  const findPg = shutdown.add(
+    'pg-find',
+    createPgPool(config.connections.pg, { max: config.find.poolMax, applicationName: 'monitor-find', statementTimeoutMs: config.find.statementTimeoutMs, onIdleError: () => undefined }),
+  );
   const kafka = createKafka(config.connections.kafka, log, { quiet: true });
   const admin = kafka.admin();
   shutdown.add('kafka-admin', { close: () => admin.disconnect() });
@@ -30,7 +35,7 @@ await runApp({ name: 'monitor', logLevel: config.logLevel, shutdownTimeoutMs: co
   const cassandra = createCassandraClient(config.connections.cassandra, { requestTimeoutMs: 10_000 });
   shutdown.add('cassandra', { close: () => cassandra.shutdown() });
   const registry = createRegistryClient(config.connections.registry, { timeoutMs: 5_000 });
-  const dlq = createDlqStore(config.dlqKeep);
+  const dlq = createDlqStore(config.dlqKeep, config.dlqKeepBytes);
   const tail = startDlqTail({ kafka, registry, topic: config.topics.dlq, store: dlq, log, retryMs: config.slowIntervalMs });
   shutdown.add('dlq-tail', tail);
 
@@ -54,8 +59,12 @@ await runApp({ name: 'monitor', logLevel: config.logLevel, shutdownTimeoutMs: co
     health: ctx.health,
     state: sampler.state,
     points: sampler.points,
-    find: (query) => findUser({ pg, admin, cassandra, dlq, createdTopic: config.topics.created, userTable: config.userTable, sparkPosition: sampler.sparkPosition }, query),
+    find: (query) => findUser({ pg: findPg, admin, cassandra, dlq, createdTopic: config.topics.created, userTable: config.userTable, sparkPosition: sampler.sparkPosition }, query),
     dlq,
+    allowedHosts: config.access.allowedHosts,
+    token: config.access.token,
+    live: config.live,
+    findPerMinute: config.find.perMinute,
   });
   shutdown.add('http', server);
 

@@ -1,14 +1,19 @@
 // The monitor's web server: the page and its assets (uPlot from node_modules, so no CDN), the
 // live channel (server-sent events), the JSON API, and the app's own /healthz and /metrics.
+// Guarded: its own Host names only, a token when one is configured (all but /healthz and
+// /metrics, which hold no personal data), security headers, bounded live clients, rate-limited search.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import { createChannel, createSession } from 'better-sse';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { Gauge } from 'prom-client';
+import { AUTH_CHALLENGE, authorized } from './auth-check.js';
+import { allowedHostNames, hostAllowed } from './host-check.js';
+import { createLiveClients } from './live-clients.js';
 import { PortInUseError, type Health, type Logger } from '@streamline/runtime';
 import type { DlqStore } from './dlq-store.js';
 import { InvalidQueryError } from './errors.js';
@@ -28,6 +33,13 @@ export interface MonitorServerOptions {
   points: () => readonly ChartPoint[];
   find: (query: string) => Promise<FindResult>;
   dlq: DlqStore;
+  /** Extra Host names served (beside localhost, 127.0.0.1, [::1] and `host`). */
+  allowedHosts?: readonly string[];
+  /** Asked for on every request but /healthz and /metrics; undefined: none. */
+  token?: string | undefined;
+  live?: { maxClients: number; maxBufferBytes: number };
+  /** Searches per minute per client address. */
+  findPerMinute?: number;
 }
 
 export interface MonitorServer {
@@ -53,10 +65,41 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
   const { log } = options;
   // forceCloseConnections: open event streams must not hold a stop.
   const app: FastifyInstance = Fastify({ logger: false, forceCloseConnections: true });
-  const channel = createChannel();
-  const clients = new Gauge({ name: 'streamline_monitor_sse_clients', help: 'Pages connected to the live channel.', registers: [options.registry] });
-  channel.on('session-registered', () => clients.set(channel.sessionCount));
-  channel.on('session-deregistered', () => clients.set(channel.sessionCount));
+  const live = createLiveClients({ maxClients: 32, maxBufferBytes: 1024 * 1024, ...options.live, registry: options.registry });
+  const hosts = allowedHostNames(options.host, options.allowedHosts ?? []);
+  const open = new Set(['/healthz', '/metrics']);
+
+  app.addHook('onRequest', async (req, reply) => {
+    // 421: this server does not serve that name (DNS rebinding sends the attacker's name).
+    if (!hostAllowed(req.headers.host, hosts)) return reply.code(421).type('text/plain').send('unknown Host: the monitor answers to its own names only (MONITOR_ALLOWED_HOSTS)\n');
+    const token = options.token;
+    if (token !== undefined && !open.has(req.url.split('?')[0]!) && !authorized(req.headers.authorization, token)) {
+      return reply.code(401).header('www-authenticate', AUTH_CHALLENGE).type('text/plain').send('the monitor needs its token: the password of Basic authentication (any user name), or Authorization: Bearer <token>\n');
+    }
+  });
+  // The page's own files only: no inline script or style, no framing, no referrer.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // Plain http on a private address: no HSTS, no upgrade of its requests.
+    strictTransportSecurity: false,
+  });
+  await app.register(fastifyRateLimit, { global: false });
 
   await app.register(fastifyStatic, { root: options.publicDir, prefix: '/', index: ['index.html'] });
   await app.register(fastifyStatic, { root: uplotDistDir(), prefix: '/vendor/uplot/', decorateReply: false, allowedPath: (path) => /^\/?uPlot\.(iife\.min\.js|min\.css)$/.test(path) });
@@ -72,20 +115,33 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
     const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 50) || 50));
     return { counts: options.dlq.counts(), latest: options.dlq.latest(limit) };
   });
-  app.get<{ Querystring: { q?: string } }>('/api/find', async (req, reply) => {
+  // Each search runs several statements: a client gets `findPerMinute` of them (429 after, with Retry-After).
+  const perMinute = options.findPerMinute ?? 30;
+  const rateLimit = {
+    max: perMinute,
+    timeWindow: 60_000,
+    // The page shows `error`: say what the limit is and when to retry.
+    errorResponseBuilder: (_req: unknown, context: { ttl: number }) => ({
+      statusCode: 429,
+      error: `too many searches: ${perMinute} a minute (MONITOR_FIND_PER_MINUTE); retry in ${Math.ceil(context.ttl / 1000)} s`,
+    }),
+  };
+  app.get<{ Querystring: { q?: string } }>('/api/find', { config: { rateLimit } }, async (req, reply) => {
     try {
       return await options.find(String(req.query.q ?? ''));
     } catch (error) {
       if (error instanceof InvalidQueryError) return reply.code(400).send({ error: error.message });
+      // query_canceled: the find pool's statement timeout stopped it.
+      if ((error as { code?: string }).code === '57014') return reply.code(504).send({ error: 'the search took too long and was stopped (MONITOR_FIND_TIMEOUT_MS)' });
       log.warn({ err: (error as Error).message }, 'find a user failed');
       return reply.code(502).send({ error: (error as Error).message });
     }
   });
   app.get('/api/events', async (req, reply) => {
     reply.hijack();
-    const session = await createSession(req.raw, reply.raw, { keepAlive: 15_000, retry: 2_000 });
-    session.push({ state: options.state(), points: options.points() }, 'snapshot');
-    channel.register(session);
+    // helmet's headers were set on the reply; the stream is written raw, so they are copied.
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
+    await live.accept(req.raw, reply.raw, { data: { state: options.state(), points: options.points() }, event: 'snapshot' });
   });
 
   const address = await app.listen({ host: options.host, port: options.port }).catch((error: NodeJS.ErrnoException) => {
@@ -96,8 +152,8 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
   return {
     url,
     broadcast() {
-      if (channel.sessionCount === 0) return;
-      channel.broadcast({ state: options.state(), point: options.points().at(-1) ?? null }, 'update');
+      if (live.count === 0) return;
+      live.broadcast({ state: options.state(), point: options.points().at(-1) ?? null }, 'update');
     },
     close: () => app.close(),
   };

@@ -37,6 +37,10 @@ describe('monitor (real browser, real pipeline)', () => {
   const garbageId = randomUUID();
   const refused = { id: randomUUID(), email: `refused.${Date.now()}@example.com` };
   const watch = { startedAt: 0, cpuAtStart: 0 };
+  /** The page runs as a person beyond loopback would use it: with the token (Basic auth) and under the CSP. */
+  const token = `browser-${randomUUID()}`;
+  const cspViolations: string[] = [];
+  let pageHeaders: Record<string, string> = {};
 
   const start = async (name: ServingApp) => apps.set(name, await startApp(name, { logDir: outDir, env }));
   const count = async (sql: string) => Number((await pool.query<{ n: string }>(sql)).rows[0]!.n);
@@ -79,6 +83,8 @@ describe('monitor (real browser, real pipeline)', () => {
       ...run.env,
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
       LOG_LEVEL: 'info',
+      MONITOR_AUTH: 'on',
+      MONITOR_AUTH_TOKEN: token,
       MONITOR_SAMPLE_INTERVAL_MS: '1000',
       MONITOR_SLOW_INTERVAL_MS: '3000',
       // Real-time Mode checkpoints its position at each batch end: short batches, so that the job's
@@ -132,10 +138,14 @@ describe('monitor (real browser, real pipeline)', () => {
     });
 
     browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+    page = await browser.newPage({ viewport: { width: 1500, height: 1000 }, httpCredentials: { username: 'monitor', password: token } });
+    // Chromium reports each CSP violation on the console ("Refused to ... Content Security Policy").
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
+    });
     watch.startedAt = Date.now();
     watch.cpuAtStart = sumSamples(await monitorMetrics(), 'process_cpu_seconds_total');
-    await page.goto(monitorUrl);
+    pageHeaders = (await page.goto(monitorUrl))!.headers();
     await page.locator('#live[data-state="live"]').waitFor({ timeout: 30_000 });
   });
 
@@ -244,11 +254,22 @@ describe('monitor (real browser, real pipeline)', () => {
     const top = spawnSync(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'tools/local-stack/src/cli.ts'), 'top', '--once'], {
       cwd: repoRoot,
       encoding: 'utf8',
-      env: { ...process.env, MONITOR_HTTP_PORT: new URL(monitorUrl).port },
+      env: { ...process.env, MONITOR_HTTP_PORT: new URL(monitorUrl).port, MONITOR_AUTH_TOKEN: token },
     });
     expect(top.status, top.stderr).toBe(0);
     expect(top.stdout).toMatch(new RegExp(`^stored +${n} `, 'm'));
     expect(top.stdout).toMatch(new RegExp(`^${env.WRITER_GROUP_ID!} +\\S+ +0 `, 'm'));
     console.log(`monitor while watching: ${JSON.stringify(resources)}; screenshot ${join(outDir, 'monitor.png')}`);
+  });
+
+  it('works under its CSP with the token: no violation reported, no page without the token', { timeout: 60_000 }, async () => {
+    expect(pageHeaders['content-security-policy']).toMatch(/script-src 'self'/);
+    expect(pageHeaders['content-security-policy']).not.toContain('unsafe-inline');
+    expect(pageHeaders['x-frame-options']).toBe('DENY');
+    // The page drew its charts and kept its live channel (behind the same Basic auth).
+    expect(await page.locator('#chart-rates canvas').count()).toBeGreaterThan(0);
+    expect(await page.locator('#live').getAttribute('data-state')).toBe('live');
+    expect(cspViolations).toEqual([]);
+    expect((await fetch(`${monitorUrl}/api/state`)).status).toBe(401);
   });
 });

@@ -2,7 +2,7 @@
 // cassandra-writer is the write side). A one-shot command, read-only.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createCassandraClient } from '@streamline/clients';
-import { configOrExit, describeError } from '@streamline/runtime';
+import { configOrExit, describeError, terminalSafeJson } from '@streamline/runtime';
 import { loadUserQueryConfig } from './config.js';
 import { findUserById, formatTable, latestUsers, toDisplay } from './user-query.js';
 
@@ -47,11 +47,11 @@ const program = new Command('user-query')
           process.exitCode = 1;
           return;
         }
-        write(options.json ? JSON.stringify(toDisplay(user), null, 2) : formatTable([toDisplay(user)]));
+        write(options.json ? terminalSafeJson(JSON.stringify(toDisplay(user), null, 2)) : formatTable([toDisplay(user)]));
         return;
       }
       const { users, scanned, complete, fromRounds } = await latestUsers(client, keyspace, table, options.latest!, options.scanLimit);
-      if (options.json) write(JSON.stringify(users.map(toDisplay), null, 2));
+      if (options.json) write(terminalSafeJson(JSON.stringify(users.map(toDisplay), null, 2)));
       else {
         write(formatTable(users.map(toDisplay)));
         write(

@@ -26,3 +26,13 @@ describe('user queries', () => {
     expect(text).toBe(['id   n', '---  --', 'a    1', 'bbb  22'].join('\n'));
   });
 });
+
+describe('formatTable escapes control characters in the data', () => {
+  it('shows an escape sequence in a stored name instead of sending it to the terminal', () => {
+    const table = formatTable([{ id: 'x', first_name: 'Eve\u001b[2J\u001b]0;owned\u0007', last_name: 'a\u009b31m\nb', email: 'e@x' }], ['id', 'first_name', 'last_name', 'email']);
+    expect(table).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(table.split('\n')).toHaveLength(3); // header, rule, one row: the newline in the name stays in its cell
+    expect(table).toContain('Eve\\x1b[2J\\x1b]0;owned\\x07');
+    expect(table).toContain('a\\x9b31m\\x0ab');
+  });
+});

@@ -1,4 +1,5 @@
 import { cassandra, type CassandraClient } from '@streamline/clients';
+import { terminalSafe } from '@streamline/runtime';
 import { dayOf, daysToIsoDate, daysToLocalDate, fromRow, selectUsersCql, type StoredUser } from '@streamline/user-table';
 
 export async function findUserById(client: CassandraClient, keyspace: string, table: string, id: string): Promise<StoredUser | undefined> {
@@ -88,9 +89,9 @@ export function toDisplay(user: StoredUser): Record<string, string | number> {
 
 export const TABLE_COLUMNS = ['id', 'first_name', 'last_name', 'email', 'nationality', 'age', 'dob', 'stored_at', 'latency_ms'] as const;
 
-/** A plain text table: a header, a rule, one line per row; columns padded to their widest cell. */
+/** A plain text table: a header, a rule, one line per row; columns padded to their widest cell. Control characters in the data are shown escaped. */
 export function formatTable(rows: ReadonlyArray<Record<string, string | number>>, columns: readonly string[] = TABLE_COLUMNS): string {
-  const cells = rows.map((r) => columns.map((c) => String(r[c] ?? '')));
+  const cells = rows.map((r) => columns.map((c) => terminalSafe(String(r[c] ?? ''))));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line([...columns]), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');

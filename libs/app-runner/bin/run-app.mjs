@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `node libs/app-runner/bin/run-app.mjs <app> [args...]`: runs one of the apps the way every caller
 // does (see ../src/app-command.mjs) with this process's stdio and env; exits with the app's code.
-// Airflow's NodeAppOperator runs its tasks through this.
+// Airflow's tasks run the apps through this (streamline_common.run_app, an argument list, no shell).
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { appCommand } from '../src/app-command.mjs';

@@ -11,6 +11,8 @@ export interface PgPoolOptions {
   database?: string;
   applicationName?: string;
   onIdleError?: (error: Error) => void;
+  /** The server cancels a statement running longer (error 57014); unset: no limit. */
+  statementTimeoutMs?: number;
 }
 
 /** No password configured: neither PG_PASSWORD nor the local stack's generated credentials. */
@@ -29,6 +31,7 @@ export function createPgPool(config: ConnectionConfig['pg'], options: PgPoolOpti
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'streamline',
     connectionTimeoutMillis: 10_000,
+    ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
   });
   // An idle client losing its server (restart, failover) must not crash the process: the pool
   // drops it and connects anew on the next query, where the error surfaces to the caller.

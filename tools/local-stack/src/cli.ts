@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadStackConfig } from './config.js';
-import { describeError } from '@streamline/runtime';
+import { readStackCredentials } from '@streamline/config';
+import { describeError, terminalSafeLines } from '@streamline/runtime';
 import { ensureStackCredentials } from './credentials.js';
 import { createStack } from './stack.js';
 import { createCassandraClient } from '@streamline/clients';
@@ -27,12 +28,13 @@ program
   .option('--no-apps', 'the servers only, not the pipeline apps')
   .action(async (names: string[], options: { apps: boolean }) => {
     // Before the config is read: the servers and every client take their passwords from it.
-    const { file, created } = ensureStackCredentials(process.env);
+    const { file, created, credentials } = ensureStackCredentials(process.env);
     if (created) console.error(`stack: generated the stack's credentials in ${file} (mode 600)`);
     const rows = await stack().up(names, { apps: options.apps });
     console.log(renderStatusTable(rows));
     const monitor = rows.find((r) => r.name === 'monitor' && r.url);
-    if (monitor) console.log(`\nmonitor: ${monitor.url}`);
+    // The token is the Basic-auth password (any user name) the monitor asks for beyond loopback.
+    if (monitor) console.log(`\nmonitor: ${monitor.url}${credentials.monitor ? ` (token: ${credentials.monitor.token}, asked for beyond loopback)` : ''}`);
   });
 
 program
@@ -125,8 +127,12 @@ program
     for (;;) {
       let text: string;
       try {
-        const res = await fetch(`${url}/api/state`, { signal: AbortSignal.timeout(5_000) });
-        text = renderTop((await res.json()) as TopState, url);
+        // The monitor's token when it asks for one (beyond loopback, or MONITOR_AUTH=on).
+        const token = process.env.MONITOR_AUTH_TOKEN || readStackCredentials(process.env)?.monitor?.token;
+        const res = await fetch(`${url}/api/state`, { signal: AbortSignal.timeout(5_000), headers: token ? { authorization: `Bearer ${token}` } : {} });
+        if (!res.ok) throw new Error(`it answered ${res.status}${res.status === 401 ? ' (set MONITOR_AUTH_TOKEN to its token)' : ''}`);
+        // What the state holds (topic and group names, errors) is data: shown, never obeyed.
+        text = terminalSafeLines(renderTop((await res.json()) as TopState, url));
       } catch (error) {
         if (options.once) throw new Error(`the monitor does not answer at ${url} (${describeError(error)}): npm run stack -- up starts it`);
         text = `the monitor does not answer at ${url} yet (npm run stack -- up starts it); retrying`;

@@ -13,6 +13,8 @@ const secret = () => randomBytes(24).toString('base64url');
 export function ensureStackCredentials(env: Env = process.env, repoRoot = process.cwd()): { file: string; credentials: StackCredentials; created: boolean } {
   const file = stackCredentialsFile(env, repoRoot);
   const existing = readStackCredentials(env, repoRoot);
+  // A stack made before the monitor had a token keeps its file as it is (other checkouts share
+  // it): its monitor, on loopback, needs none; MONITOR_AUTH_TOKEN sets one.
   if (existing) {
     chmodSync(file, 0o600);
     return { file, credentials: existing, created: false };
@@ -22,6 +24,7 @@ export function ensureStackCredentials(env: Env = process.env, repoRoot = proces
     cassandra: { username: 'streamline', password: secret() },
     kafka: { username: 'streamline', password: secret() },
     airflow: { jwtSecret: secret(), secretKey: secret() },
+    monitor: { token: secret() },
   };
   ensureDir(dirname(file));
   writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });

@@ -10,6 +10,15 @@ export function javaLaunch(ctx: StackContext, component: string, jvmArgs: string
   };
 }
 
+/**
+ * A java launcher argument file (`java ... @file`, JDK 9+): the launcher reads the main class and
+ * its arguments from it, so a secret among them never reaches the process's command line
+ * (/proc/<pid>/cmdline, `ps`: readable by every user). Each argument quoted, \ and " escaped.
+ */
+export function javaArgFileText(mainAndArgs: readonly string[]): string {
+  return `${mainAndArgs.map((a) => `"${a.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join('\n')}\n`;
+}
+
 /** Flags Kafka's and ZooKeeper's own start scripts use, with a fixed small heap. */
 export function serverJvmFlags(heap: string): string[] {
   return [

@@ -35,3 +35,22 @@ describe('renderRunReport', () => {
     expect(text.split('\n').find((l) => l.startsWith('stored in Cassandra'))).toMatch(/500\s+500 of them by an earlier run; waited 73 ms after ingest$/);
   });
 });
+
+describe('renderRunReport escapes control characters', () => {
+  it('shows a seed or source holding an escape sequence instead of sending it', () => {
+    const text = renderRunReport({
+      runId: 'run\u001b[2J',
+      ingest: { fetched: 1, staged: 1, duplicates: 0, rejected: 0, source: 'generator\u009b31m', seed: 'x\u001b]8;;http://evil\u0007y\nz' },
+      relay: { published: 1, p50Ms: 1, p99Ms: 1 },
+      stored: 1,
+      storedEarlier: 0,
+      p50: 1,
+      p99: 1,
+      waitedMs: 1000,
+    });
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(text.split('\n')).toHaveLength(8);
+    expect(text).toContain('run run\\x1b[2J');
+    expect(text).toContain('source generator\\x9b31m, seed x\\x1b]8;;http://evil\\x07y\\x0az');
+  });
+});

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAdmin, createKafka } from '@streamline/clients';
 import { readStackCredentials } from '@streamline/config';
 import type { StackConfig } from '../config.js';
 import { probe, type Component, type StackContext } from '../component.js';
-import { javaLaunch, log4jProperties, serverJvmFlags } from '../jvm.js';
+import { javaArgFileText, javaLaunch, log4jProperties, serverJvmFlags } from '../jvm.js';
 import { resolveWithMaven } from '../maven.js';
 import { ensureDir } from '../paths.js';
 import { runCommand } from '../run-command.js';
@@ -149,6 +150,19 @@ function plainConnection(ctx: StackContext) {
  * own ConfigCommand (KIP-554, both modes) whenever the password is new to this broker (a digest
  * marks the one set). Never written to a log.
  */
+/** ConfigCommand setting one SCRAM mechanism's login: the command line names only the argument file, which holds the password. */
+export function scramUserLaunch(ctx: StackContext, creds: { username: string; password: string }, mechanism: string, dir: string) {
+  const argFile = join(dir, `${mechanism}.args`);
+  const launch = javaLaunch(ctx, 'kafka', jvmFlags(ctx), [`@${argFile}`]);
+  const argFileText = javaArgFileText([
+    'kafka.admin.ConfigCommand',
+    '--bootstrap-server', `${ctx.config.host}:${ctx.config.ports.kafka}`,
+    '--alter', '--entity-type', 'users', '--entity-name', creds.username,
+    '--add-config', `${mechanism}=[iterations=4096,password=${creds.password}]`,
+  ]);
+  return { launch, argFile, argFileText };
+}
+
 async function ensureScramUser(ctx: StackContext): Promise<void> {
   const creds = readStackCredentials({ STREAMLINE_STACK_DIR: ctx.paths.root })?.kafka;
   if (!creds) return;
@@ -156,19 +170,21 @@ async function ensureScramUser(ctx: StackContext): Promise<void> {
   const digest = createHash('sha256').update(`${creds.username}:${creds.password}`).digest('hex');
   if (existsSync(marker) && readFileSync(marker, 'utf8') === digest) return;
   // ConfigCommand takes SCRAM credentials only in --add-config (its config file form is refused),
-  // one mechanism per request.
-  for (const mechanism of SCRAM) {
-    const tool = javaLaunch(ctx, 'kafka', jvmFlags(ctx), [
-      'kafka.admin.ConfigCommand',
-      '--bootstrap-server', `${ctx.config.host}:${ctx.config.ports.kafka}`,
-      '--alter', '--entity-type', 'users', '--entity-name', creds.username,
-      '--add-config', `${mechanism}=[iterations=4096,password=${creds.password}]`,
-    ]);
-    // Its output is kept out of the log: an error message would quote the password.
-    await runCommand(tool.command, tool.args).catch((error: unknown) => {
-      const said = String((error as Error).message).split(creds.password).join('***').split('\n').filter((l) => /Exception|Error|Invalid/.test(l));
-      throw new Error(`setting the ${mechanism} login of ${creds.username} failed: ${said.slice(-2).join(' | ') || 'see above'}`);
-    });
+  // one mechanism per request; the arguments go through a java argument file (mode 600 in a private
+  // directory, removed after) so the password is on no command line.
+  const dir = mkdtempSync(join(tmpdir(), 'stack-scram-'));
+  try {
+    for (const mechanism of SCRAM) {
+      const { launch, argFile, argFileText } = scramUserLaunch(ctx, creds, mechanism, dir);
+      writeFileSync(argFile, argFileText, { mode: 0o600 });
+      // Its output is kept out of the log: an error message would quote the password.
+      await runCommand(launch.command, launch.args).catch((error: unknown) => {
+        const said = String((error as Error).message).split(creds.password).join('***').split('\n').filter((l) => /Exception|Error|Invalid/.test(l));
+        throw new Error(`setting the ${mechanism} login of ${creds.username} failed: ${said.slice(-2).join(' | ') || 'see above'}`);
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   writeFileSync(marker, digest, { mode: 0o600 });
 }

@@ -67,13 +67,15 @@ export const schemaRegistry: Component = {
         '-Dapicurio.storage.sql.kind=postgresql',
         `-Dapicurio.datasource.url=jdbc:postgresql://${pg.host}:${pg.port}/registry`,
         `-Dapicurio.datasource.username=${pg.user}`,
-        `-Dapicurio.datasource.password=${pg.password}`,
         '-Dapicurio.datasource.jdbc.initial-size=2',
         '-Dapicurio.datasource.jdbc.min-size=2',
         '-Dapicurio.datasource.jdbc.max-size=10',
         '-jar',
         'quarkus-run.jar',
       ],
+      // The password by env (Quarkus maps APICURIO_DATASOURCE_PASSWORD to apicurio.datasource.password):
+      // /proc/<pid>/environ is readable by its user only; the command line, by everyone (`ps`).
+      env: { APICURIO_DATASOURCE_PASSWORD: pg.password },
     };
   },
   health: (ctx) =>
