@@ -31,6 +31,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        extends: true,
+        test: {
+          // The compose stack on the project's images (docs/docker.md); skipped, saying so, without an engine.
+          name: 'docker',
+          include: ['{apps,libs,tools}/**/tests/**/*.docker.test.ts'],
+          globalSetup: ['libs/testing/src/compose-global-setup.ts'],
+          hookTimeout: 1_800_000,
+          testTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

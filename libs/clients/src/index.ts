@@ -5,3 +5,4 @@ export * from './pg.js';
 export * from './schema-registry.js';
 export * from './consumer-lag.js';
 export * from './errors.js';
+export * from './cassandra-login.js';

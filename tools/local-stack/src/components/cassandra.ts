@@ -1,8 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { createCassandraClient } from '@streamline/clients';
-import type { StackConfig } from '../config.js';
+import { CASSANDRA_DEFAULT_SUPERUSER, cassandraReleaseVersion, ensureCassandraLogin, isCassandraAuthError } from '@streamline/clients';
 import { probe, type Component, type StackContext } from '../component.js';
 import { javaLaunch } from '../jvm.js';
 import { resolveWithMaven } from '../maven.js';
@@ -182,55 +180,16 @@ export const cassandra: Component = {
   health: (ctx) =>
     probe(async () => {
       try {
-        return `CQL answers, release_version ${await releaseVersion(ctx.config.connections.cassandra)}`;
+        return `CQL answers, release_version ${await cassandraReleaseVersion(ctx.config.connections.cassandra)}`;
       } catch (error) {
         // Before our role exists (first start with PasswordAuthenticator) only the default superuser logs in.
-        if (!isAuthError(error)) throw error;
-        return `CQL answers, release_version ${await releaseVersion({ ...ctx.config.connections.cassandra, auth: DEFAULT_SUPERUSER })} (default superuser; the stack's role comes next)`;
+        if (!isCassandraAuthError(error)) throw error;
+        return `CQL answers, release_version ${await cassandraReleaseVersion({ ...ctx.config.connections.cassandra, auth: CASSANDRA_DEFAULT_SUPERUSER })} (default superuser; the stack's role comes next)`;
       }
     }, 10_000),
 };
 
-/** Cassandra's built-in first login, disabled once the stack's own superuser exists. */
-const DEFAULT_SUPERUSER = { username: 'cassandra', password: 'cassandra' };
-
-const isAuthError = (error: unknown) => /AuthenticationError|Provided username .* incorrect|requires authentication/i.test(`${(error as Error)?.name} ${(error as Error)?.message} ${JSON.stringify((error as { innerErrors?: unknown }).innerErrors ?? '')}`);
-
-async function withClient<T>(conn: StackConfig['connections']['cassandra'], fn: (client: ReturnType<typeof createCassandraClient>) => Promise<T>): Promise<T> {
-  const client = createCassandraClient(conn);
-  try {
-    return await fn(client);
-  } finally {
-    await client.shutdown();
-  }
-}
-
-async function releaseVersion(conn: StackConfig['connections']['cassandra']): Promise<string> {
-  return withClient(conn, async (c) => String((await c.execute('SELECT release_version FROM system.local')).first()?.get('release_version')));
-}
-
-/**
- * PasswordAuthenticator: the stack's login (generated, in .stack/credentials.json) becomes a
- * superuser, and the default cassandra/cassandra login is switched off. Role statements take no
- * bind markers, so the generated secret is checked to be URL-safe base64 before it is written in.
- */
 async function ensureStackRole(ctx: StackContext): Promise<void> {
   const conn = ctx.config.connections.cassandra;
-  if (!conn.auth) throw new Error('no Cassandra credentials: set CASSANDRA_USERNAME and CASSANDRA_PASSWORD, or let npm run stack -- up generate them');
-  const { username, password } = conn.auth;
-  if (!/^[A-Za-z0-9_-]+$/.test(password) || !/^[a-z][a-z0-9_]*$/.test(username)) throw new Error('the Cassandra credentials must be a lower-case name and a URL-safe base64 password');
-  try {
-    await releaseVersion(conn);
-    return; // ours already logs in
-  } catch (error) {
-    if (!isAuthError(error)) throw error;
-  }
-  ctx.reporter.step('cassandra', `creating the stack's superuser ${username} and switching off the default login`);
-  await withClient({ ...conn, auth: DEFAULT_SUPERUSER }, async (c) => {
-    // Not prepared: Cassandra keeps prepared statements and logs their text when it re-prepares them.
-    await c.execute(`CREATE ROLE IF NOT EXISTS ${username} WITH PASSWORD = '${password}' AND LOGIN = true AND SUPERUSER = true`, [], { prepare: false });
-    await c.execute(`ALTER ROLE ${username} WITH PASSWORD = '${password}'`, [], { prepare: false });
-  });
-  const disabled = randomBytes(24).toString('base64url');
-  await withClient(conn, (c) => c.execute(`ALTER ROLE cassandra WITH PASSWORD = '${disabled}' AND LOGIN = false AND SUPERUSER = false`, [], { prepare: false }));
+  if (await ensureCassandraLogin(conn)) ctx.reporter.step('cassandra', `created the stack's superuser ${conn.auth?.username} and switched off the default login`);
 }

@@ -6,20 +6,26 @@ import { ensureStackCredentials } from '../credentials.js';
 /**
  * deploy/.env, which compose reads for the compose files' variables: the stack's generated
  * credentials (the same .stack/credentials.json as the local stack, so `STACK=docker npm start`
- * and the tests log in with them) and the KRaft cluster id, kept once made (a formatted volume
- * remembers it). Mode 600, ignored by git; no secret is in a compose file or an image.
+ * and the tests log in with them), the monitor's token, and the KRaft cluster id, kept once made
+ * (a formatted volume remembers it). Mode 600, ignored by git; no secret is in a compose file or an
+ * image.
  */
 export function writeComposeEnv(repoRoot: string, env: NodeJS.ProcessEnv): string {
   const file = join(repoRoot, 'deploy', '.env');
   const { credentials } = ensureStackCredentials(env, repoRoot);
   const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const clusterId = /^KAFKA_CLUSTER_ID=(\S+)$/m.exec(previous)?.[1] ?? randomBytes(16).toString('base64url');
+  const kept = (name: string) => new RegExp(`^${name}=(\\S+)$`, 'm').exec(previous)?.[1];
+  const clusterId = kept('KAFKA_CLUSTER_ID') ?? randomBytes(16).toString('base64url');
+  // The monitor listens beyond loopback in its container, so it asks for a token: the stack's (a
+  // stack made before monitors had one keeps the token first generated here).
+  const monitorToken = credentials.monitor?.token ?? kept('MONITOR_AUTH_TOKEN') ?? randomBytes(24).toString('base64url');
   const lines = [
     '# Written by `npm run images` from .stack/credentials.json; do not commit.',
     `PG_PASSWORD=${credentials.pg.password}`,
     `CASSANDRA_USERNAME=${credentials.cassandra.username}`,
     `CASSANDRA_PASSWORD=${credentials.cassandra.password}`,
     `KAFKA_CLUSTER_ID=${clusterId}`,
+    `MONITOR_AUTH_TOKEN=${monitorToken}`,
     '',
   ];
   writeFileSync(file, lines.join('\n'), { mode: 0o600 });

@@ -54,8 +54,8 @@ async function addInput(input: ContextInput, dir: string, src: ContextSources): 
       return;
     case 'repo':
       return copyTree(join(src.repoRoot, input.path), join(dir, input.to));
-    case 'app-bundle':
-      return copyTree(join(src.repoRoot, 'dist', 'apps', input.app), join(dir, input.to));
+    case 'bundle':
+      return copyTree(join(src.repoRoot, 'dist', input.project), join(dir, input.to));
     case 'node-runtime':
       await copyTree(src.nodeBinary, join(dir, 'node', 'bin', 'node'));
       await copyTree(join(src.productionModules, 'node_modules'), join(dir, 'node_modules'));

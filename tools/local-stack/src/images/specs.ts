@@ -16,8 +16,8 @@ export type ContextInput =
   | { kind: 'pyspark'; to: string }
   /** A file or folder of the repository. */
   | { kind: 'repo'; path: string; to: string }
-  /** An app's bundle (`dist/apps/<app>`, built by `nx build <app>`), copied to `to`. */
-  | { kind: 'app-bundle'; app: string; to: string }
+  /** A project's bundle (`dist/<project>`, made by tools/build/bundle-app.mjs), copied to `to`. */
+  | { kind: 'bundle'; project: string; to: string }
   /** The Node runtime: the node binary and the production node_modules. */
   | { kind: 'node-runtime' }
   /** Files written from the local stack's own settings (one owner: the component modules). */
@@ -104,16 +104,24 @@ export const IMAGE_SPECS: ImageSpec[] = [
     tag: image(app, 'dev'),
     dockerfileDir: `apps/${app}`,
     from: { NODE_RUNTIME: 'node' },
-    inputs: [{ kind: 'app-bundle' as const, app, to: 'dist' }],
+    inputs: [{ kind: 'bundle' as const, project: `apps/${app}`, to: 'dist' }],
     installs: [],
   })),
+  {
+    name: 'stack-setup',
+    tag: image('stack-setup', 'dev'),
+    dockerfileDir: 'tools/compose-setup',
+    from: { NODE_RUNTIME: 'node' },
+    inputs: [{ kind: 'bundle', project: 'tools/compose-setup', to: 'dist' }],
+    installs: [],
+  },
   {
     name: 'spark-launcher',
     tag: image('spark-launcher', 'dev'),
     dockerfileDir: 'apps/spark-launcher',
     from: { NODE_RUNTIME: 'node', SPARK: 'spark' },
     inputs: [
-      { kind: 'app-bundle', app: 'spark-launcher', to: 'dist' },
+      { kind: 'bundle', project: 'apps/spark-launcher', to: 'dist' },
       { kind: 'stack-dist', component: 'spark-master', path: 'connectors', to: 'connectors' },
       // Only what spark-submit runs, not the job's tests.
       { kind: 'repo', path: 'apps/spark-job/users_stream.py', to: 'job/users_stream.py' },
@@ -123,8 +131,8 @@ export const IMAGE_SPECS: ImageSpec[] = [
   },
 ];
 
-/** The apps whose bundles the images need (`nx build`). */
-export const bundledApps = (specs: ImageSpec[]) => [...new Set(specs.flatMap((s) => s.inputs.flatMap((i) => (i.kind === 'app-bundle' ? [i.app] : []))))];
+/** The projects whose bundles the images need. */
+export const bundledProjects = (specs: ImageSpec[]) => [...new Set(specs.flatMap((s) => s.inputs.flatMap((i) => (i.kind === 'bundle' ? [i.project] : []))))];
 
 /** The specs to build for the names asked (all when none), with the images they are built from, in build order. */
 export function selectSpecs(names: string[], specs: ImageSpec[] = IMAGE_SPECS): ImageSpec[] {

@@ -1,0 +1,155 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
+import { CASSANDRA } from '@streamline/config';
+import { storedRows } from '@streamline/app-runner';
+import { COMPOSE_TEST_PORTS, COMPOSE_TEST_PROJECT, composeFile, containerHealth, containerState, describeWithEngine, docker, serviceContainer, testConnections, waitFor } from '@streamline/testing';
+
+/**
+ * The whole pipeline as the compose stack runs it (deploy/docker-compose.yml on the project's own
+ * images, started by the docker suite's global setup through Testcontainers): the ingestor's image
+ * stages users, and every other stage is a container. Each test ends with exactly the staged set
+ * in Cassandra: every staged id stored, and no row that was not staged.
+ */
+describeWithEngine('the compose stack, end to end and under faults (docker suite)', () => {
+  const config = testConnections();
+  let pool: PgPool;
+  const cassandra = createCassandraClient(config.cassandra);
+
+  /** `docker compose run` of the ingestor's image on the project's network; resolves with its JSON summary. */
+  const ingest = (seed: string, count: number) =>
+    new Promise<{ fetched: number; staged: number; duplicates: number; rejected: number }>((resolve, reject) => {
+      const args = ['compose', '-p', COMPOSE_TEST_PROJECT, '-f', composeFile, 'run', '--rm', '--no-deps', '-T', 'ingestor'];
+      const child = spawn('docker', [...args, '--source', 'generator', '--seed', seed, '--count', String(count), '--json'], {
+        env: { ...process.env, ...COMPOSE_TEST_PORTS, LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('close', (code) => {
+        const last = out.trim().split('\n').pop() ?? '';
+        if (code !== 0) reject(new Error(`the ingestor's container exited with ${code}: ${err.slice(-500)}`));
+        else resolve(JSON.parse(last) as { fetched: number; staged: number; duplicates: number; rejected: number });
+      });
+    });
+
+  const stagedIds = async () => (await pool.query<{ id: string }>('SELECT id FROM users_raw')).rows.map((r) => r.id);
+  const storedCount = async () => Number((await cassandra.execute(`SELECT count(*) FROM ${CASSANDRA.keyspace}.${CASSANDRA.table}`)).first().get('count'));
+
+  /** Every staged user stored, and as many rows as staged users: 0 lost, 0 extra. */
+  async function expectExactlyTheStagedSet(what: string) {
+    const ids = await stagedIds();
+    await waitFor(async () => (await storedCount()) >= ids.length, { timeoutMs: 300_000, intervalMs: 2_000, what: `${ids.length} users in Cassandra ${what}` });
+    const stored = await storedRows(cassandra, ids);
+    expect(stored.length, `staged users stored ${what}`).toBe(ids.length);
+    expect(await storedCount(), `rows in Cassandra ${what}`).toBe(ids.length);
+  }
+
+  const waitHealthy = (service: string) =>
+    waitFor(() => containerHealth(serviceContainer(service)) === 'healthy', { timeoutMs: 240_000, intervalMs: 1_000, what: `${service} healthy again` });
+
+  beforeAll(async () => {
+    pool = createPgPool(config.pg, { max: 2 });
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await cassandra.shutdown();
+  });
+
+  it('stores 2,000 generated users from the ingestor image; the same seed again adds none', async () => {
+    const first = await ingest('compose-e2e', 2000);
+    expect(first).toMatchObject({ fetched: 2000, staged: 2000, duplicates: 0, rejected: 0 });
+    await expectExactlyTheStagedSet('after the first run');
+    const again = await ingest('compose-e2e', 2000);
+    expect(again).toMatchObject({ fetched: 2000, staged: 0, duplicates: 2000 });
+    await expectExactlyTheStagedSet('after the same seed again');
+  });
+
+  it('loses and duplicates nothing when the Cassandra container is killed while users flow, then started again', async () => {
+    const before = await storedCount();
+    const run = ingest('compose-cassandra-kill', 3000);
+    await waitFor(async () => (await storedCount()) > before + 200, { timeoutMs: 180_000, intervalMs: 500, what: 'users flowing into Cassandra' });
+    docker(['kill', serviceContainer('cassandra')]);
+    try {
+      await waitFor(() => containerState(serviceContainer('cassandra')) === 'exited', { what: 'the Cassandra container gone' });
+      await new Promise((r) => setTimeout(r, 10_000));
+    } finally {
+      docker(['start', serviceContainer('cassandra')]);
+    }
+    await waitHealthy('cassandra');
+    expect((await run).staged).toBe(3000);
+    await expectExactlyTheStagedSet('after the Cassandra kill');
+  });
+
+  it('loses and duplicates nothing when the broker is paused for 20 s (an outage) while users flow', async () => {
+    const run = ingest('compose-kafka-pause', 3000);
+    await waitFor(async () => Number((await pool.query('SELECT count(*) AS n FROM users_raw')).rows[0].n) > 0, { what: 'staging' });
+    docker(['pause', serviceContainer('kafka')]);
+    try {
+      expect(containerState(serviceContainer('kafka'))).toBe('paused');
+      await new Promise((r) => setTimeout(r, 20_000));
+    } finally {
+      docker(['unpause', serviceContainer('kafka')]);
+    }
+    expect((await run).staged).toBe(3000);
+    await expectExactlyTheStagedSet('after the broker pause');
+  });
+
+  it('loses and duplicates nothing when the relay and the writer containers are killed and restarted mid-flow', async () => {
+    const before = await storedCount();
+    const run = ingest('compose-app-kill', 3000);
+    await waitFor(async () => (await storedCount()) > before + 200, { timeoutMs: 180_000, intervalMs: 500, what: 'users flowing into Cassandra' });
+    for (const service of ['relay', 'cassandra-writer']) {
+      docker(['kill', serviceContainer(service)]);
+      await waitFor(() => containerState(serviceContainer(service)) === 'exited', { what: `the ${service} container gone` });
+      docker(['start', serviceContainer(service)]);
+    }
+    await waitHealthy('relay');
+    await waitHealthy('cassandra-writer');
+    expect((await run).staged).toBe(3000);
+    await expectExactlyTheStagedSet('after the relay and writer kills');
+  });
+
+  it('serves the monitor on 127.0.0.1 only with its token, and refuses a foreign Host name', async () => {
+    const url = `http://127.0.0.1:${COMPOSE_TEST_PORTS.MONITOR_HTTP_PORT}`;
+    const token = /^MONITOR_AUTH_TOKEN=(\S+)$/m.exec(readFileSync(join(dirname(composeFile), '.env'), 'utf8'))?.[1];
+    expect(token).toBeTruthy();
+    expect((await fetch(`${url}/api/state`)).status).toBe(401);
+    const state = await fetch(`${url}/api/state`, { headers: { authorization: `Bearer ${token}` } });
+    expect(state.status).toBe(200);
+    const body = (await state.json()) as { flow: Array<{ stage: string; count: number }> };
+    expect(body.flow.find((s) => s.stage === 'staged')?.count).toBe((await stagedIds()).length);
+    // fetch sets Host from the URL: a plain request sends the foreign one (as a rebinding page would).
+    const foreign = await new Promise<number>((resolve, reject) =>
+      request(`${url}/api/state`, { headers: { authorization: `Bearer ${token}`, host: 'evil.example' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end(),
+    );
+    expect(foreign).toBe(421);
+    const published = docker(['port', serviceContainer('monitor'), '9400']);
+    expect(published).toBe(`127.0.0.1:${COMPOSE_TEST_PORTS.MONITOR_HTTP_PORT}`);
+  });
+
+  it('runs every service of the compose file as a non-root user, each with its healthcheck passing', () => {
+    const services = spawnSync('docker', ['compose', '-p', COMPOSE_TEST_PROJECT, '-f', composeFile, 'ps', '--format', '{{.Service}}'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...COMPOSE_TEST_PORTS },
+    }).stdout.trim().split('\n');
+    expect(services.length).toBeGreaterThanOrEqual(11);
+    for (const service of services) {
+      const id = serviceContainer(service);
+      expect(containerHealth(id), service).toBe('healthy');
+      const user = docker(['exec', id, 'id', '-u']);
+      expect(user, `${service} runs as uid ${user}`).not.toBe('0');
+    }
+  });
+});

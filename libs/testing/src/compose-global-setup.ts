@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { COMPOSE_TEST_PORTS, COMPOSE_TEST_PROJECT, composeFile, docker, ONE_SHOT_SERVICES } from './compose-suite.js';
+import { dockerAvailable } from './stack-mode.js';
+
+/** Removes everything of the suite's compose project: containers, network, volumes. */
+function removeProject(): void {
+  spawnSync('docker', ['compose', '-p', COMPOSE_TEST_PROJECT, '-f', composeFile, 'down', '-v', '--remove-orphans', '--timeout', '20'], {
+    stdio: 'ignore',
+    env: { ...process.env, ...COMPOSE_TEST_PORTS },
+  });
+}
+
+/**
+ * The docker suite's servers and apps: the project's images (`npm run images`, only what changed),
+ * then deploy/docker-compose.yml started through Testcontainers on ports of its own, each service
+ * waited for by its healthcheck. Ryuk has no image here: it is off, and this teardown removes the
+ * project's containers, network and volumes, whether the tests passed or not (a leftover of an
+ * interrupted run is removed first).
+ */
+export default async function setup(project: TestProject) {
+  if (!dockerAvailable()) return; // the suite shows as skipped (describeWithEngine)
+  process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+  const images = spawnSync('npm', ['run', '-s', 'images'], { cwd: dirname(dirname(composeFile)), stdio: ['ignore', 'inherit', 'inherit'] });
+  if (images.status !== 0) throw new Error(`npm run images failed (exit ${images.status})`);
+  removeProject();
+  const { DockerComposeEnvironment, Wait } = await import('testcontainers');
+  const services = docker(['compose', '-f', composeFile, 'config', '--services']).split('\n').filter(Boolean);
+  let environment = new DockerComposeEnvironment(dirname(composeFile), 'docker-compose.yml')
+    .withProjectName(COMPOSE_TEST_PROJECT)
+    .withEnvironment({ ...COMPOSE_TEST_PORTS })
+    .withStartupTimeout(600_000);
+  for (const service of services) {
+    environment = environment.withWaitStrategy(`${service}-1`, ONE_SHOT_SERVICES.includes(service) ? Wait.forOneShotStartup() : Wait.forHealthCheck());
+  }
+  const started = await environment.up(services);
+  project.provide('stackEnv', { ...COMPOSE_TEST_PORTS });
+  return async () => {
+    if (process.env.STREAMLINE_KEEP_STACK === '1') return;
+    await started.down({ removeVolumes: true, timeout: 20_000 }).catch(() => undefined);
+    removeProject();
+    const left = docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${COMPOSE_TEST_PROJECT}`]);
+    if (left) throw new Error(`the docker suite left containers behind: ${left.replace(/\n/g, ' ')}`);
+  };
+}

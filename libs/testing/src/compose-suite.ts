@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'vitest';
+import { dockerAvailable } from './stack-mode.js';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const composeFile = join(repoRoot, 'deploy', 'docker-compose.yml');
+
+/** The docker suite's compose project: its own containers, network and volumes, removed at the end. */
+export const COMPOSE_TEST_PROJECT = 'streamline-docker-test';
+
+/**
+ * The compose stack's host ports in the docker suite: the local stack's + 30000, so the suite runs
+ * beside a local stack (or a compose stack of one's own) on their usual ports.
+ */
+export const COMPOSE_TEST_PORTS: Readonly<Record<string, string>> = Object.freeze({
+  PG_PORT: '35433',
+  KAFKA_PORT: '39092',
+  SCHEMA_REGISTRY_PORT: '38081',
+  SCHEMA_REGISTRY_MANAGEMENT_PORT: '38082',
+  CASSANDRA_PORT: '39042',
+  SPARK_MASTER_PORT: '37077',
+  SPARK_MASTER_UI_PORT: '38090',
+  SPARK_WORKER_UI_PORT: '38091',
+  MONITOR_HTTP_PORT: '39400',
+  RELAY_HTTP_PORT: '39402',
+  SPARK_LAUNCHER_HTTP_PORT: '39403',
+  WRITER_HTTP_PORT: '39404',
+  PROMETHEUS_PORT: '39090',
+});
+
+/** Compose services that run once and exit 0 (the others stay up, with a healthcheck). */
+export const ONE_SHOT_SERVICES: readonly string[] = ['stack-setup'];
+
+/** `docker <args>` on the suite's engine; throws with its stderr when it fails. */
+export function docker(args: string[]): string {
+  const res = spawnSync('docker', args, { encoding: 'utf8', timeout: 120_000 });
+  if (res.status !== 0) throw new Error(`docker ${args.join(' ')} failed (exit ${res.status}): ${res.stderr.trim()}`);
+  return res.stdout.trim();
+}
+
+/** The container of a compose service in the suite's project, e.g. `cassandra` -> its id. */
+export function serviceContainer(service: string): string {
+  const id = docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${COMPOSE_TEST_PROJECT}`, '--filter', `label=com.docker.compose.service=${service}`]);
+  if (!id) throw new Error(`no container for service ${service} in compose project ${COMPOSE_TEST_PROJECT}`);
+  return id.split('\n')[0]!;
+}
+
+/** A container's state: `running`, `paused`, `exited`, ... */
+export function containerState(id: string): string {
+  return docker(['inspect', '--format', '{{.State.Status}}', id]);
+}
+
+/** A container's health as its healthcheck reports it (`healthy`, `starting`, `unhealthy`), or its state. */
+export function containerHealth(id: string): string {
+  return docker(['inspect', '--format', '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}', id]);
+}
+
+/**
+ * The docker suite: runs where a Docker engine answers; elsewhere it shows as skipped, its name
+ * saying why (never dropped silently).
+ */
+export function describeWithEngine(name: string, suite: () => void): void {
+  if (dockerAvailable()) {
+    describe(name, suite);
+    return;
+  }
+  describe(`${name} [skipped: no Docker engine answers (docker info); .ci/run starts one]`, () => {
+    it.skip('needs a Docker engine', () => undefined);
+  });
+}
