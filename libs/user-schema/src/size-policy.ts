@@ -1,0 +1,87 @@
+import type { UserToStage } from './map-api-user.js';
+
+/**
+ * The size policy of a user record: the one place every stage reads its limits from.
+ *
+ * Each text field of users_created has a maximum length, in UTF-16 code units (JavaScript's
+ * `length`). The limits sit far above anything real: randomuser.me API 1.4 values run to about 15
+ * characters for a name or a city, 45 for a street or a timezone description, 40 for an email, 20
+ * for a username or a phone number, 10 for a postcode, 60 for a picture URL, 2 for a nationality;
+ * every limit is at least 10x that (URLs get 2,048, the usual browser-safe length; an email 320,
+ * the most RFC 5321 allows). A record over a limit is refused at the ingestor, so no stage after it
+ * ever sees one.
+ *
+ * The limits also bound a record's bytes: one code unit is at most 3 bytes of UTF-8, so a record
+ * within every limit encodes to at most RECORD_MAX_BYTES (checked in size-policy.test.ts), which fits
+ * Kafka's default 1 MiB message and Cassandra's 50 KiB batch_size_fail_threshold with room to spare:
+ * a record within the policy is never too big for a message or a single-row write, only a batch of
+ * them can be, and the relay and the writer split those.
+ */
+export const TEXT_LIMITS = {
+  id: 36,
+  gender: 32,
+  title: 64,
+  first_name: 256,
+  last_name: 256,
+  street_name: 512,
+  city: 256,
+  state: 256,
+  country: 256,
+  post_code: 32,
+  timezone_offset: 16,
+  timezone_description: 256,
+  email: 320,
+  username: 256,
+  phone: 64,
+  cell: 64,
+  national_id_name: 64,
+  national_id_value: 128,
+  picture_large: 2048,
+  picture_medium: 2048,
+  picture_thumbnail: 2048,
+  nationality: 8,
+  ingest_run_id: 128,
+} as const satisfies Partial<Record<keyof UserToStage, number>>;
+
+export type TextField = keyof typeof TEXT_LIMITS;
+
+/** The most bytes of UTF-8 a record within TEXT_LIMITS can take as text: 3 per code unit. */
+export const RECORD_MAX_TEXT_BYTES = Object.values(TEXT_LIMITS).reduce((sum, n) => sum + 3 * n, 0);
+
+/** A record within the policy, Avro-encoded with its numbers, enum and framing: under this many bytes. */
+export const RECORD_MAX_BYTES = RECORD_MAX_TEXT_BYTES + 1024;
+
+/**
+ * The raw API result as received (kept in staging's users_raw, beside the fields we map): a real
+ * one is about 1.2 KB of JSON. Its strings, keys and values are counted (each other value as 8), so
+ * a huge array or a long unmapped field is refused too, before anything copies it.
+ */
+export const RAW_RECORD_MAX_CHARS = 64 * 1024;
+
+/** Deeper than any randomuser answer (4 levels); a deeper record is refused before anything recurses into it. */
+export const RAW_RECORD_MAX_DEPTH = 32;
+
+/** C0 control characters and DEL: never in a name, an address or a URL (a tab or newline would break one-line output). */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** What is wrong with one text field of a record, or undefined when it is within the policy. */
+export interface SizeViolation {
+  field: TextField;
+  length: number;
+  reason: string;
+}
+
+/**
+ * The first text field over its limit or holding a control character, or undefined. Reads the
+ * fields in place (no copy): it runs on every record.
+ */
+export function checkTextFields(record: UserToStage): SizeViolation | undefined {
+  for (const field in TEXT_LIMITS) {
+    const value = record[field as TextField];
+    if (typeof value !== 'string') continue;
+    const max = TEXT_LIMITS[field as TextField];
+    if (value.length > max) return { field: field as TextField, length: value.length, reason: `${value.length} characters, over the limit of ${max}` };
+    if (CONTROL.test(value)) return { field: field as TextField, length: value.length, reason: 'contains a control character' };
+  }
+  return undefined;
+}
