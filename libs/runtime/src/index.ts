@@ -11,3 +11,4 @@ export * from './dependency-retry.js';
 export * from './app-lifecycle.js';
 export * from './backoff.js';
 export * from './prometheus-text.js';
+export * from './stall-watch.js';
