@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, logLevel, type SASLOptions, type Admin, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, Partitioners, logLevel, type SASLOptions, type Admin, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig } from 'kafkajs';
 import type { ConnectionConfig } from '@streamline/config';
 import type { Logger } from '@streamline/runtime';
 
@@ -77,4 +77,15 @@ export async function ensureTopics(
     topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions ?? 3, replicationFactor: t.replicationFactor ?? 1 })),
   });
   return missing.map((t) => t.topic);
+}
+
+/**
+ * The topic's max.message.bytes as the broker applies it (its own setting, else the broker's
+ * default): the most a record batch for one of its partitions may hold.
+ */
+export async function topicMaxMessageBytes(admin: Admin, topic: string): Promise<number> {
+  const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }] });
+  const value = Number(resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`topic ${topic} reported no max.message.bytes`);
+  return value;
 }
