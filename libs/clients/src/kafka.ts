@@ -1,4 +1,4 @@
-import { ConfigResourceTypes, Kafka, Partitioners, logLevel, type SASLOptions, type Admin, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type ConfigResourceTypes, type SASLOptions, type Admin, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig } from 'kafkajs';
 import type { ConnectionConfig } from '@streamline/config';
 import type { Logger } from '@streamline/runtime';
 
@@ -84,7 +84,9 @@ export async function ensureTopics(
  * default): the most a record batch for one of its partitions may hold.
  */
 export async function topicMaxMessageBytes(admin: Admin, topic: string): Promise<number> {
-  const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }] });
+  // ConfigResourceTypes.TOPIC: kafkajs' CommonJS build does not give the enum to an ESM import by name.
+  const type = 2 as ConfigResourceTypes;
+  const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type, name: topic, configNames: ['max.message.bytes'] }] });
   const value = Number(resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue);
   if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`topic ${topic} reported no max.message.bytes`);
   return value;
