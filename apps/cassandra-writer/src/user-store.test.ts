@@ -39,5 +39,8 @@ describe('writeSplitting', () => {
     expect(isRefusal(timeout)).toBe(false);
     expect(isRefusal(Object.assign(new Error('Unavailable'), { name: 'ResponseError', code: 0x1000 }))).toBe(false);
     expect(isRefusal(refusal('Batch too large'))).toBe(true);
+    // The table or a column gone is no fault of the records: retried (and reported as a stall), never DLQ'd.
+    expect(isRefusal(refusal('Undefined column name first_name'))).toBe(false);
+    expect(isRefusal(refusal('unconfigured table created_users'))).toBe(false);
   });
 });

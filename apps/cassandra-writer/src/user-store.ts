@@ -20,12 +20,18 @@ export interface UserStore {
   write(users: readonly UserProcessed[], storedAt: Date): Promise<{ refused: RefusedUser[] }>;
 }
 
+/** Cassandra's answers that a request is too large for it: batch_size_fail_threshold, max_mutation_size, the 64 KiB key limit. */
+const TOO_LARGE = /batch too large|too large|longer than maximum/i;
+
 /**
- * Cassandra answered and refused the request (e.g. `Batch too large` past batch_size_fail_threshold,
- * a mutation over max_mutation_size): the same request would be refused again, however often it is tried.
+ * Cassandra answered and refused the request for its size (`Batch too large`, a mutation over
+ * max_mutation_size): the same request would be refused again, however often it is tried. Any other
+ * answer (a table or column gone, say) is not the records' fault: it is retried, and if it lasts,
+ * reported as a stall, never DLQ'd.
  */
 export function isRefusal(error: unknown): boolean {
-  return (error as { name?: unknown }).name === 'ResponseError' && !isTransientDependencyError(error);
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  return name === 'ResponseError' && !isTransientDependencyError(error) && typeof message === 'string' && TOO_LARGE.test(message);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Producer } from 'kafkajs';
-import { RecordEncodeError, type AvroSerde, type PgPool } from '@streamline/clients';
+import { isMessageTooLarge, RecordEncodeError, type AvroSerde, type PgPool } from '@streamline/clients';
 import { DependencyError, type DependencyRetry, type Logger, type StageMetrics, type StallWatch } from '@streamline/runtime';
 import { claimOutboxBatch, type OutboxRow, type SetAside } from '@streamline/staging';
 import type { UserCreated } from '@streamline/user-schema';
@@ -49,17 +49,6 @@ export function messageBytes(message: Encoded['message']): number {
   let bytes = RECORD_OVERHEAD_BYTES + Buffer.byteLength(message.key) + message.value.length;
   for (const [name, value] of Object.entries(message.headers)) bytes += 8 + Buffer.byteLength(name) + Buffer.byteLength(value);
   return bytes;
-}
-
-/** The broker refused the request for its size (MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE): sending it again would be refused again. */
-export function isTooLarge(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current !== null && typeof current === 'object'; depth++) {
-    const { type, cause, originalError } = current as { type?: unknown; cause?: unknown; originalError?: unknown };
-    if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') return true;
-    current = cause ?? originalError;
-  }
-  return false;
 }
 
 /** Encoded rows cut, in order, into requests of at most `maxBytes` each. */
@@ -142,7 +131,7 @@ async function sendSplitting(deps: Publisher, items: Encoded[]): Promise<SetAsid
     await deps.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     return [];
   } catch (error) {
-    if (!isTooLarge(error)) throw new DependencyError('kafka', `producing ${items.length} outbox rows failed`, error);
+    if (!isMessageTooLarge(error)) throw new DependencyError('kafka', `producing ${items.length} outbox rows failed`, error);
     if (items.length === 1) {
       const [item] = items as [Encoded];
       return [{ seq: item.seq, reason: tooLargeReason(item.seq, item.id, item.topic, `was refused by the broker: ${(error as Error).message}`) }];

@@ -91,3 +91,14 @@ export async function topicMaxMessageBytes(admin: Admin, topic: string): Promise
   if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`topic ${topic} reported no max.message.bytes`);
   return value;
 }
+
+/** The broker refused a produce request for its size (MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE): sending it again would be refused again. */
+export function isMessageTooLarge(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current !== null && typeof current === 'object'; depth++) {
+    const { type, cause, originalError } = current as { type?: unknown; cause?: unknown; originalError?: unknown };
+    if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') return true;
+    current = cause ?? originalError;
+  }
+  return false;
+}

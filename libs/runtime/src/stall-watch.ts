@@ -2,6 +2,13 @@ import { describeError } from './errors.js';
 import type { Health } from './health.js';
 import type { Logger } from './logger.js';
 
+/** A driver's message can hold its inner errors' stacks: /healthz and the log get one bounded line. */
+const MAX_REASON = 300;
+const oneLine = (text: string) => {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > MAX_REASON ? `${line.slice(0, MAX_REASON - 3)}...` : line;
+};
+
 export interface StallBound {
   /** Failed attempts on the same records before the app reports itself degraded. */
   afterAttempts: number;
@@ -46,7 +53,7 @@ export function createStallWatch(options: {
         open.set(key, entry);
       }
       entry.attempts++;
-      const reason = describeError(error);
+      const reason = oneLine(describeError(error));
       if (entry.attempts >= options.bound.afterAttempts || now() - entry.firstMs >= options.bound.afterMs) {
         if (!entry.reported) options.log.error({ key, at, attempts: entry.attempts, err: reason }, 'stalled: the same records keep failing');
         entry.reported = true;
