@@ -1,7 +1,9 @@
+import policy from '../size-policy.json' with { type: 'json' };
 import type { UserToStage } from './map-api-user.js';
 
 /**
- * The size policy of a user record: the one place every stage reads its limits from.
+ * The size policy of a user record: the one place every stage reads its limits from
+ * (libs/user-schema/size-policy.json; the Spark job restates them, and a test of its own fails when they drift).
  *
  * Each text field of users_created has a maximum length, in UTF-16 code units (JavaScript's
  * `length`). The limits sit far above anything real: randomuser.me API 1.4 values run to about 15
@@ -17,31 +19,7 @@ import type { UserToStage } from './map-api-user.js';
  * a record within the policy is never too big for a message or a single-row write, only a batch of
  * them can be, and the relay and the writer split those.
  */
-export const TEXT_LIMITS = {
-  id: 36,
-  gender: 32,
-  title: 64,
-  first_name: 256,
-  last_name: 256,
-  street_name: 512,
-  city: 256,
-  state: 256,
-  country: 256,
-  post_code: 32,
-  timezone_offset: 16,
-  timezone_description: 256,
-  email: 320,
-  username: 256,
-  phone: 64,
-  cell: 64,
-  national_id_name: 64,
-  national_id_value: 128,
-  picture_large: 2048,
-  picture_medium: 2048,
-  picture_thumbnail: 2048,
-  nationality: 8,
-  ingest_run_id: 128,
-} as const satisfies Partial<Record<keyof UserToStage, number>>;
+export const TEXT_LIMITS: Readonly<typeof policy.textLimits> = Object.freeze(policy.textLimits) satisfies Partial<Record<keyof UserToStage, number>>;
 
 export type TextField = keyof typeof TEXT_LIMITS;
 
@@ -56,10 +34,10 @@ export const RECORD_MAX_BYTES = RECORD_MAX_TEXT_BYTES + 1024;
  * one is about 1.2 KB of JSON. Its strings, keys and values are counted (each other value as 8), so
  * a huge array or a long unmapped field is refused too, before anything copies it.
  */
-export const RAW_RECORD_MAX_CHARS = 64 * 1024;
+export const RAW_RECORD_MAX_CHARS = policy.rawRecordMaxChars;
 
 /** Deeper than any randomuser answer (4 levels); a deeper record is refused before anything recurses into it. */
-export const RAW_RECORD_MAX_DEPTH = 32;
+export const RAW_RECORD_MAX_DEPTH = policy.rawRecordMaxDepth;
 
 /** C0 control characters and DEL: never in a name, an address or a URL (a tab or newline would break one-line output). */
 const CONTROL = /[\u0000-\u001f\u007f]/;
