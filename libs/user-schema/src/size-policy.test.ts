@@ -30,5 +30,6 @@ describe('size policy', () => {
 
   it('refuses a control character in a text field', () => {
     expect(checkTextFields({ ...record, city: 'Lee\tds' })).toEqual({ field: 'city', length: 6, reason: 'contains a control character' });
+    expect(checkTextFields({ ...record, last_name: 'M\ufffdller' })).toEqual({ field: 'last_name', length: 6, reason: 'contains invalid UTF-8 (decoded as U+FFFD)' });
   });
 });

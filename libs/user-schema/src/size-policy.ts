@@ -60,6 +60,8 @@ export function checkTextFields(record: UserToStage): SizeViolation | undefined 
     const max = TEXT_LIMITS[field as TextField];
     if (value.length > max) return { field: field as TextField, length: value.length, reason: `${value.length} characters, over the limit of ${max}` };
     if (CONTROL.test(value)) return { field: field as TextField, length: value.length, reason: 'contains a control character' };
+    // What a decoder leaves of invalid UTF-8 (the body's bytes were not text): never in real data.
+    if (value.includes('\ufffd')) return { field: field as TextField, length: value.length, reason: 'contains invalid UTF-8 (decoded as U+FFFD)' };
   }
   return undefined;
 }
