@@ -2,6 +2,7 @@ import type { IHeaders } from 'kafkajs';
 import type { UserProcessed } from '@streamline/user-schema';
 import type { DlqEntry } from './dlq.js';
 import type { DecodedMessage } from './user-record.js';
+import type { RefusedUser } from './user-store.js';
 
 /** The parts of a kafkajs message the writer uses. */
 export interface SourceMessage {
@@ -69,4 +70,19 @@ export function planRound(topic: string, partition: number, messages: readonly S
     lastOffset,
     commitOffset: nextOffset(lastOffset),
   };
+}
+
+/**
+ * The DLQ entries of the users Cassandra refused: each one's message (the last of the round with
+ * its id, the one whose record was written), with Cassandra's reason.
+ */
+export function refusedEntries(topic: string, partition: number, messages: readonly SourceMessage[], decoded: readonly DecodedMessage[], refused: readonly RefusedUser[]): DlqEntry[] {
+  if (refused.length === 0) return [];
+  const reasons = new Map(refused.map((r) => [r.id, r.reason]));
+  const last = new Map<string, SourceMessage>();
+  messages.forEach((message, i) => {
+    const d = decoded[i]!;
+    if (d.kind === 'user' && reasons.has(d.user.id)) last.set(d.user.id, message);
+  });
+  return [...last].map(([id, m]) => ({ topic, partition, offset: m.offset, key: m.key, value: m.value, headers: m.headers, reason: reasons.get(id)! }));
 }

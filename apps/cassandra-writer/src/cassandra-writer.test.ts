@@ -41,6 +41,7 @@ function fakes(events: string[], failures: { store?: Error; dlq?: Error } = {}) 
       if (failures.store) throw failures.store;
       written.push([...batch]);
       events.push(`write ${batch.length}`);
+      return { refused: [] };
     },
   };
   const dlq: DlqSink = {
@@ -85,6 +86,43 @@ describe('createBatchHandler', () => {
     const f = fakes(events, { dlq: new Error('broker down') });
     await expect(createBatchHandler({ serde, ...f, metrics: createWriterMetrics(), log: silentLogger(), batchSize: 10 })(payload)).rejects.toThrow('broker down');
     expect(events.filter((e) => /resolve|commit/.test(e))).toEqual([]);
+  });
+
+  it('sends a record Cassandra refused even alone to the DLQ with the reason, after the write, and commits past it', async () => {
+    const { payload, events } = fakePayload([message(0, frame(users[0]!)), message(1, frame(users[1]!)), message(2, frame(users[2]!))]);
+    const f = fakes(events);
+    const store: UserStore = {
+      async write(batch) {
+        events.push(`write ${batch.length}`);
+        return { refused: [{ id: users[1]!.id, reason: 'cassandra refused the row: Mutation too large' }] };
+      },
+    };
+    const metrics = createWriterMetrics();
+    await createBatchHandler({ serde, store, dlq: f.dlq, metrics, log: silentLogger(), batchSize: 10 })(payload);
+    expect(events).toEqual(['write 3', 'dlq 1', 'resolve 2', 'commit 3', 'heartbeat']);
+    expect(f.dlqd).toMatchObject([{ partition: 1, offset: '1', key: Buffer.from('k1'), reason: 'cassandra refused the row: Mutation too large' }]);
+    expect(metrics.stats()).toMatchObject({ consumed: 3, written: 2, dlq: 1 });
+  });
+
+  it('tells the stall watch of each failed round (same offset each time) and of the round that then goes through', async () => {
+    const heard: string[] = [];
+    const stall = { failed: (key: string, at: string) => void heard.push(`failed ${key} ${at}`), passed: (key: string) => void heard.push(`passed ${key}`) };
+    const messages = [message(7, frame(users[0]!))];
+    let fail = true;
+    const { events } = fakePayload(messages);
+    const f = fakes(events);
+    const store: UserStore = {
+      async write() {
+        if (fail) throw new Error('Batch too large');
+        return { refused: [] };
+      },
+    };
+    const handler = createBatchHandler({ serde, store, dlq: f.dlq, metrics: createWriterMetrics(), log: silentLogger(), batchSize: 10, stall });
+    await expect(handler(fakePayload(messages).payload)).rejects.toThrow('Batch too large');
+    await expect(handler(fakePayload(messages).payload)).rejects.toThrow('Batch too large');
+    fail = false;
+    await handler(fakePayload(messages).payload);
+    expect(heard).toEqual(['failed users_processed[1] offset 7', 'failed users_processed[1] offset 7', 'passed users_processed[1]']);
   });
 
   it('stops between rounds when the consumer is stopping, leaving the rest uncommitted', async () => {

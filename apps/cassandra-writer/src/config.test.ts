@@ -82,6 +82,8 @@ describe('loadCassandraWriterConfig: every variable refuses a bad value, naming 
     WRITER_SESSION_TIMEOUT_MS: ['1000', '1800001'],
     WRITER_HEARTBEAT_INTERVAL_MS: ['0', '30000', { value: '6000', env: { WRITER_SESSION_TIMEOUT_MS: '6000' } }],
     WRITER_REPORT_INTERVAL_MS: ['0'],
+    WRITER_STALL_AFTER_ATTEMPTS: ['0', 'often'],
+    WRITER_STALL_AFTER_MS: ['0', '1m'],
   };
 
   it('has a case for every variable it reads (a new variable needs one here)', () => {

@@ -1,4 +1,4 @@
-import { type AppBasics, bool, boundedInt, ConfigError, type Env, loadAppBasics, loadUserTable, oneOf, positiveInt, readVar, simpleName, topicName, TOPIC_VARS, TOPICS } from '@streamline/config';
+import { type AppBasics, bool, boundedInt, ConfigError, type Env, loadAppBasics, loadStallBound, loadUserTable, oneOf, positiveInt, readVar, simpleName, topicName, TOPIC_VARS, TOPICS } from '@streamline/config';
 
 /** `retry`: the backoff while Cassandra, Kafka or the registry is down at start. */
 export interface CassandraWriterConfig extends AppBasics {
@@ -36,6 +36,8 @@ export interface CassandraWriterConfig extends AppBasics {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   reportIntervalMs: number;
+  /** A round failing on the same records this often or this long is a stall: counted, then /healthz says degraded. */
+  stall: { afterAttempts: number; afterMs: number };
 }
 
 export function loadCassandraWriterConfig(env: Env = process.env): CassandraWriterConfig {
@@ -72,5 +74,6 @@ export function loadCassandraWriterConfig(env: Env = process.env): CassandraWrit
     sessionTimeoutMs,
     heartbeatIntervalMs,
     reportIntervalMs: readVar(env, 'WRITER_REPORT_INTERVAL_MS', positiveInt(10_000)),
+    stall: loadStallBound(env, 'WRITER'),
   });
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Message } from 'kafkajs';
 import type { ProducerRecord } from 'kafkajs';
 import { buildDlqHeaders, buildDlqMessage, createDlqSink, oneLine, type DlqEntry } from './dlq.js';
 
@@ -43,5 +44,24 @@ describe('DLQ messages', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ topic: 'users_dlq', acks: -1 });
     expect(sent[0]!.messages.map((m) => m.headers?.['dlq.offset'])).toEqual(['41', '42']);
+  });
+
+  it('sends an entry the DLQ topic refuses for its size without its value, saying so, and the others as they are', async () => {
+    const tooLarge = Object.assign(new Error('The request included a message larger than the max message size the server will accept'), { type: 'MESSAGE_TOO_LARGE' });
+    const sent: Message[] = [];
+    const producer = {
+      send: async ({ messages }: { messages: Message[] }) => {
+        if (messages.some((m) => (m.value as Buffer | null)?.length === 5000)) throw tooLarge;
+        sent.push(...messages);
+        return [];
+      },
+    };
+    const entry = (offset: string, bytes: number) => ({ topic: 't', partition: 2, offset, key: null, value: Buffer.alloc(bytes), reason: 'bad framing' });
+    await createDlqSink(producer as never, 'dlq').send([entry('1', 10), entry('2', 5000), entry('3', 10)]);
+    expect(sent.map((m) => [m.headers?.['dlq.offset'], (m.value as Buffer | null)?.length ?? null, m.headers?.['dlq.value-dropped']])).toEqual([
+      ['1', 10, undefined],
+      ['2', null, '5000 bytes, over the max.message.bytes of dlq'],
+      ['3', 10, undefined],
+    ]);
   });
 });

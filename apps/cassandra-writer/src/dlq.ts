@@ -1,4 +1,5 @@
 import type { IHeaders, Message, Producer } from 'kafkajs';
+import { isMessageTooLarge } from '@streamline/clients';
 
 export const DLQ_STAGE = 'cassandra-writer';
 const MAX_REASON_LENGTH = 1000;
@@ -45,11 +46,33 @@ export interface DlqSink {
   send(entries: DlqEntry[]): Promise<void>;
 }
 
+/**
+ * Sends the entries (acks=all). When the DLQ topic refuses them for their size, each is sent on its
+ * own, and one refused even alone goes without its value, its headers saying so (`dlq.value-dropped`):
+ * where it came from (dlq.topic, dlq.partition, dlq.offset) still finds it, and the partition it
+ * came from never stalls (or crash-loops) on a message the DLQ cannot hold.
+ */
 export function createDlqSink(producer: Pick<Producer, 'send'>, topic: string): DlqSink {
+  const sendAll = (messages: Message[]) => producer.send({ topic, acks: -1, messages });
   return {
     async send(entries) {
       if (entries.length === 0) return;
-      await producer.send({ topic, acks: -1, messages: entries.map(buildDlqMessage) });
+      try {
+        await sendAll(entries.map(buildDlqMessage));
+        return;
+      } catch (error) {
+        if (!isMessageTooLarge(error)) throw error;
+      }
+      for (const entry of entries) {
+        const message = buildDlqMessage(entry);
+        try {
+          await sendAll([message]);
+        } catch (error) {
+          if (!isMessageTooLarge(error)) throw error;
+          const dropped = `${entry.value?.length ?? 0} bytes, over the max.message.bytes of ${topic}`;
+          await sendAll([{ ...message, value: null, headers: { ...message.headers, 'dlq.value-dropped': dropped } }]);
+        }
+      }
     },
   };
 }

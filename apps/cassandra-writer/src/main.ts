@@ -15,7 +15,7 @@ const program = new Command('cassandra-writer')
     await runApp(
       { name: 'cassandra-writer', logLevel: config.logLevel, shutdownTimeoutMs: config.shutdownTimeoutMs, retry: config.retry, ...(migrateOnly ? {} : { http: config.http }) },
       async (ctx) => {
-        const app = await startWriterApp(config, ctx.log, { migrateOnly, retry: ctx.retry, metrics: ctx.metrics });
+        const app = await startWriterApp(config, ctx.log, { migrateOnly, retry: ctx.retry, metrics: ctx.metrics, health: ctx.health });
         ctx.shutdown.add('writer', { close: app.stop });
         for (const dependency of ['cassandra', 'kafka', 'schema-registry']) ctx.health.up(dependency);
         ctx.health.started();

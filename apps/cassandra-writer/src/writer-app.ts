@@ -9,7 +9,7 @@ import {
   createRegistryClient,
   ensureTopics,
 } from '@streamline/clients';
-import { type AppMetrics, createResources, type DependencyRetry, type Logger } from '@streamline/runtime';
+import { type AppMetrics, createResources, createStallWatch, type DependencyRetry, type Health, type Logger } from '@streamline/runtime';
 import { createBatchHandler, runCassandraWriter } from './cassandra-writer.js';
 import type { CassandraWriterConfig } from './config.js';
 import { fetchConsumerLag, type LagReport } from '@streamline/clients';
@@ -38,6 +38,8 @@ export interface WriterAppOptions {
   retry?: DependencyRetry;
   /** The app's Prometheus registry: rounds, latency and consumer lag are exported there. */
   metrics?: AppMetrics;
+  /** The app's /healthz: a partition stalled past config.stall makes it degraded, naming the partition and offset. */
+  health?: Pick<Health, 'stalled' | 'resumed'>;
 }
 
 /** Builds the writer from config: topics, migrations, clients, consumer; returns once it is consuming. */
@@ -59,6 +61,8 @@ export async function startWriterApp(config: CassandraWriterConfig, log: Logger,
     );
     log.info({ keyspace: config.cassandra.keyspace, table: config.cassandra.table, applied }, 'cassandra schema ready');
     const metrics = createWriterMetrics(Date.now, options.metrics);
+    // streamline_errors_total{stage="write",kind="retry"}: each round that failed and will be tried again.
+    const errorsOf = options.metrics?.stage('write');
     if (options.migrateOnly) {
       await resources.closeAll();
       return { stats: metrics.stats, lag: async () => ({ total: 0, partitions: [] }), stop: async () => undefined, done: Promise.resolve() };
@@ -80,6 +84,12 @@ export async function startWriterApp(config: CassandraWriterConfig, log: Logger,
       metrics,
       log: log.child({ component: 'writer' }),
       batchSize: config.batchSize,
+      stall: createStallWatch({
+        health: options.health ?? { stalled: () => undefined, resumed: () => undefined },
+        onFailure: () => errorsOf?.error('retry'),
+        log,
+        bound: config.stall,
+      }),
     });
     const consumer = resources.add(
       'kafka-consumer',

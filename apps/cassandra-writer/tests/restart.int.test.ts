@@ -87,8 +87,9 @@ describe('cassandra-writer stop, crash and restart (real Kafka, registry, Cassan
     const first = await startWriterApp(writerConfig(n, small), log, {
       wrapStore: (store) => ({
         async write(batch, storedAt) {
-          await store.write(batch, storedAt);
+          const outcome = await store.write(batch, storedAt);
           if (++writes === 2) stopped = appReady.then((app) => app.stop()).then(() => true);
+          return outcome;
         },
       }),
     });

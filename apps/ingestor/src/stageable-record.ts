@@ -1,55 +1,71 @@
-import { InvalidRecordError, type UserSource, type UserToStage, mapApiUser, userToStageType } from '@streamline/user-schema';
-
-/** Deeper than any randomuser answer (4 levels); a deeper record is refused before anything recurses into it. */
-const MAX_DEPTH = 32;
+import {
+  InvalidRecordError,
+  RAW_RECORD_MAX_CHARS,
+  RAW_RECORD_MAX_DEPTH,
+  type UserSource,
+  type UserToStage,
+  checkTextFields,
+  mapApiUser,
+  userToStageType,
+} from '@streamline/user-schema';
 
 const isWellFormed = (s: string) => (s as string & { isWellFormed(): boolean }).isWellFormed();
 
-/** Whether anything in `value` (keys included) is a string PostgreSQL's jsonb cannot hold, or is nested too deep. Allocates nothing: it runs on every record. */
-function hasUnstorable(value: unknown, depth: number): boolean {
-  if (typeof value === 'string') return value.includes('\u0000') || !isWellFormed(value);
-  if (value === null || typeof value !== 'object') return false;
-  if (depth > MAX_DEPTH) return true;
-  if (Array.isArray(value)) {
-    for (const item of value) if (hasUnstorable(item, depth + 1)) return true;
-    return false;
-  }
-  for (const key in value) {
-    if (hasUnstorable(key, depth) || hasUnstorable((value as Record<string, unknown>)[key], depth + 1)) return true;
-  }
-  return false;
-}
+/** A value no primitive of the JSON counts as less than, in the raw record's size budget (RAW_RECORD_MAX_CHARS). */
+const PRIMITIVE_CHARS = 8;
 
 /**
- * The error for the first string in `value` (keys included) that PostgreSQL's jsonb cannot hold: a
- * NUL (`\u0000`) or a lone UTF-16 surrogate (`\ud800`). Either one would fail its whole batch's
- * transaction. Only run once hasUnstorable said there is one.
+ * The first thing in the raw record the staging write could not carry, or undefined: nesting deeper
+ * than RAW_RECORD_MAX_DEPTH, more than RAW_RECORD_MAX_CHARS in all (strings and keys by length, any
+ * other value as PRIMITIVE_CHARS: a huge array counts its items), or a string PostgreSQL's jsonb
+ * cannot hold, a NUL (`\u0000`) or a lone UTF-16 surrogate (`\ud800`), either of which would fail the
+ * whole batch's transaction. Runs before anything else reads the record (JSON.stringify of one
+ * nested thousands deep throws), walks it once and stops at the first fault, and allocates nothing
+ * for a good record: it runs on every record.
  */
-function findUnstorable(value: unknown, path: string[]): InvalidRecordError | undefined {
-  if (path.length > MAX_DEPTH) return new InvalidRecordError(path.join('.'), '(deep)', `nested deeper than ${MAX_DEPTH} levels`);
-  const check = (text: string, at: string[]) => {
-    if (text.includes('\u0000')) return new InvalidRecordError(at.join('.') || '(record)', text, 'contains a NUL character (\\u0000), which PostgreSQL cannot store');
-    if (!isWellFormed(text)) return new InvalidRecordError(at.join('.') || '(record)', text, 'contains a lone UTF-16 surrogate, which PostgreSQL cannot store');
+export function findUnstorable(raw: unknown): InvalidRecordError | undefined {
+  let budget = RAW_RECORD_MAX_CHARS;
+  const path: string[] = [];
+  const fault = (reason: string, value: unknown) => new InvalidRecordError(path.join('.') || '(record)', value, reason);
+  const text = (s: string): InvalidRecordError | undefined => {
+    budget -= s.length;
+    if (budget < 0) return fault(`${s.length} characters, and the record is over its limit of ${RAW_RECORD_MAX_CHARS} in all`, s);
+    if (s.includes('\u0000')) return fault('contains a NUL character (\\u0000), which PostgreSQL cannot store', s);
+    if (!isWellFormed(s)) return fault('contains a lone UTF-16 surrogate, which PostgreSQL cannot store', s);
     return undefined;
   };
-  if (typeof value === 'string') return check(value, path);
-  if (value === null || typeof value !== 'object') return undefined;
-  for (const [key, inner] of Object.entries(value)) {
-    const found = check(key, [...path, key]) ?? findUnstorable(inner, [...path, key]);
-    if (found) return found;
-  }
-  return undefined;
+  const walk = (value: unknown): InvalidRecordError | undefined => {
+    if (typeof value === 'string') return text(value);
+    budget -= PRIMITIVE_CHARS;
+    if (value === null || typeof value !== 'object') return undefined;
+    if (path.length >= RAW_RECORD_MAX_DEPTH) return fault(`nested deeper than ${RAW_RECORD_MAX_DEPTH} levels`, value);
+    const array = Array.isArray(value);
+    for (const key in value) {
+      path.push(key);
+      const found = (array ? undefined : text(key)) ?? walk((value as Record<string, unknown>)[key]);
+      if (found) return found;
+      if (budget < 0) return fault(`the record is over its limit of ${RAW_RECORD_MAX_CHARS} characters of JSON in all`, value);
+      path.pop();
+    }
+    return undefined;
+  };
+  return walk(raw);
 }
 
 /**
  * One API result as it will be staged, or InvalidRecordError naming the first bad field: the mapper's
  * checks (the record contract of DESIGN.md), then what the relay must be able to encode (the
- * users_created Avro schema, e.g. street_number is a 32-bit int) and what PostgreSQL must be able to
- * store (the raw JSON too). A record refused here is counted and skipped; it never fails its batch or
- * becomes an outbox row the relay cannot publish.
+ * users_created Avro schema, e.g. street_number is a 32-bit int), what PostgreSQL must be able to
+ * store (the raw JSON too) and the size policy of libs/user-schema (each text field's limit). A
+ * record refused here is counted and skipped; it never fails its batch or becomes an outbox row the
+ * relay cannot publish.
  */
 export function toStageable(raw: unknown, meta: { source: UserSource; ingestRunId: string }): UserToStage {
+  const unstorable = findUnstorable(raw);
+  if (unstorable) throw unstorable;
   const record = mapApiUser(raw, meta);
+  const oversize = checkTextFields(record);
+  if (oversize) throw new InvalidRecordError(oversize.field, record[oversize.field], oversize.reason);
   // users_created less staged_at, which the staging write sets. The plain check is the fast one; the
   // hook, which finds the field, only runs for a bad record.
   if (!userToStageType.isValid(record)) {
@@ -61,6 +77,5 @@ export function toStageable(raw: unknown, meta: { source: UserSource; ingestRunI
     });
     throw new InvalidRecordError(bad.field, bad.value, `not a valid ${bad.type} of the users_created schema`);
   }
-  if (hasUnstorable(raw, 0)) throw findUnstorable(raw, []) ?? new InvalidRecordError('(record)', raw, 'cannot be stored');
   return record;
 }

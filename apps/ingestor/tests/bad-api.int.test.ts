@@ -285,6 +285,56 @@ describe('ingestor against a bad users API (real CLI, real PostgreSQL)', () => {
     );
   });
 
+  it('hostile records (a 3 MB name, a 60 KB name, 100,000-deep nesting, a million-item array, 1e400, a control character, a lone surrogate, invalid UTF-8): each rejected with a one-line reason, every user after them staged', async () => {
+    let spoiled: string[] = [];
+    await ingest(
+      ({ page, good }, res) => {
+        if (page !== 2) return false;
+        const body = good();
+        const users = body.results;
+        spoiled = users.slice(0, 8).map((u) => u.login.uuid);
+        users[0]!.name.first = 'M'.repeat(3_000_000);
+        users[1]!.name.last = 'W'.repeat(60_000);
+        (users[2]!.login as Record<string, unknown>).extra = '__DEEP__';
+        (users[3]!.login as Record<string, unknown>).many = new Array(1_000_000).fill(0);
+        (users[4]!.location.coordinates as Record<string, unknown>).latitude = '__1E400__';
+        users[5]!.location.city = 'Lee\u0007ds';
+        users[6]!.name.first = '__LONE__';
+        users[7]!.name.last = '__BADUTF8__';
+        // Texts JSON.stringify cannot write (it throws on the nesting, and writes neither 1e400 nor a
+        // lone surrogate escape nor bytes that are not UTF-8): spliced into the body as a source could send them.
+        const text = JSON.stringify(body)
+          .replace('"__DEEP__"', `${'['.repeat(100_000)}${']'.repeat(100_000)}`)
+          .replace('"__1E400__"', '1e400')
+          .replace('"__LONE__"', '"Ann\\ud800"');
+        const [before, after] = text.split('__BADUTF8__') as [string, string];
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(Buffer.concat([Buffer.from(before), Buffer.from([0x4d, 0xff, 0xfe, 0x6c]), Buffer.from(after)]));
+        return true;
+      },
+      {},
+      async (run, seed, staging) => {
+        expect(run.code, run.lines.join('\n')).toBe(0);
+        expect(run.result).toMatchObject({ ok: true, fetched: 500, staged: 492, rejected: 8 });
+        const reasons = (run.result as IngestSummary).rejectReasons;
+        expect(reasons).toEqual([
+          expect.stringMatching(/^invalid record: name\.first="M+\.\.\.: 3000000 characters, and the record is over its limit of 65536 in all$/),
+          expect.stringMatching(/^invalid record: last_name="W+\.\.\.: 60000 characters, over the limit of 256$/),
+          expect.stringMatching(/^invalid record: login\.extra(\.0)+=\(array of 1\): nested deeper than 32 levels$/),
+          expect.stringMatching(/^invalid record: login\.many\.\d+=\(array of 1000000\): the record is over its limit of 65536 characters of JSON in all$/),
+          expect.stringMatching(/^invalid record: location\.coordinates\.latitude=Infinity: /),
+        ]);
+        for (const reason of reasons) expect(reason).not.toMatch(/[\n\r]/);
+        const expected = idsOf(seed, allPages)
+          .filter((id) => !spoiled.includes(id))
+          .sort();
+        expect(expected).toHaveLength(492);
+        expect(await staging.ids()).toEqual(expected);
+        expect(await staging.outbox()).toEqual(expected);
+      },
+    );
+  });
+
   it('empty results: fails at once, saying how many of the asked results came', async () => {
     await ingest(
       ({ page }, res) => page === 4 && answer(res, 200, { 'content-type': 'application/json' }, '{"results":[],"info":{"page":4}}'),

@@ -195,8 +195,9 @@ function renderHealth(state) {
   fillTable(
     'apps',
     state.apps.map((a) => {
-      const cls = a.state === 'ready' ? 'ok' : a.state === 'down' ? (a.app === 'ingestor' ? 'muted' : 'bad') : 'warn';
-      const detail = a.state === 'down' && a.app === 'ingestor' ? 'between runs (a batch job)' : (a.error ?? a.url);
+      // Degraded is red: a stalled partition or a dependency down holds records back until someone acts.
+      const cls = a.state === 'ready' ? 'ok' : a.state === 'degraded' ? 'bad' : a.state === 'down' ? (a.app === 'ingestor' ? 'muted' : 'bad') : 'warn';
+      const detail = a.state === 'down' && a.app === 'ingestor' ? 'between runs (a batch job)' : (a.reason ?? a.error ?? a.url);
       return h(
         'tr',
         { 'data-app': a.app },

@@ -40,6 +40,9 @@ describe('loadRelayConfig: every variable refuses a bad value, naming it', () =>
     RELAY_OUTBOX_RETENTION_MS: ['-1', '1d'],
     RELAY_OUTBOX_PRUNE_INTERVAL_MS: ['0'],
     RELAY_OUTBOX_PRUNE_BATCH: ['0'],
+    RELAY_MAX_REQUEST_BYTES: ['1023', '1MB'],
+    RELAY_STALL_AFTER_ATTEMPTS: ['0'],
+    RELAY_STALL_AFTER_MS: ['-1'],
   };
 
   it('has a case for every variable it reads (a new variable needs one here)', () => {

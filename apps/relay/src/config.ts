@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type AppBasics, type Env, loadAppBasics, nonNegativeInt, positiveInt, readVar, TOPIC_VARS, TOPICS } from '@streamline/config';
+import { type AppBasics, boundedInt, type Env, loadAppBasics, loadStallBound, nonNegativeInt, positiveInt, readVar, TOPIC_VARS, TOPICS } from '@streamline/config';
 
 export interface RelayConfig extends AppBasics {
   /**
@@ -17,6 +17,14 @@ export interface RelayConfig extends AppBasics {
   outboxPruneIntervalMs: number;
   /** Rows removed per DELETE, so the relay's claims are never held up for long. */
   outboxPruneBatch: number;
+  /**
+   * Most bytes per produce request; the relay uses the least of this and each topic's
+   * max.message.bytes (read from the broker at start). A claimed batch goes in as many requests as
+   * it takes; a row too large alone is set aside in outbox_dead_letters.
+   */
+  maxRequestBytes: number;
+  /** A publish failing on the same rows this often or this long is a stall: counted, then /healthz says degraded. */
+  stall: { afterAttempts: number; afterMs: number };
 }
 
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -52,5 +60,8 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     outboxRetentionMs: readVar(env, 'RELAY_OUTBOX_RETENTION_MS', nonNegativeInt(86_400_000)),
     outboxPruneIntervalMs: readVar(env, 'RELAY_OUTBOX_PRUNE_INTERVAL_MS', positiveInt(60_000)),
     outboxPruneBatch: readVar(env, 'RELAY_OUTBOX_PRUNE_BATCH', positiveInt(5_000)),
+    // Kafka's default max.message.bytes is 1,048,588; below 1 KiB not even one user fits.
+    maxRequestBytes: readVar(env, 'RELAY_MAX_REQUEST_BYTES', boundedInt(1_048_576, 1024, 100 * 1_048_576)),
+    stall: loadStallBound(env, 'RELAY'),
   });
 }

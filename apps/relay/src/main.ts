@@ -10,8 +10,9 @@ import {
   createRegistryClient,
   ensureTopics,
   registerAvroSchema,
+  topicMaxMessageBytes,
 } from '@streamline/clients';
-import { configOrExit, describeError, runApp } from '@streamline/runtime';
+import { configOrExit, createStallWatch, describeError, runApp } from '@streamline/runtime';
 import { migrateStaging, outboxLag, replayStagedUsers, requeueDeadLetters, requireStaging } from '@streamline/staging';
 import { mapApiUser, usersCreatedSchema, type UserCreated, type UserSource } from '@streamline/user-schema';
 import { loadRelayConfig } from './config.js';
@@ -92,10 +93,13 @@ else
     await retry('migrate staging', () => migrateStaging(pool), 'postgres');
     const topics = [...new Set(config.routes.values())];
     const kafka = createKafka(config.connections.kafka, log);
-    await retry('create topics', async () => {
+    // The least max.message.bytes of the routed topics bounds every request (each partition's batch in it).
+    const maxRequestBytes = await retry('create topics', async () => {
       const admin = await connectAdmin(kafka);
       try {
         await ensureTopics(admin, topics.map((topic) => ({ topic })));
+        const limits = await Promise.all(topics.map((topic) => topicMaxMessageBytes(admin, topic)));
+        return Math.min(config.maxRequestBytes, ...limits);
       } finally {
         await admin.disconnect();
       }
@@ -130,7 +134,7 @@ else
     shutdown.add('outbox-retention', { close: retention.stop });
     for (const dependency of ['postgres', 'kafka', 'schema-registry']) ctx.health.up(dependency);
     ctx.health.started();
-    log.info({ routes: Object.fromEntries(config.routes), batchSize: config.batchSize }, 'relay started');
+    log.info({ routes: Object.fromEntries(config.routes), batchSize: config.batchSize, maxRequestBytes }, 'relay started');
     published = await runRelay({
       pool,
       producer,
@@ -141,6 +145,9 @@ else
       signal: ctx.signal,
       retry,
       metrics: stage,
+      maxRequestBytes,
+      // streamline_errors_total{stage="relay",kind="retry"}: each publish rolled back to be tried again on the same rows.
+      stall: createStallWatch({ health: ctx.health, onFailure: () => stage.error('retry'), log, bound: config.stall }),
       batchSize: config.batchSize,
       pollIntervalMs: config.pollIntervalMs,
       once: options.once ?? false,

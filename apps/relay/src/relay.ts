@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
-import { RecordEncodeError, type AvroSerde, type PgPool } from '@streamline/clients';
-import { DependencyError, type DependencyRetry, type Logger, type StageMetrics } from '@streamline/runtime';
+import { isMessageTooLarge, RecordEncodeError, type AvroSerde, type PgPool } from '@streamline/clients';
+import { DependencyError, type DependencyRetry, type Logger, type StageMetrics, type StallWatch } from '@streamline/runtime';
 import { claimOutboxBatch, type OutboxRow, type SetAside } from '@streamline/staging';
 import type { UserCreated } from '@streamline/user-schema';
 import { UnroutableRowError } from './errors.js';
@@ -12,6 +12,12 @@ export interface Publisher {
   serdes: ReadonlyMap<string, Pick<AvroSerde<UserCreated>, 'serialize'>>;
   /** aggregatetype -> topic (Debezium's outbox event router: `route.by.field=aggregatetype`). */
   routes: ReadonlyMap<string, string>;
+  /**
+   * Most bytes one produce request may carry (the broker's max.message.bytes bounds each partition's
+   * record batch in it): claimed rows are sent in as many requests as it takes, and a row that cannot
+   * fit alone is set aside.
+   */
+  maxRequestBytes: number;
 }
 
 export interface RelayDeps extends Publisher {
@@ -22,6 +28,8 @@ export interface RelayDeps extends Publisher {
   /** Runs a round again while PostgreSQL, Kafka or the registry is away (the claim rolled back). */
   retry: DependencyRetry;
   metrics?: StageMetrics;
+  /** Hears of each publish that failed on the claimed rows (tried again) and of each round that went through. */
+  stall?: StallWatch;
   batchSize: number;
   pollIntervalMs: number;
   /** Drain the outbox and return instead of waiting for more (used by `--once`). */
@@ -29,14 +37,46 @@ export interface RelayDeps extends Publisher {
   onPublished?: (count: number) => void;
 }
 
-type Encoded = { topic: string; message: { key: string; value: Buffer; headers: Record<string, string> } };
+type Encoded = { seq: string; id: string; topic: string; message: { key: string; value: Buffer; headers: Record<string, string> } };
+
+/** A record batch's own header (61 bytes in format v2) and the produce request's, with room to spare. */
+const REQUEST_OVERHEAD_BYTES = 512;
+/** A record's framing in a batch: length, attributes, deltas and counts as varints (at most ~25 bytes). */
+const RECORD_OVERHEAD_BYTES = 32;
+
+/** What one message adds to a produce request, at most. */
+export function messageBytes(message: Encoded['message']): number {
+  let bytes = RECORD_OVERHEAD_BYTES + Buffer.byteLength(message.key) + message.value.length;
+  for (const [name, value] of Object.entries(message.headers)) bytes += 8 + Buffer.byteLength(name) + Buffer.byteLength(value);
+  return bytes;
+}
+
+/** Encoded rows cut, in order, into requests of at most `maxBytes` each. */
+export function planRequests(items: readonly Encoded[], maxBytes: number): Encoded[][] {
+  const requests: Encoded[][] = [];
+  let current: Encoded[] = [];
+  let bytes = REQUEST_OVERHEAD_BYTES;
+  for (const item of items) {
+    const size = messageBytes(item.message);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      requests.push(current);
+      current = [];
+      bytes = REQUEST_OVERHEAD_BYTES;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+}
 
 /**
  * Encodes claimed rows and produces each to the topic its `aggregatetype` routes to, keyed by
  * `aggregateid`, with the event's `id` and `type` as headers (as Debezium's router sends them);
- * resolves only once the broker acknowledged all. Rows that can never be sent (no route, or a
- * payload the schema cannot encode) are not sent and come back with their reason, to be set aside;
- * a server that is away rejects the whole round (it rolls back and runs again).
+ * resolves only once the broker acknowledged all. The rows go in requests that fit `maxRequestBytes`.
+ * Rows that can never be sent (no route, a payload the schema cannot encode, a message too large
+ * for the broker even alone) are not sent and come back with their reason, to be set aside; a
+ * server that is away rejects the whole round (it rolls back and runs again).
  */
 export async function publishRows(deps: Publisher, rows: OutboxRow[]): Promise<SetAside[]> {
   const setAside: SetAside[] = [];
@@ -50,7 +90,13 @@ export async function publishRows(deps: Publisher, rows: OutboxRow[]): Promise<S
         return undefined;
       }
       try {
-        return { topic, message: { key: row.aggregateid, value: await serde.serialize(row.payload as unknown as UserCreated), headers: { id: row.id, type: row.type } } };
+        const message = { key: row.aggregateid, value: await serde.serialize(row.payload as unknown as UserCreated), headers: { id: row.id, type: row.type } };
+        const bytes = messageBytes(message) + REQUEST_OVERHEAD_BYTES;
+        if (bytes > deps.maxRequestBytes) {
+          setAside.push({ seq: row.seq, reason: tooLargeReason(row.seq, row.id, topic, `is ${bytes} bytes as a produce request, over the limit of ${deps.maxRequestBytes}`) });
+          return undefined;
+        }
+        return { seq: row.seq, id: row.id, topic, message };
       } catch (error) {
         if (error instanceof RecordEncodeError) {
           setAside.push({ seq: row.seq, reason: `outbox row seq ${row.seq} (id ${row.id}) payload ${error.message}` });
@@ -60,22 +106,39 @@ export async function publishRows(deps: Publisher, rows: OutboxRow[]): Promise<S
       }
     }),
   );
+  const sendable = encoded.filter((item): item is Encoded => item !== undefined);
+  // One request after another, in seq order: a key's rows stay in order across requests.
+  for (const request of planRequests(sendable, deps.maxRequestBytes)) setAside.push(...(await sendSplitting(deps, request)));
+  return setAside.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+}
+
+const tooLargeReason = (seq: string, id: string, topic: string, what: string) => `outbox row seq ${seq} (id ${id}) ${what}: too large for ${topic}`;
+
+/**
+ * Sends one request; one the broker refuses for its size (its max.message.bytes is lower than
+ * `maxRequestBytes` says) is split in halves and each sent the same way, down to a single row, which
+ * comes back to be set aside with the broker's reason. Any other failure rejects the round.
+ */
+async function sendSplitting(deps: Publisher, items: Encoded[]): Promise<SetAside[]> {
   const byTopic = new Map<string, Array<Encoded['message']>>();
-  for (const item of encoded) {
-    if (!item) continue;
+  for (const item of items) {
     const list = byTopic.get(item.topic);
     if (list) list.push(item.message);
     else byTopic.set(item.topic, [item.message]);
   }
-  if (byTopic.size > 0) {
-    try {
-      // acks=-1 (all in-sync replicas); the idempotent producer keeps retries from duplicating.
-      await deps.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    } catch (error) {
-      throw new DependencyError('kafka', `producing ${rows.length - setAside.length} outbox rows failed`, error);
+  try {
+    // acks=-1 (all in-sync replicas); the idempotent producer keeps retries from duplicating.
+    await deps.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    return [];
+  } catch (error) {
+    if (!isMessageTooLarge(error)) throw new DependencyError('kafka', `producing ${items.length} outbox rows failed`, error);
+    if (items.length === 1) {
+      const [item] = items as [Encoded];
+      return [{ seq: item.seq, reason: tooLargeReason(item.seq, item.id, item.topic, `was refused by the broker: ${(error as Error).message}`) }];
     }
+    const half = Math.ceil(items.length / 2);
+    return [...(await sendSplitting(deps, items.slice(0, half))), ...(await sendSplitting(deps, items.slice(half)))];
   }
-  return setAside.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
 }
 
 /**
@@ -88,7 +151,17 @@ export async function runRelay(deps: RelayDeps): Promise<number> {
   while (!deps.signal.aborted) {
     const started = performance.now();
     // What fails outside the publish is PostgreSQL's (claim, mark, commit).
-    const round = await deps.retry('publish an outbox batch', () => claimOutboxBatch(deps.pool, deps.batchSize, (rows) => publishRows(deps, rows)), 'postgres');
+    const publish = async (rows: OutboxRow[]) => {
+      try {
+        return await publishRows(deps, rows);
+      } catch (error) {
+        // Rolled back and tried again on the same rows: counted, and past its bound a stall in /healthz.
+        deps.stall?.failed('outbox', `seq ${rows[0]!.seq}`, error);
+        throw error;
+      }
+    };
+    const round = await deps.retry('publish an outbox batch', () => claimOutboxBatch(deps.pool, deps.batchSize, publish), 'postgres');
+    deps.stall?.passed('outbox');
     // Logged once the round committed (a round that rolled back sets nothing aside).
     for (const row of round.setAside) deps.log.error({ seq: row.seq, reason: row.reason }, 'outbox row set aside in outbox_dead_letters');
     if (round.claimed > 0) {

@@ -6,7 +6,7 @@ everything runs in the JVM, so executors need no Python workers).
 from __future__ import annotations
 
 import datetime as dt
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
@@ -16,6 +16,18 @@ EPOCH_DATE = dt.date(1970, 1, 1)
 EPOCH_TS = dt.datetime(1970, 1, 1)
 
 REASON_VALUE_CHARS = 80
+
+# The size policy of libs/user-schema/size-policy.json (the one definition): each text field's most
+# characters. The ingestor refuses a record over one; the job checks again for records that did not
+# come through it (an outbox row another service wrote, data staged before the policy), so none
+# reaches users_processed or Cassandra (where a row that wide once stalled a writer partition).
+# Restated, as PROCESSED_FIELDS is: tests/test_size_policy.py fails when it drifts from the JSON.
+TEXT_LIMITS: Dict[str, int] = {
+    "id": 36, "gender": 32, "title": 64, "first_name": 256, "last_name": 256, "street_name": 512, "city": 256,
+    "state": 256, "country": 256, "post_code": 32, "timezone_offset": 16, "timezone_description": 256, "email": 320,
+    "username": 256, "phone": 64, "cell": 64, "national_id_name": 64, "national_id_value": 128, "picture_large": 2048,
+    "picture_medium": 2048, "picture_thumbnail": 2048, "nationality": 8, "ingest_run_id": 128,
+}
 
 # users_processed.avsc field order; to_avro matches fields by name, the order keeps the struct readable.
 # Restated, since spark-submit runs a copy of the job without libs/user-schema: tests/test_schema_drift.py
@@ -72,20 +84,32 @@ def _shown(c: Column) -> Column:
     return F.substring(one_line, 1, REASON_VALUE_CHARS)
 
 
+def oversize_reason(user: Column) -> Column:
+    """'invalid <field>: <n> characters, over the limit of <max>' for the first text field over its
+    TEXT_LIMITS, trimmed as the job passes it on (Spark counts characters as code points: a code unit
+    count, as the ingestor's, is never less), or null. The record is decoded in the job's reader schema, so it has every field."""
+    reason: Column = None  # type: ignore[assignment]
+    for field, limit in TEXT_LIMITS.items():
+        length = F.length(F.trim(user[field]))  # what the job would pass on
+        text = F.format_string(f"invalid {field}: %d characters, over the limit of {limit}", length)
+        reason = F.when(length > limit, text) if reason is None else reason.when(length > limit, text)
+    return reason
+
+
 def invalid_reason(user: Column, today: Optional[Column] = None) -> Column:
     """Why a decoded record is invalid (one line naming the field and value), or null when it is valid."""
     today = F.current_date() if today is None else today
     user_id = F.lower(F.trim(user["id"]))
     email = F.trim(user["email"])
     dob = dob_date(user)
-    return (
+    return F.coalesce(oversize_reason(user), (
         F.when(user_id.isNull() | ~user_id.rlike(UUID_PATTERN), F.format_string('invalid id "%s": not a uuid', _shown(user["id"])))
         .when(email.isNull() | ~email.contains("@"), F.format_string('invalid email "%s": no @', _shown(user["email"])))
         .when(F.coalesce(F.trim(user["first_name"]), F.lit("")) == "", F.lit("invalid first_name: empty"))
         .when(F.coalesce(F.trim(user["last_name"]), F.lit("")) == "", F.lit("invalid last_name: empty"))
         .when(dob.isNull(), F.lit("invalid dob: missing"))
         .when(dob > today, F.format_string('invalid dob "%s": in the future', dob.cast("string")))
-    )
+    ))
 
 
 def processed_struct(user: Column, today: Optional[Column] = None, now: Optional[Column] = None) -> Column:

@@ -22,13 +22,14 @@ from .options import JobOptions
 from .pipeline import HEADER_TYPE, encode_rows
 from .schemas import Schemas
 
-# Values the job's validation accepts (a uuid id, an e-mail, names, a past dob); other fields get a
-# plain value of their Avro type.
+# Values the job's validation accepts (a uuid id, an e-mail, names, a past dob, a nationality within
+# its 8-character limit); other fields get a plain value of their Avro type (a string its own name).
 VALID: Dict[str, Any] = {
     "id": "00000000-0000-4000-8000-000000000000",
     "email": "warm.up@example.com",
     "first_name": "Warm",
     "last_name": "Up",
+    "nationality": "WU",
 }
 TIMESTAMP_MS = 946_684_800_000  # 2000-01-01: a past dob
 

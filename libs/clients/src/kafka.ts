@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, logLevel, type SASLOptions, type Admin, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type ConfigResourceTypes, type SASLOptions, type Admin, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig } from 'kafkajs';
 import type { ConnectionConfig } from '@streamline/config';
 import type { Logger } from '@streamline/runtime';
 
@@ -77,4 +77,28 @@ export async function ensureTopics(
     topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions ?? 3, replicationFactor: t.replicationFactor ?? 1 })),
   });
   return missing.map((t) => t.topic);
+}
+
+/**
+ * The topic's max.message.bytes as the broker applies it (its own setting, else the broker's
+ * default): the most a record batch for one of its partitions may hold.
+ */
+export async function topicMaxMessageBytes(admin: Admin, topic: string): Promise<number> {
+  // ConfigResourceTypes.TOPIC: kafkajs' CommonJS build does not give the enum to an ESM import by name.
+  const type = 2 as ConfigResourceTypes;
+  const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type, name: topic, configNames: ['max.message.bytes'] }] });
+  const value = Number(resources[0]?.configEntries.find((e) => e.configName === 'max.message.bytes')?.configValue);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`topic ${topic} reported no max.message.bytes`);
+  return value;
+}
+
+/** The broker refused a produce request for its size (MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE): sending it again would be refused again. */
+export function isMessageTooLarge(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current !== null && typeof current === 'object'; depth++) {
+    const { type, cause, originalError } = current as { type?: unknown; cause?: unknown; originalError?: unknown };
+    if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') return true;
+    current = cause ?? originalError;
+  }
+  return false;
 }

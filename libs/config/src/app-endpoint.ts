@@ -68,3 +68,15 @@ export function loadAppBasics(
     retry: loadOutageRetry(env, prefix, defaults.retry),
   };
 }
+
+/**
+ * When retrying the same records counts as a stall (the app then says degraded in /healthz):
+ * `<PREFIX>_STALL_AFTER_ATTEMPTS` failed attempts (default 5) or `<PREFIX>_STALL_AFTER_MS` since the
+ * first (default 60 s), whichever comes first.
+ */
+export function loadStallBound(env: Env, prefix: string): { afterAttempts: number; afterMs: number } {
+  return Object.freeze({
+    afterAttempts: readVar(env, `${prefix}_STALL_AFTER_ATTEMPTS`, positiveInt(5)),
+    afterMs: readVar(env, `${prefix}_STALL_AFTER_MS`, positiveInt(60_000)),
+  });
+}

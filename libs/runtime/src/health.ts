@@ -1,4 +1,4 @@
-/** What `/healthz` reports: live while the process runs; ready once started and every dependency answers. */
+/** What `/healthz` reports: live while the process runs; ready once started, every dependency answers and no work is stalled. */
 export interface HealthReport {
   status: 'starting' | 'ready' | 'degraded' | 'stopping';
   ready: boolean;
@@ -6,6 +6,16 @@ export interface HealthReport {
   dependencies: Record<string, { up: boolean; since: string; reason?: string }>;
   /** App-specific facts (e.g. the Spark query's progress), shown as they are. */
   details?: Record<string, unknown>;
+  /** Work retried on the same records past its bound (see stall-watch.ts), by where it is stuck; any makes the app degraded. */
+  stalls?: Record<string, StallReport>;
+}
+
+/** Work failing again and again on the same records: where (e.g. partition and offset), since when, how often, why. */
+export interface StallReport {
+  at: string;
+  since: string;
+  attempts: number;
+  reason: string;
 }
 
 export interface Health {
@@ -14,6 +24,9 @@ export interface Health {
   stopping(): void;
   up(dependency: string): void;
   down(dependency: string, reason: string): void;
+  /** Work stuck at `key` past its bound: the app is degraded until resumed(key). */
+  stalled(key: string, stall: StallReport): void;
+  resumed(key: string): void;
   /** Adds app-specific facts to every report. */
   details(provider: () => Record<string, unknown>): void;
   report(): HealthReport;
@@ -22,6 +35,7 @@ export interface Health {
 export function createHealth(now: () => Date = () => new Date()): Health {
   let phase: 'starting' | 'running' | 'stopping' = 'starting';
   const deps = new Map<string, { up: boolean; since: string; reason?: string }>();
+  const stalls = new Map<string, StallReport>();
   let provider: (() => Record<string, unknown>) | undefined;
   return {
     started: () => void (phase = phase === 'starting' ? 'running' : phase),
@@ -33,17 +47,20 @@ export function createHealth(now: () => Date = () => new Date()): Health {
       const prev = deps.get(dependency);
       deps.set(dependency, { up: false, since: prev && !prev.up ? prev.since : now().toISOString(), reason });
     },
+    stalled: (key, stall) => void stalls.set(key, stall),
+    resumed: (key) => void stalls.delete(key),
     details(p) {
       provider = p;
     },
     report() {
-      const allUp = [...deps.values()].every((d) => d.up);
+      const allUp = [...deps.values()].every((d) => d.up) && stalls.size === 0;
       const status = phase === 'stopping' ? 'stopping' : phase === 'starting' ? 'starting' : allUp ? 'ready' : 'degraded';
       return {
         status,
         ready: status === 'ready',
         dependencies: Object.fromEntries(deps),
         ...(provider ? { details: provider() } : {}),
+        ...(stalls.size > 0 ? { stalls: Object.fromEntries(stalls) } : {}),
       };
     },
   };

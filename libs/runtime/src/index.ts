@@ -12,3 +12,4 @@ export * from './app-lifecycle.js';
 export * from './backoff.js';
 export * from './prometheus-text.js';
 export * from './terminal-text.js';
+export * from './stall-watch.js';

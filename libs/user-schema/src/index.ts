@@ -5,3 +5,4 @@ export * from './invalid-record-error.js';
 export * from './map-api-user.js';
 export * from './schemas.js';
 export * from './record-fields.js';
+export * from './size-policy.js';

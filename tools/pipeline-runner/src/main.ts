@@ -9,6 +9,7 @@ import { dependencyOf, describeError, isTransientDependencyError, parsePrometheu
 import { lastJsonLine, percentile, relayStats, runAppToEnd, startApp, stopApp, storedRows, type AppProcess } from '@streamline/app-runner';
 import { fetchedIds } from '@streamline/staging';
 import { renderRunReport } from './run-report.js';
+import { createStallNotice } from './stall-notice.js';
 import { stackCli, stackStatus } from '@streamline/stack-control';
 import { composeUp, launcherReady, type RunningApp } from './compose-stack.js';
 
@@ -114,7 +115,9 @@ async function main(): Promise<number> {
     if (opts.apiUrl) sourceArgs.push('--api-url', opts.apiUrl);
     if (opts.nat) sourceArgs.push('--nat', opts.nat);
     const writerUrl = useStackApps ? stackApps.find((c) => c.name === 'cassandra-writer')?.url : apps.find((a) => a.name === 'cassandra-writer')?.endpoint;
-    const summary = opts.follow ? await follow(runId, sourceArgs, logDir, pool, writerUrl) : ingestOnce(runId, count, sourceArgs);
+    // The apps' stalls, said as they come, while this run streams and waits.
+    const stalls = createStallNotice(useStackApps ? stackApps.flatMap((c) => (c.name !== 'monitor' && c.url ? [{ name: c.name, url: c.url }] : [])) : apps.map((a) => ({ name: a.name, url: a.endpoint })), say);
+    const summary = opts.follow ? await follow(runId, sourceArgs, logDir, pool, writerUrl, stalls) : ingestOnce(runId, count, sourceArgs);
 
     // Every user the run fetched must be in Cassandra: the new ones and, on a rerun, those an
     // earlier run staged.
@@ -162,6 +165,7 @@ async function main(): Promise<number> {
         if (!outage) say(`streamline: ${(outage = dependencyOf(error, 'cassandra'))} unavailable (${describeError(error)}); still waiting`);
       }
       bar.update(stored.length);
+      await stalls.check();
       if (stored.length < ids.length) await new Promise((r) => setTimeout(r, 1000));
     }
     bar.update(stored.length);
@@ -206,7 +210,14 @@ function ingestOnce(runId: string, count: number, sourceArgs: string[]): Record<
  * few seconds says how many users were staged and stored. The stop is passed to the ingestor once
  * (its own process group, so the terminal's Ctrl-C does not reach it twice); a second Ctrl-C quits.
  */
-async function follow(runId: string, sourceArgs: string[], logDir: string, pool: ReturnType<typeof createPgPool>, writerUrl: string | undefined): Promise<Record<string, unknown>> {
+async function follow(
+  runId: string,
+  sourceArgs: string[],
+  logDir: string,
+  pool: ReturnType<typeof createPgPool>,
+  writerUrl: string | undefined,
+  stalls: ReturnType<typeof createStallNotice>,
+): Promise<Record<string, unknown>> {
   const rate = Number(opts.rate);
   if (!(rate > 0)) throw new Error(`invalid --rate ${JSON.stringify(opts.rate)}: expected users per second above 0`);
   const ingestor = await startApp('ingestor', { logDir, detached: true, env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' }, args: ['--follow', '--rate', String(rate), '--run-id', runId, '--json', ...sourceArgs] });
@@ -234,6 +245,7 @@ async function follow(runId: string, sourceArgs: string[], logDir: string, pool:
       const stored = writerUrl ? (await writerStored(writerUrl).catch(() => NaN)) - storedBefore : NaN;
       const seconds = (Date.now() - started) / 1000;
       say(`streamline: ${seconds.toFixed(0)} s: staged ${staged} (${Math.round(staged / seconds)}/s), stored ${Number.isNaN(stored) ? '?' : stored} by the writer since the start`);
+      await stalls.check();
     })();
   }, 3000);
   const code = await ingestor.exited;

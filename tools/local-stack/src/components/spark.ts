@@ -6,8 +6,9 @@ import { ensureDir } from '../paths.js';
 import { ensureVenv } from '../python.js';
 
 export const SPARK_VERSION = '4.2.0';
-/** The PySpark job's tests run with pytest in the same venv. */
+/** The PySpark job's tests run with pytest in the same venv; hypothesis fuzzes its cleansing (tests/test_size_policy.py). */
 const PYTEST = 'pytest==9.2.0';
+const HYPOTHESIS = 'hypothesis==6.170.27';
 /** Connectors for the streaming job, matching the pyspark build (Scala 2.13). */
 const CONNECTORS = ['spark-sql-kafka-0-10_2.13', 'spark-avro_2.13'];
 
@@ -46,13 +47,13 @@ async function masterJson(ctx: StackContext): Promise<MasterJson> {
 /** Spark standalone master, from the pyspark wheel (which has spark-class but no start scripts). */
 export const sparkMaster: Component = {
   name: 'spark-master',
-  installKey: `pyspark-${SPARK_VERSION}+connectors+${PYTEST}`,
+  installKey: `pyspark-${SPARK_VERSION}+connectors+${PYTEST}+${HYPOTHESIS}`,
   installLane: 'python',
   enabled: () => true,
   port: (config) => config.ports.sparkMaster,
   dependsOn: () => [],
   async install(ctx) {
-    await ensureVenv(ctx, 'spark-master', [`pyspark==${SPARK_VERSION}`, PYTEST]);
+    await ensureVenv(ctx, 'spark-master', [`pyspark==${SPARK_VERSION}`, PYTEST, HYPOTHESIS]);
     await resolveWithMaven({
       name: 'spark-master',
       artifacts: CONNECTORS.map((artifactId) => ({ groupId: 'org.apache.spark', artifactId, version: SPARK_VERSION })),
