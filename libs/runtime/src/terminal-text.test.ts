@@ -28,6 +28,14 @@ describe('terminalSafeJson', () => {
     expect(JSON.parse(json)).toEqual(value);
     expect(terminalSafeJson(JSON.stringify({ e: '\u001b[31m' }))).toBe('{"e":"\\u001b[31m"}');
   });
+
+  it('keeps indented JSON valid: its newlines and spaces are layout (user-query --json prints it so)', () => {
+    const value = { name: 'a\u009b2Jb', tab: 'x\ty', nested: { list: [1, 'z\u202e'] } };
+    const pretty = terminalSafeJson(JSON.stringify(value, null, 2));
+    expect(pretty.split('\n').length).toBeGreaterThan(5);
+    expect(JSON.parse(pretty)).toEqual(value);
+    expect(pretty).not.toMatch(/[\u0080-\u009f\u202e]/);
+  });
 });
 
 describe('terminalSafeLines', () => {
