@@ -11,18 +11,12 @@ export const composeFile = join(repoRoot, 'deploy', 'docker-compose.yml');
 export const COMPOSE_TEST_PROJECT = 'streamline-docker-test';
 
 /**
- * The compose stack's host ports in the docker suite: the local stack's + 30000, so the suite runs
- * beside a local stack (or a compose stack of one's own) on their usual ports.
+ * The compose stack's published host ports in the docker suite: the local stack's + 30000, so the
+ * suite runs beside a local stack (or a compose stack of one's own) on their usual ports.
  */
 export const COMPOSE_TEST_PORTS: Readonly<Record<string, string>> = Object.freeze({
   PG_PORT: '35433',
-  KAFKA_PORT: '39092',
-  SCHEMA_REGISTRY_PORT: '38081',
-  SCHEMA_REGISTRY_MANAGEMENT_PORT: '38082',
   CASSANDRA_PORT: '39042',
-  SPARK_MASTER_PORT: '37077',
-  SPARK_MASTER_UI_PORT: '38090',
-  SPARK_WORKER_UI_PORT: '38091',
   MONITOR_HTTP_PORT: '39400',
   RELAY_HTTP_PORT: '39402',
   SPARK_LAUNCHER_HTTP_PORT: '39403',
