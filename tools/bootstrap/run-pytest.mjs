@@ -27,7 +27,8 @@ for (const folder of wanted) {
     console.error(`pytest: no Python at ${suite.python}: run \`npm run stack -- up ${suite.component}\` first`);
     process.exit(1);
   }
-  const res = spawnSync(suite.python, ['-m', 'pytest', '-q', folder], { cwd: root, stdio: 'inherit' });
+  // Quiet by the suites' own settings (pyproject addopts): a second -q would hide the summary line.
+  const res = spawnSync(suite.python, ['-m', 'pytest', folder], { cwd: root, stdio: 'inherit' });
   if (res.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

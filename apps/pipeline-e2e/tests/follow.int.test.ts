@@ -8,9 +8,9 @@ import { testConnections, uniqueName, waitFor } from '@streamline/testing';
 const config = testConnections();
 
 /**
- * `npm start -- --follow --rate R`: a stream until Ctrl-C. Run as a person at a terminal would:
- * the SIGINT goes to npm start's whole process group; every user the run reports fetched must be
- * in Cassandra when it exits 0.
+ * `npm start -- --follow --rate R`: a stream until Ctrl-C. Run as a person at a terminal would,
+ * with npm start's own command (`node --import tsx ...`): the SIGINT goes to the whole process
+ * group; every user the run reports fetched must be in Cassandra when it exits 0.
  */
 describe('npm start --follow (real servers, whole pipeline)', () => {
   const id = uniqueName('follow');
@@ -31,7 +31,7 @@ describe('npm start --follow (real servers, whole pipeline)', () => {
 
   it('streams at the rate until SIGINT, then stages what it fetched and waits until every user is stored; exit 0', { timeout: 600_000 }, async () => {
     const out: string[] = [];
-    const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['tools/pipeline-runner/src/main.ts', '--follow', '--rate', '200', '--source', 'generator', '--seed', 'follow-it', '--timeout', '300'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/pipeline-runner/src/main.ts', '--follow', '--rate', '200', '--source', 'generator', '--seed', 'follow-it', '--timeout', '300'], {
       cwd: repoRoot,
       // Its own apps for this run, on this test's data (the stack runs the servers only here).
       env: { ...process.env, ...run.env, STREAMLINE_STACK_APPS: 'none', LOG_LEVEL: 'warn' },

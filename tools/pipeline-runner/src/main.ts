@@ -87,7 +87,7 @@ async function main(): Promise<number> {
   // A bounded run stopped by Ctrl-C stops the apps it started (each drains its batch), then exits.
   let interrupted = false;
   const interrupt = (signal: NodeJS.Signals) => {
-    if (interrupted) return; // the same Ctrl-C, passed on again by the tsx wrapper
+    if (interrupted) return; // the same Ctrl-C, passed on again by npm (signal forwarding)
     interrupted = true;
     say(`streamline: ${signal}: stopping ${apps.length ? 'the apps this run started' : 'the run'} (the stack's servers and apps keep running)`);
     void Promise.all(apps.map((a) => stopApp(a))).finally(() => process.exit(130));
@@ -224,8 +224,9 @@ async function follow(
   say(`streamline: streaming ${rate} users/s (run ${runId}; ingestor log ${ingestor.logFile}); Ctrl-C stops the stream`);
   let stoppedAt: number | undefined;
   const stop = (signal: NodeJS.Signals) => {
-    // The same Ctrl-C can come twice (to the group, and passed on by the tsx wrapper): only a
-    // second one a moment later means "quit now".
+    // The same Ctrl-C can come twice (to the group, and passed on by npm): only a second one a
+    // moment later means "quit now". (npm start runs `node --import tsx`, not the tsx CLI, whose
+    // wrapper killed the run 60 ms after a Ctrl-C, exit 130, its apps left running.)
     if (stoppedAt !== undefined) {
       if (Date.now() - stoppedAt > 1000) process.exit(130);
       return;
