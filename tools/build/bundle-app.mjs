@@ -3,7 +3,8 @@
 // import() (e.g. the ingestor's generator) becomes its own file under chunks/, loaded only when
 // called: without splitting, esbuild hoists its npm imports (faker) into main.js, loaded at every start.
 // Usage: node tools/build/bundle-app.mjs apps/<name> [--no-typecheck]
-// --no-typecheck: the bundle only (npm run images: npm test and the lint type-check the code).
+// --no-typecheck (or STREAMLINE_BUNDLE_NO_TYPECHECK=1, which npm run images sets for `nx build`):
+// the bundle only; npm test and the lint type-check the code.
 import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ if (!projectRoot) {
   console.error('usage: bundle-app.mjs apps/<name> [--no-typecheck]');
   process.exit(2);
 }
-if (!process.argv.includes('--no-typecheck')) {
+if (!process.argv.includes('--no-typecheck') && process.env.STREAMLINE_BUNDLE_NO_TYPECHECK !== '1') {
   const tsc = spawnSync('npx', ['tsc', '-p', join(projectRoot, 'tsconfig.json')], { stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }
