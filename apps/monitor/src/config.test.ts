@@ -26,8 +26,13 @@ describe('loadMonitorConfig', () => {
     expect(c.topics).toEqual({ created: 'users_created', processed: 'users_processed', dlq: 'users_dlq' });
     expect(c.writerGroupId).toBe('cassandra-writer');
     expect(c.spark.checkpointDir).toBe('/repo/.stack/data/spark-checkpoints/users_stream');
-    expect(c.airflow.passwordFile).toBe('/repo/.stack/data/airflow/simple_auth_manager_passwords.json.generated');
+    expect(c.airflow?.passwordFile).toBe('/repo/.stack/data/airflow/simple_auth_manager_passwords.json.generated');
     expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('watches no Airflow with MONITOR_AIRFLOW_URL=none (a stack without it: compose, for now)', () => {
+    expect(loadMonitorConfig({ MONITOR_AIRFLOW_URL: 'none' }, {}, '/repo').airflow).toBeNull();
+    expect(loadMonitorConfig({ MONITOR_AIRFLOW_URL: 'http://airflow:8080/' }, {}, '/repo').airflow?.url).toBe('http://airflow:8080');
   });
 
   it('follows the env a pipeline runs with: its ports, topics, group, checkpoint', () => {

@@ -41,7 +41,8 @@ export interface MonitorConfig extends AppBasics {
   spark: { checkpointDir: string; appName: string };
   /** Base URLs of the apps' endpoints. */
   appUrls: Readonly<Record<WatchedApp, string>>;
-  airflow: { url: string; username: string; password: string | undefined; passwordFile: string };
+  /** Null when MONITOR_AIRFLOW_URL=none: a stack without Airflow (compose, for now). */
+  airflow: { url: string; username: string; password: string | undefined; passwordFile: string } | null;
   /** How often the counts, offsets and metrics are read (and the page updated). */
   sampleIntervalMs: number;
   /** Health, schema registry and Airflow change slowly: read this often. */
@@ -116,7 +117,7 @@ export function loadMonitorConfig(env: Env = process.env, flags: MonitorFlags = 
       appName: readVar(env, 'SPARK_JOB_APP_NAME', simpleName('streamline-users-stream')),
     },
     appUrls,
-    airflow: {
+    airflow: env.MONITOR_AIRFLOW_URL === 'none' ? null : {
       url: readVar(env, 'MONITOR_AIRFLOW_URL', url(`http://${host}:${airflowPort}`)).replace(/\/+$/, ''),
       username: readVar(env, 'MONITOR_AIRFLOW_USERNAME', simpleName('admin')),
       password: readVar(env, 'MONITOR_AIRFLOW_PASSWORD', z.string().min(1).optional()),

@@ -46,7 +46,7 @@ await runApp({ name: 'monitor', logLevel: config.logLevel, shutdownTimeoutMs: co
     stored: createStoredTally(cassandra, config.userTable.keyspace, config.userTable.table),
     dlq,
     dlqFollowing: tail.running,
-    airflow: createAirflowClient(config.airflow),
+    airflow: config.airflow ? createAirflowClient(config.airflow) : null,
     config,
   });
   const server = await startMonitorServer({

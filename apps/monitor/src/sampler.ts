@@ -62,7 +62,8 @@ export interface SamplerDeps {
   stored: StoredTally;
   dlq: DlqStore;
   dlqFollowing: () => boolean;
-  airflow: AirflowClient;
+  /** Null: no Airflow to watch (MONITOR_AIRFLOW_URL=none). */
+  airflow: AirflowClient | null;
   config: MonitorConfig;
   now?: () => number;
 }
@@ -186,10 +187,10 @@ export function createSampler(deps: SamplerDeps): Sampler {
         cassandra: deps.cassandra,
         registryUrl: config.connections.registry.url,
         sparkMasterUiUrl: config.connections.spark.masterUiUrl,
-        airflowUrl: config.airflow.url,
+        airflowUrl: config.airflow?.url,
       }),
       read('schema registry', () => registryReader.read(), registry),
-      read('airflow api', () => deps.airflow.read(), airflow),
+      deps.airflow ? read('airflow api', () => deps.airflow!.read(), airflow) : Promise.resolve(null),
     ]);
     servers = serversNow;
     registry = registryNow;

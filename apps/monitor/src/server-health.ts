@@ -37,11 +37,13 @@ export interface ServerProbes {
   cassandra: Pick<CassandraClient, 'execute'>;
   registryUrl: string;
   sparkMasterUiUrl: string;
-  airflowUrl: string;
+  /** Undefined: no Airflow to probe. */
+  airflowUrl?: string;
 }
 
 /** Every server, probed at once. */
 export function probeServers(p: ServerProbes, timeoutMs = 5_000): Promise<ServerHealth[]> {
+  const { airflowUrl } = p;
   return Promise.all([
     probe('postgres', async () => {
       const { rows } = await p.pg.query<{ v: string }>("SELECT split_part(version(), ' on ', 1) AS v");
@@ -61,11 +63,15 @@ export function probeServers(p: ServerProbes, timeoutMs = 5_000): Promise<Server
       if (m.status !== 'ALIVE') throw new Error(`master ${m.status ?? 'status unknown'}`);
       return `ALIVE, ${m.aliveworkers ?? 0} worker(s), ${m.activeapps?.length ?? 0} app(s)`;
     }, timeoutMs),
-    probe('airflow', async () => {
-      const h = await json<Record<string, { status?: string | null } | undefined>>(`${p.airflowUrl}/api/v2/monitor/health`, timeoutMs);
-      const parts = ['metadatabase', 'scheduler', 'dag_processor'].map((k) => `${k} ${h[k]?.status ?? 'not reporting'}`);
-      if (h.metadatabase?.status !== 'healthy' || h.scheduler?.status !== 'healthy') throw new Error(parts.join(', '));
-      return parts.join(', ');
-    }, timeoutMs),
+    ...(airflowUrl === undefined
+      ? []
+      : [
+          probe('airflow', async () => {
+            const h = await json<Record<string, { status?: string | null } | undefined>>(`${airflowUrl}/api/v2/monitor/health`, timeoutMs);
+            const parts = ['metadatabase', 'scheduler', 'dag_processor'].map((k) => `${k} ${h[k]?.status ?? 'not reporting'}`);
+            if (h.metadatabase?.status !== 'healthy' || h.scheduler?.status !== 'healthy') throw new Error(parts.join(', '));
+            return parts.join(', ');
+          }, timeoutMs),
+        ]),
   ]);
 }
