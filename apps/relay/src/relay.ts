@@ -37,7 +37,7 @@ export interface RelayDeps extends Publisher {
   onPublished?: (count: number) => void;
 }
 
-type Encoded = { seq: string; id: string; topic: string; message: { key: string; value: Buffer; headers: Record<string, string> } };
+type Encoded = { seq: string; id: string; topic: string; message: { key: string; value: Buffer; headers: Record<string, string> }; /** messageBytes(message), counted once */ bytes: number };
 
 /** A record batch's own header (61 bytes in format v2) and the produce request's, with room to spare. */
 const REQUEST_OVERHEAD_BYTES = 512;
@@ -57,7 +57,7 @@ export function planRequests(items: readonly Encoded[], maxBytes: number): Encod
   let current: Encoded[] = [];
   let bytes = REQUEST_OVERHEAD_BYTES;
   for (const item of items) {
-    const size = messageBytes(item.message);
+    const size = item.bytes;
     if (current.length > 0 && bytes + size > maxBytes) {
       requests.push(current);
       current = [];
@@ -91,12 +91,12 @@ export async function publishRows(deps: Publisher, rows: OutboxRow[]): Promise<S
       }
       try {
         const message = { key: row.aggregateid, value: await serde.serialize(row.payload as unknown as UserCreated), headers: { id: row.id, type: row.type } };
-        const bytes = messageBytes(message) + REQUEST_OVERHEAD_BYTES;
-        if (bytes > deps.maxRequestBytes) {
-          setAside.push({ seq: row.seq, reason: tooLargeReason(row.seq, row.id, topic, `is ${bytes} bytes as a produce request, over the limit of ${deps.maxRequestBytes}`) });
+        const bytes = messageBytes(message);
+        if (bytes + REQUEST_OVERHEAD_BYTES > deps.maxRequestBytes) {
+          setAside.push({ seq: row.seq, reason: tooLargeReason(row.seq, row.id, topic, `is ${bytes + REQUEST_OVERHEAD_BYTES} bytes as a produce request, over the limit of ${deps.maxRequestBytes}`) });
           return undefined;
         }
-        return { seq: row.seq, id: row.id, topic, message };
+        return { seq: row.seq, id: row.id, topic, message, bytes };
       } catch (error) {
         if (error instanceof RecordEncodeError) {
           setAside.push({ seq: row.seq, reason: `outbox row seq ${row.seq} (id ${row.id}) payload ${error.message}` });

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { APP_HTTP_PORTS, APP_HTTP_PORT_VARS } from '@streamline/config';
 
 /** What the runner needs of a stack it did not start as processes: the apps' endpoints. */
 export interface RunningApp {
@@ -9,13 +10,8 @@ export interface RunningApp {
   url: string;
 }
 
-/** The apps the compose file runs, and the host ports it publishes them on (127.0.0.1). */
-const COMPOSE_APPS: ReadonlyArray<{ name: string; portVar: string; port: number }> = [
-  { name: 'relay', portVar: 'RELAY_HTTP_PORT', port: 9402 },
-  { name: 'spark-launcher', portVar: 'SPARK_LAUNCHER_HTTP_PORT', port: 9403 },
-  { name: 'cassandra-writer', portVar: 'WRITER_HTTP_PORT', port: 9404 },
-  { name: 'monitor', portVar: 'MONITOR_HTTP_PORT', port: 9400 },
-];
+/** The apps the compose file runs; it publishes each on 127.0.0.1 at the app's own port (APP_HTTP_PORTS, moved by its variable). */
+const COMPOSE_APPS = ['relay', 'spark-launcher', 'cassandra-writer', 'monitor'] as const;
 
 /**
  * STACK=docker: builds what images are missing or stale (`npm run images`, seconds when none
@@ -29,7 +25,7 @@ export function composeUp(root: string, say: (line: string) => void): RunningApp
   say('streamline: docker compose -f deploy/docker-compose.yml up -d --wait');
   const up = spawnSync('docker', ['compose', '-f', join(root, 'deploy', 'docker-compose.yml'), 'up', '-d', '--wait'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (up.status !== 0) throw new Error(`docker compose up failed (exit ${up.status}; docker compose -f deploy/docker-compose.yml ps shows which service)`);
-  return COMPOSE_APPS.map((a) => ({ name: a.name, kind: 'app', health: 'healthy', url: `http://127.0.0.1:${process.env[a.portVar] || a.port}` }));
+  return COMPOSE_APPS.map((name) => ({ name, kind: 'app', health: 'healthy', url: `http://127.0.0.1:${process.env[APP_HTTP_PORT_VARS[name]] || APP_HTTP_PORTS[name]}` }));
 }
 
 /** The launcher's /healthz answers 200 once its streaming query runs. */

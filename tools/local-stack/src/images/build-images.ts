@@ -58,7 +58,7 @@ export async function buildImages(specs: ImageSpec[], options: BuildOptions): Pr
     // monitor's page); the type check is npm test's.
     const projects = bundles.map((p) => basename(p));
     reporter.step('images', `building ${projects.join(', ')} (nx build, without the type check)`);
-    await runCommand('npx', ['nx', 'run-many', '-t', 'build', `--projects=${projects.join(',')}`, '--output-style=static', '--skip-nx-cache'], {
+    await runCommand('npx', ['nx', 'run-many', '-t', 'build', `--projects=${projects.join(',')}`, '--output-style=static'], {
       cwd: repoRoot,
       logFile,
       env: { NX_DAEMON: 'false', STREAMLINE_BUNDLE_NO_TYPECHECK: '1' },
