@@ -4,21 +4,18 @@ import { runCommand, type RunOptions } from '../run-command.js';
 /** The label holding the hash of an image's inputs: an image whose label matches is not rebuilt. */
 export const INPUTS_LABEL = 'io.streamline.inputs';
 
-/** An image's label value, or undefined when the image does not exist. */
-export function imageLabel(tag: string, label: string): string | undefined {
-  const res = spawnSync('docker', ['image', 'inspect', '--format', `{{ index .Config.Labels "${label}" }}`, tag], { encoding: 'utf8' });
+/** `docker image inspect --format <format> <tag>`, or undefined when the image does not exist. */
+function inspectImage(tag: string, format: string): string | undefined {
+  const res = spawnSync('docker', ['image', 'inspect', '--format', format, tag], { encoding: 'utf8' });
   return res.status === 0 ? res.stdout.trim() : undefined;
 }
 
-export function imageId(tag: string): string | undefined {
-  const res = spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', tag], { encoding: 'utf8' });
-  return res.status === 0 ? res.stdout.trim() : undefined;
-}
-
-export function imageSizeBytes(tag: string): number | undefined {
-  const res = spawnSync('docker', ['image', 'inspect', '--format', '{{.Size}}', tag], { encoding: 'utf8' });
-  return res.status === 0 ? Number(res.stdout.trim()) : undefined;
-}
+export const imageLabel = (tag: string, label: string) => inspectImage(tag, `{{ index .Config.Labels "${label}" }}`);
+export const imageId = (tag: string) => inspectImage(tag, '{{.Id}}');
+export const imageSizeBytes = (tag: string) => {
+  const size = inspectImage(tag, '{{.Size}}');
+  return size === undefined ? undefined : Number(size);
+};
 
 /** Does a Docker engine answer? (`docker info` talks to it; the client alone is not enough.) */
 export function engineAnswers(): boolean {
