@@ -149,7 +149,8 @@ function renderLag(state) {
   const rows = [];
   for (const g of state.lag) {
     const parts = g.lag ? g.lag.partitions : [];
-    const label = `${g.group} (${g.kind}${g.batch !== null ? `, ${g.checkpointedPerBatch ? 'realtime ' : ''}batch ${g.batch}` : ''})`;
+    const batchText = g.batch !== null ? `, ${g.checkpointedPerBatch ? 'realtime ' : ''}batch ${g.batch}` : g.checkpointedPerBatch ? ', realtime: first batch in progress' : '';
+    const label = `${g.group} (${g.kind}${batchText})`;
     // Real-time Mode checkpoints only at each batch end: an unmoving lag in between is not a stall.
     const lagText = (lag, seconds) => (lag > 0 && seconds === null ? (g.checkpointedPerBatch ? 'at batch end' : 'stalled') : fmtSeconds(seconds));
     const lagClass = (lag, seconds) => `num ${lag > 0 && seconds === null && !g.checkpointedPerBatch ? 'warn' : ''}`;

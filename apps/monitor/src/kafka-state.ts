@@ -2,7 +2,7 @@
 // commits and the Spark job's checkpoint position.
 import type { Admin } from 'kafkajs';
 import { positionOf } from './lag-seconds.js';
-import { readSparkPosition } from './spark-checkpoint.js';
+import { firstBatchRunning, readSparkPosition } from './spark-checkpoint.js';
 
 export interface TopicOffsets {
   topic: string;
@@ -82,6 +82,9 @@ export async function readSparkPositions(checkpointDir: string, appName: string,
   if (spark) {
     out.batch = spark.batch;
     out.checkpointedPerBatch = spark.query === 'realtime';
+  } else {
+    // Real-time Mode's first batch commits only at its end: until then its lag stands still by design.
+    out.checkpointedPerBatch = (await firstBatchRunning(checkpointDir)) === 'realtime';
   }
   for (const p of offsets.partitions) {
     out.partitions[p.partition] = { position: positionOf(spark?.offsets[p.partition] ?? null, p.low, p.high, true), end: p.high };

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { latestBatch, parseOffsetSeq, readSparkPosition } from './spark-checkpoint.js';
+import { firstBatchRunning, latestBatch, parseOffsetSeq, readSparkPosition } from './spark-checkpoint.js';
 
 const offsetsFile = (sources: string[]) =>
   ['v1', '{"batchWatermarkMs":0,"batchTimestampMs":1764633600000,"conf":{"spark.sql.shuffle.partitions":"2"}}', ...sources].join('\n');
@@ -67,5 +67,17 @@ describe('readSparkPosition', () => {
     expect(await readSparkPosition(dir, 't')).toBeNull();
     mkdirSync(join(dir, 'cleanse', 'commits'), { recursive: true });
     expect(await readSparkPosition(dir, 't')).toBeNull();
+  });
+
+  it('names the query whose first batch is running (offsets written, nothing committed), then none once it commits', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'monitor-ckpt-'));
+    expect(await firstBatchRunning(dir)).toBeNull();
+    mkdirSync(join(dir, 'realtime', 'offsets'), { recursive: true });
+    expect(await firstBatchRunning(dir)).toBeNull();
+    writeFileSync(join(dir, 'realtime', 'offsets', '0'), offsetsFile(['{"t":{"0":0}}']));
+    expect(await firstBatchRunning(dir)).toBe('realtime');
+    mkdirSync(join(dir, 'realtime', 'commits'));
+    writeFileSync(join(dir, 'realtime', 'commits', '0'), 'v1\n{"nextBatchWatermarkMs":0}');
+    expect(await firstBatchRunning(dir)).toBeNull();
   });
 });

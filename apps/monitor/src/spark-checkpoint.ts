@@ -81,3 +81,16 @@ export async function readSparkPosition(checkpointDir: string, topic: string): P
   const offsets = parseOffsetSeq(await readFile(join(checkpointDir, newest.query, 'offsets', String(newest.batch)), 'utf8'), topic);
   return offsets ? { query: newest.query, batch: newest.batch, offsets } : null;
 }
+
+/**
+ * The query whose first batch is running (its `offsets/` has a batch, its `commits/` none yet), or
+ * null: a job just started, or a Real-time Mode one within its first (5-minute) batch, whose
+ * position reads as the log start though its records are already out.
+ */
+export async function firstBatchRunning(checkpointDir: string): Promise<SparkPosition['query'] | null> {
+  for (const query of SPARK_QUERY_NAMES) {
+    const started = await readdir(join(checkpointDir, query, 'offsets')).catch(missing);
+    if (started && latestBatch(started) !== null && !(await latestCommit(join(checkpointDir, query)))) return query;
+  }
+  return null;
+}
