@@ -7,11 +7,13 @@ import { createCassandraClient, createPgPool } from '@streamline/clients';
 import { loadConnectionConfig, loadStackLayout, loadUserTable } from '@streamline/config';
 import { dependencyOf, describeError, isTransientDependencyError, parsePrometheusText, sumSamples } from '@streamline/runtime';
 import { lastJsonLine, percentile, relayStats, runAppToEnd, startApp, stopApp, storedRows, type AppProcess } from '@streamline/app-runner';
-import { fetchedIds } from '@streamline/staging';
+import { fetchedIds, stagedCount } from '@streamline/staging';
 import { renderRunReport } from './run-report.js';
 import { createStallNotice } from './stall-notice.js';
 import { stackCli, stackStatus } from '@streamline/stack-control';
 import { composeUp, launcherReady, type RunningApp } from './compose-stack.js';
+import { createCtrlC } from './ctrl-c.js';
+import { PIPELINE_APPS, latenciesOfNewUsers, parseCount, sourceArgs as sourceArgsOf, usesStackApps } from './run-plan.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -33,8 +35,6 @@ const opts = program.opts<{ stack: 'local' | 'docker'; count: string; source?: s
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const stopHint = () => (opts.stack === 'docker' ? 'docker compose -f deploy/docker-compose.yml down' : 'npm run stack -- down');
 
-const PIPELINE_APPS = ['relay', 'spark-launcher', 'cassandra-writer'] as const;
-
 /** `spark-launcher status` exits 0 once the streaming query runs (on compose: its /healthz). */
 const sparkRunning = async (composeApps: RunningApp[] | undefined) =>
   composeApps ? launcherReady(composeApps) : runAppToEnd('spark-launcher', ['status']).status === 0;
@@ -43,8 +43,7 @@ const sparkRunning = async (composeApps: RunningApp[] | undefined) =>
 let stackIsUp = false;
 
 async function main(): Promise<number> {
-  const count = Number(opts.count);
-  if (!Number.isInteger(count) || count < 1) throw new Error(`invalid --count ${JSON.stringify(opts.count)}: expected a positive integer`);
+  const count = parseCount(opts.count);
   const stack = loadStackLayout(process.env, root);
   const logDir = join(stack.logs, 'apps');
 
@@ -67,7 +66,7 @@ async function main(): Promise<number> {
   // The stack runs the apps, supervised, and they keep running after this run; where it does not
   // (STREAMLINE_STACK_APPS=none, or a subset), this run starts its own and stops them at the end.
   const stackApps = composeApps ?? stackStatus().filter((c) => c.kind === 'app' && c.health === 'healthy');
-  const useStackApps = PIPELINE_APPS.every((name) => stackApps.some((c) => c.name === name));
+  const useStackApps = usesStackApps(stackApps);
   // Their own process groups: a Ctrl-C at the terminal must reach this run only, which stops them
   // once at the end (a second signal would make them exit without draining).
   const apps: AppProcess[] = useStackApps ? [] : await Promise.all(PIPELINE_APPS.map((name) => startApp(name, { logDir, defaultPort: true, detached: true })));
@@ -84,11 +83,13 @@ async function main(): Promise<number> {
   }
   const pool = createPgPool(connections.pg, { max: 2 });
   const cassandra = createCassandraClient(connections.cassandra);
-  // A bounded run stopped by Ctrl-C stops the apps it started (each drains its batch), then exits.
-  let interrupted = false;
+  // A bounded run stopped by Ctrl-C stops the apps it started (each drains its batch), then exits;
+  // a second, distinct Ctrl-C exits at once (the 'exit' handler above still stops the apps).
+  const ctrlC = createCtrlC();
   const interrupt = (signal: NodeJS.Signals) => {
-    if (interrupted) return; // the same Ctrl-C, passed on again by npm (signal forwarding)
-    interrupted = true;
+    const meaning = ctrlC.press();
+    if (meaning === 'quit') process.exit(130);
+    if (meaning === 'repeat') return;
     say(`streamline: ${signal}: stopping ${apps.length ? 'the apps this run started' : 'the run'} (the stack's servers and apps keep running)`);
     void Promise.all(apps.map((a) => stopApp(a))).finally(() => process.exit(130));
   };
@@ -109,11 +110,7 @@ async function main(): Promise<number> {
       await new Promise((r) => setTimeout(r, 2000));
     }
     const runId = `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
-    const sourceArgs: string[] = [];
-    if (opts.source) sourceArgs.push('--source', opts.source);
-    if (opts.seed) sourceArgs.push('--seed', opts.seed);
-    if (opts.apiUrl) sourceArgs.push('--api-url', opts.apiUrl);
-    if (opts.nat) sourceArgs.push('--nat', opts.nat);
+    const sourceArgs = sourceArgsOf(opts);
     const writerUrl = useStackApps ? stackApps.find((c) => c.name === 'cassandra-writer')?.url : apps.find((a) => a.name === 'cassandra-writer')?.endpoint;
     // The apps' stalls, said as they come, while this run streams and waits.
     const stalls = createStallNotice(useStackApps ? stackApps.flatMap((c) => (c.name !== 'monitor' && c.url ? [{ name: c.name, url: c.url }] : [])) : apps.map((a) => ({ name: a.name, url: a.endpoint })), say);
@@ -174,8 +171,7 @@ async function main(): Promise<number> {
       throw new Error(`only ${stored.length} of the ${ids.length} users fetched reached Cassandra within ${opts.timeout}s (see the app logs in ${logDir})`);
     }
     // Latency of this run's own users only: a refetched user was stored by an earlier run.
-    const isNew = new Set(fetched.staged);
-    const latencies = stored.filter((r) => isNew.has(r.id)).map((r) => r.latencyMs).sort((a, b) => a - b);
+    const latencies = latenciesOfNewUsers(stored, fetched.staged);
     console.log(
       renderRunReport({
         runId,
@@ -222,16 +218,13 @@ async function follow(
   if (!(rate > 0)) throw new Error(`invalid --rate ${JSON.stringify(opts.rate)}: expected users per second above 0`);
   const ingestor = await startApp('ingestor', { logDir, detached: true, env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' }, args: ['--follow', '--rate', String(rate), '--run-id', runId, '--json', ...sourceArgs] });
   say(`streamline: streaming ${rate} users/s (run ${runId}; ingestor log ${ingestor.logFile}); Ctrl-C stops the stream`);
-  let stoppedAt: number | undefined;
+  // (npm start runs `node --import tsx`, not the tsx CLI, whose wrapper killed the run 60 ms after
+  // a Ctrl-C, exit 130, its apps left running.)
+  const ctrlC = createCtrlC();
   const stop = (signal: NodeJS.Signals) => {
-    // The same Ctrl-C can come twice (to the group, and passed on by npm): only a second one a
-    // moment later means "quit now". (npm start runs `node --import tsx`, not the tsx CLI, whose
-    // wrapper killed the run 60 ms after a Ctrl-C, exit 130, its apps left running.)
-    if (stoppedAt !== undefined) {
-      if (Date.now() - stoppedAt > 1000) process.exit(130);
-      return;
-    }
-    stoppedAt = Date.now();
+    const meaning = ctrlC.press();
+    if (meaning === 'quit') process.exit(130);
+    if (meaning === 'repeat') return;
     say(`streamline: ${signal}: stopping the stream; the users fetched so far are staged, then this waits until they are stored (Ctrl-C again quits)`);
     ingestor.child.kill('SIGINT');
   };
@@ -242,7 +235,7 @@ async function follow(
   const started = Date.now();
   const live = setInterval(() => {
     void (async () => {
-      const staged = Number((await pool.query('SELECT count(*) AS n FROM users_raw WHERE ingest_run_id = $1', [runId]).catch(() => ({ rows: [{ n: NaN }] }))).rows[0].n);
+      const staged = await stagedCount(pool, runId).catch(() => NaN);
       const stored = writerUrl ? (await writerStored(writerUrl).catch(() => NaN)) - storedBefore : NaN;
       const seconds = (Date.now() - started) / 1000;
       say(`streamline: ${seconds.toFixed(0)} s: staged ${staged} (${Math.round(staged / seconds)}/s), stored ${Number.isNaN(stored) ? '?' : stored} by the writer since the start`);
