@@ -31,6 +31,15 @@ export default tseslint.config(
     },
   },
   {
+    // One owner for PostgreSQL access: node-postgres is imported by libs/clients (connections) and
+    // libs/staging (the staging tables' SQL) only; everything else goes through them.
+    files: ['**/*.ts'],
+    ignores: ['libs/clients/**', 'libs/staging/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'pg', message: 'PostgreSQL goes through @streamline/clients (connections) or @streamline/staging (SQL).' }] }],
+    },
+  },
+  {
     // Tests may use the testing lib and fixtures of any project.
     files: ['**/tests/**/*.ts', '**/*.test.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appCommand } from '@streamline/app-runner';
 import { createPgPool } from '@streamline/clients';
-import { testConnections, uniqueName, withEmptyDatabase } from '@streamline/testing';
+import { testConnections, uniqueName } from '@streamline/testing';
+import { withEmptyDatabase } from '@streamline/staging/testing';
 import { type GeneratedPage, generatePage } from '../src/generator/generate-users.js';
 import type { IngestSummary } from '../src/summary.js';
 

@@ -13,13 +13,12 @@ import {
   topicMaxMessageBytes,
 } from '@streamline/clients';
 import { configOrExit, createStallWatch, describeError, runApp } from '@streamline/runtime';
-import { migrateStaging, outboxLag, replayStagedUsers, requeueDeadLetters, requireStaging } from '@streamline/staging';
+import { listenForOutbox, migrateStaging, outboxLag, replayStagedUsers, requeueDeadLetters, requireStaging } from '@streamline/staging';
 import { mapApiUser, usersCreatedSchema, type UserCreated, type UserSource } from '@streamline/user-schema';
 import { loadRelayConfig } from './config.js';
 import { replayFilter } from './replay-filter.js';
 import { startLagReporter } from './lag-reporter.js';
 import { startOutboxRetention } from './outbox-retention.js';
-import { listenForOutbox } from './outbox-wakeup.js';
 import { runRelay } from './relay.js';
 
 const program = new Command('relay')

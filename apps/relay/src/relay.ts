@@ -1,10 +1,9 @@
 import type { Producer } from 'kafkajs';
 import { isMessageTooLarge, RecordEncodeError, type AvroSerde, type PgPool } from '@streamline/clients';
 import { DependencyError, type DependencyRetry, type Logger, type StageMetrics, type StallWatch } from '@streamline/runtime';
-import { claimOutboxBatch, type OutboxRow, type SetAside } from '@streamline/staging';
+import { claimOutboxBatch, type OutboxRow, type SetAside, type Wakeup } from '@streamline/staging';
 import type { UserCreated } from '@streamline/user-schema';
 import { UnroutableRowError } from './errors.js';
-import type { Wakeup } from './outbox-wakeup.js';
 
 export interface Publisher {
   producer: Pick<Producer, 'sendBatch'>;

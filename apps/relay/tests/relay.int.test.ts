@@ -5,7 +5,8 @@ import { repoRoot, runAppToEnd, startApp, stopApp, type AppProcess } from '@stre
 import { Compatibility, connectConsumer, createAvroSerde, createKafka, createRegistryClient, registerAvroSchema, type PgPool } from '@streamline/clients';
 import { stageUsers } from '@streamline/staging';
 import type { UserCreated } from '@streamline/user-schema';
-import { fetchHealth, itForStack, localStack, scrapeMetric, testConnections, uniqueName, waitFor, withEmptyDatabase } from '@streamline/testing';
+import { fetchHealth, itForStack, localStack, scrapeMetric, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { withEmptyDatabase } from '@streamline/staging/testing';
 
 import { apiUsers, createStagingDatabase, topicMessages as topicMessagesIn } from './support.js';
 

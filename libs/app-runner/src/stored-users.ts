@@ -1,4 +1,4 @@
-import type { CassandraClient, PgPool } from '@streamline/clients';
+import type { CassandraClient } from '@streamline/clients';
 import { CASSANDRA } from '@streamline/config';
 
 export interface StoredRow {
@@ -40,23 +40,4 @@ export async function storedRows(
 export function percentile(sorted: number[], p: number): number | undefined {
   if (sorted.length === 0) return undefined;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-export interface RelayStats {
-  published: number;
-  p50Ms: number | null;
-  p99Ms: number | null;
-}
-
-/** How the relay did for one run: rows published and the staged -> published delay. */
-export async function relayStats(pool: PgPool, runId: string): Promise<RelayStats> {
-  const { rows } = await pool.query<{ published: string; p50: number | null; p99: number | null }>(
-    `SELECT count(published_at) AS published,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM published_at - created_at) * 1000) AS p50,
-            percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM published_at - created_at) * 1000) AS p99
-     FROM outbox WHERE payload->>'ingest_run_id' = $1`,
-    [runId],
-  );
-  const r = rows[0]!;
-  return { published: Number(r.published), p50Ms: r.p50, p99Ms: r.p99 };
 }

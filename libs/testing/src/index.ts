@@ -5,5 +5,4 @@ export * from './wait-for.js';
 export * from './scrape.js';
 export * from './describe-for-stack.js';
 export * from './local-stack-control.js';
-export * from './empty-database.js';
 export * from './compose-suite.js';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { createPgPool } from '@streamline/clients/pg';
 import { afterAll, expect, it } from 'vitest';
 import { loadConnectionConfig } from '@streamline/config';
 import { describeForStack } from '@streamline/testing';
@@ -34,10 +34,8 @@ describeForStack(['local'], 'a clone under a folder only its owner may enter (mo
     const added = clusters().filter((c) => !before.includes(c));
     expect(added).toHaveLength(1);
 
-    const client = new pg.Client({ ...loadConnectionConfig(env).pg });
-    await client.connect();
-    const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
-    await client.end();
+    const pool = createPgPool(loadConnectionConfig(env).pg, { max: 1 });
+    const { rows } = await pool.query<{ data_directory: string }>('SHOW data_directory').finally(() => pool.end());
     expect(rows[0]!.data_directory).toBe(join('/var/lib/postgresql/streamline', added[0]!, 'data'));
 
     const reset = cli('reset');

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { ConnectionConfig } from '@streamline/config';
 import { backoffDelay, type Logger } from '@streamline/runtime';
-import { OUTBOX_CHANNEL } from '@streamline/staging';
+import { OUTBOX_CHANNEL } from './stage-users.js';
 
 export interface Wakeup {
   /** Resolves on the next NOTIFY, after `timeoutMs` (the polling fallback), or when `signal` aborts. */
