@@ -39,6 +39,13 @@ def setting(name: str, default: str) -> str:
     return value if value is not None else os.environ.get(name.upper(), default)
 
 
+def schedule_setting(name: str, default: str) -> str | None:
+    """A DAG's schedule from `setting`; `none` (any case) means no schedule: runs only when
+    triggered (the docker suite's compose stack, whose tests trigger the runs they count)."""
+    value = setting(name, default).strip()
+    return None if value.lower() == "none" else value
+
+
 def _postgres(c: Any) -> dict[str, Any]:
     return {"PG_HOST": c.host, "PG_PORT": c.port, "PG_USER": c.login, "PG_PASSWORD": c.password, "PG_DATABASE": c.schema}
 

@@ -14,7 +14,7 @@ from airflow.providers.standard.operators.python import PythonOperator
 from airflow.sdk import Param
 
 from streamline_common import app_json, ingest_run_id, ingest_seed, run_app, streamline_dag
-from streamline_settings import setting
+from streamline_settings import schedule_setting, setting
 
 SOURCES = ["generator", "api", "auto"]
 MAX_COUNT = 1_000_000
@@ -62,7 +62,7 @@ def check_staged(ti, run_id: str, **_) -> dict:
 with streamline_dag(
     "user_ingest",
     description="Fetch users (randomuser.me or the offline generator) into PostgreSQL staging",
-    schedule=setting("user_ingest_schedule", "*/5 * * * *"),
+    schedule=schedule_setting("user_ingest_schedule", "*/5 * * * *"),
     tag="ingest",
     params={
         "count": Param(int(setting("user_ingest_count", "1000")), type="integer", minimum=1, maximum=MAX_COUNT, description="users to fetch"),

@@ -3,7 +3,7 @@ import json
 
 from airflow.sdk import Connection
 
-from streamline_settings import app_env, connection_env
+from streamline_settings import app_env, connection_env, schedule_setting
 
 
 def conn(conn_id: str, **fields) -> Connection:
@@ -59,3 +59,12 @@ def test_connection_wins_over_variable_and_variables_only_set_known_names():
 def test_no_connection_no_variable_leaves_the_apps_defaults():
     assert app_env(get_connection=lambda _: None, get_variable=lambda _: None) == {}
 
+
+
+def test_schedule_none_means_triggered_only(monkeypatch):
+    monkeypatch.setenv("USER_INGEST_SCHEDULE", "None")
+    assert schedule_setting("user_ingest_schedule", "*/5 * * * *") is None
+    monkeypatch.setenv("USER_INGEST_SCHEDULE", "*/10 * * * *")
+    assert schedule_setting("user_ingest_schedule", "*/5 * * * *") == "*/10 * * * *"
+    monkeypatch.delenv("USER_INGEST_SCHEDULE")
+    assert schedule_setting("user_ingest_schedule", "*/5 * * * *") == "*/5 * * * *"

@@ -14,10 +14,16 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   for db in streamline registry airflow; do
     echo "CREATE DATABASE $db;" | postgres --single -D "$PGDATA" postgres >/dev/null
   done
+  # Airflow's metadata under a login of its own (AIRFLOW_DB_PASSWORD, generated into deploy/.env):
+  # it owns the airflow database and nothing else. The password goes through stdin (scram-hashed).
+  if [ -n "${AIRFLOW_DB_PASSWORD:-}" ]; then
+    [[ "$AIRFLOW_DB_PASSWORD" =~ ^[A-Za-z0-9_-]+$ ]] || { echo "postgres: AIRFLOW_DB_PASSWORD must be URL-safe base64 (npm run images generates one)" >&2; exit 2; }
+    printf "CREATE ROLE airflow LOGIN PASSWORD '%s';\nALTER DATABASE airflow OWNER TO airflow;\n" "$AIRFLOW_DB_PASSWORD" | postgres --single -D "$PGDATA" postgres >/dev/null
+  fi
   # Every network login with a password (scram); the unix socket stays inside the container.
   printf 'host all all 0.0.0.0/0 scram-sha-256\nhost all all ::/0 scram-sha-256\n' >> "$PGDATA/pg_hba.conf"
 fi
-unset POSTGRES_PASSWORD POSTGRES_PASSWORD_FILE
+unset POSTGRES_PASSWORD POSTGRES_PASSWORD_FILE AIRFLOW_DB_PASSWORD
 exec postgres -D "$PGDATA" \
   -c listen_addresses='*' \
   -c password_encryption=scram-sha-256 \

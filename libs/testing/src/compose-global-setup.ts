@@ -1,14 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { COMPOSE_TEST_PORTS, COMPOSE_TEST_PROJECT, composeFile, docker, ONE_SHOT_SERVICES } from './compose-suite.js';
+import { COMPOSE_TEST_PORTS, COMPOSE_TEST_PROJECT, COMPOSE_TEST_SETTINGS, composeFile, docker, ONE_SHOT_SERVICES } from './compose-suite.js';
 import { dockerAvailable } from './stack-mode.js';
 
 /** Removes everything of the suite's compose project: containers, network, volumes. */
 function removeProject(): void {
   spawnSync('docker', ['compose', '-p', COMPOSE_TEST_PROJECT, '-f', composeFile, 'down', '-v', '--remove-orphans', '--timeout', '20'], {
     stdio: 'ignore',
-    env: { ...process.env, ...COMPOSE_TEST_PORTS },
+    env: { ...process.env, ...COMPOSE_TEST_PORTS, ...COMPOSE_TEST_SETTINGS },
   });
 }
 
@@ -29,7 +29,7 @@ export default async function setup(project: TestProject) {
   const services = docker(['compose', '-f', composeFile, 'config', '--services']).split('\n').filter(Boolean);
   let environment = new DockerComposeEnvironment(dirname(composeFile), 'docker-compose.yml')
     .withProjectName(COMPOSE_TEST_PROJECT)
-    .withEnvironment({ ...COMPOSE_TEST_PORTS })
+    .withEnvironment({ ...COMPOSE_TEST_PORTS, ...COMPOSE_TEST_SETTINGS })
     .withStartupTimeout(600_000);
   for (const service of services) {
     environment = environment.withWaitStrategy(`${service}-1`, ONE_SHOT_SERVICES.includes(service) ? Wait.forOneShotStartup() : Wait.forHealthCheck());

@@ -22,10 +22,17 @@ export const COMPOSE_TEST_PORTS: Readonly<Record<string, string>> = Object.freez
   SPARK_LAUNCHER_HTTP_PORT: '39403',
   WRITER_HTTP_PORT: '39404',
   PROMETHEUS_PORT: '39090',
+  AIRFLOW_PORT: '38080',
 });
 
+/**
+ * The suite's other compose settings: user_ingest runs only when a test triggers it (a scheduled
+ * run would stage users while another test counts the staged set).
+ */
+export const COMPOSE_TEST_SETTINGS: Readonly<Record<string, string>> = Object.freeze({ USER_INGEST_SCHEDULE: 'none' });
+
 /** Compose services that run once and exit 0 (the others stay up, with a healthcheck). */
-export const ONE_SHOT_SERVICES: readonly string[] = ['stack-setup'];
+export const ONE_SHOT_SERVICES: readonly string[] = ['stack-setup', 'airflow-migrate'];
 
 /** `docker <args>` on the suite's engine; throws with its stderr when it fails. */
 export function docker(args: string[]): string {

@@ -8,6 +8,7 @@ import { ensureBaseImage } from './base-image.js';
 import { assembleContext, contextKey, type ContextSources } from './contexts.js';
 import { dockerBuild, engineAnswers, imageId, imageLabel, imageSizeBytes, INPUTS_LABEL } from './docker.js';
 import { nodeBinary, productionModules } from './node-runtime.js';
+import { downloadWheels } from './python-wheels.js';
 import { bundledProjects, tagOf, type ImageSpec } from './specs.js';
 
 export interface BuildOptions {
@@ -71,6 +72,10 @@ export async function buildImages(specs: ImageSpec[], options: BuildOptions): Pr
     sitePackages: sitePackagesOf(join(options.stackDir, 'venv')),
     nodeBinary: needsNode ? await nodeBinary(options.cacheDir, logFile) : '',
     productionModules: needsNode ? await productionModules(repoRoot, workDir, options.cacheDir, logFile) : '',
+    pythonWheels: (input) => {
+      reporter.step('images', `pip download ${input.requirements.join(' ')} on the host (wheels for the build)`);
+      return downloadWheels(input, repoRoot, options.cacheDir, logFile);
+    },
   };
 
   const started = Date.now();

@@ -24,6 +24,11 @@ describe('deploy/.env for compose', () => {
     expect(first.CASSANDRA_PASSWORD).toBe(credentials.cassandra.password);
     expect(first.KAFKA_CLUSTER_ID).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(first.MONITOR_AUTH_TOKEN!.length).toBeGreaterThanOrEqual(16);
+    expect(first.AIRFLOW_DB_PASSWORD).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(first.AIRFLOW_ADMIN_PASSWORD).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(first.AIRFLOW_DB_PASSWORD).not.toBe(first.PG_PASSWORD);
+    expect(first.AIRFLOW_JWT_SECRET).toBe(credentials.airflow.jwtSecret);
+    expect(first.AIRFLOW_SECRET_KEY).toBe(credentials.airflow.secretKey);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const again = vars(writeComposeEnv(root, {}));
     expect(again).toEqual(first);

@@ -6,7 +6,7 @@ import { ensureStackCredentials } from '../credentials.js';
 /**
  * deploy/.env, which compose reads for the compose files' variables: the stack's generated
  * credentials (the same .stack/credentials.json as the local stack, so `STACK=docker npm start`
- * and the tests log in with them), the monitor's token, and the KRaft cluster id, kept once made
+ * and the tests log in with them), the monitor's token, Airflow's logins and secrets, and the KRaft cluster id, kept once made
  * (a formatted volume remembers it). Mode 600, ignored by git; no secret is in a compose file or an
  * image.
  */
@@ -19,6 +19,10 @@ export function writeComposeEnv(repoRoot: string, env: NodeJS.ProcessEnv): strin
   // The monitor listens beyond loopback in its container, so it asks for a token: the stack's (a
   // stack made before monitors had one keeps the token first generated here).
   const monitorToken = credentials.monitor?.token ?? kept('MONITOR_AUTH_TOKEN') ?? randomBytes(24).toString('base64url');
+  // Airflow's: its metadata login (the postgres volume keeps the role made with it: kept once made),
+  // the UI/API admin password, and the secrets every Airflow process signs and checks tokens with.
+  const airflowDbPassword = kept('AIRFLOW_DB_PASSWORD') ?? randomBytes(24).toString('base64url');
+  const airflowAdminPassword = kept('AIRFLOW_ADMIN_PASSWORD') ?? randomBytes(18).toString('base64url');
   const lines = [
     '# Written by `npm run images` from .stack/credentials.json; do not commit.',
     `PG_PASSWORD=${credentials.pg.password}`,
@@ -26,6 +30,10 @@ export function writeComposeEnv(repoRoot: string, env: NodeJS.ProcessEnv): strin
     `CASSANDRA_PASSWORD=${credentials.cassandra.password}`,
     `KAFKA_CLUSTER_ID=${clusterId}`,
     `MONITOR_AUTH_TOKEN=${monitorToken}`,
+    `AIRFLOW_DB_PASSWORD=${airflowDbPassword}`,
+    `AIRFLOW_ADMIN_PASSWORD=${airflowAdminPassword}`,
+    `AIRFLOW_JWT_SECRET=${credentials.airflow.jwtSecret}`,
+    `AIRFLOW_SECRET_KEY=${credentials.airflow.secretKey}`,
     '',
   ];
   writeFileSync(file, lines.join('\n'), { mode: 0o600 });

@@ -16,6 +16,8 @@ export interface ContextSources {
   sitePackages: string;
   nodeBinary: string;
   productionModules: string;
+  /** Downloads (once) the wheels of a `python-wheels` input; returns their folder. */
+  pythonWheels: (input: Extract<ContextInput, { kind: 'python-wheels' }>) => Promise<string>;
 }
 
 /** Copies a file or folder: hard links where the file system allows (no space, no time), else a copy. */
@@ -56,6 +58,8 @@ async function addInput(input: ContextInput, dir: string, src: ContextSources): 
       return copyTree(join(src.repoRoot, input.path), join(dir, input.to));
     case 'bundle':
       return copyTree(join(src.repoRoot, 'dist', input.project), join(dir, input.to));
+    case 'python-wheels':
+      return copyTree(await src.pythonWheels(input), join(dir, input.to));
     case 'node-runtime':
       await copyTree(src.nodeBinary, join(dir, 'node', 'bin', 'node'));
       await copyTree(join(src.productionModules, 'node_modules'), join(dir, 'node_modules'));

@@ -1,3 +1,4 @@
+import { AIRFLOW_VERSION } from '../components/airflow.js';
 import { CASSANDRA_VERSION } from '../components/cassandra.js';
 import { KAFKA_VERSION } from '../components/kafka.js';
 import { APICURIO_VERSION } from '../components/schema-registry.js';
@@ -7,6 +8,8 @@ import { SPARK_VERSION } from '../components/spark.js';
 export const NODE_VERSION = '20.20.2';
 /** The Debian release every image is made from (the machines' own). */
 export const DEBIAN_SUITE = 'bookworm';
+/** The ZooKeeper Kafka 3.9.1 ships (its zookeeper jar): the zookeeper image runs it from the kafka image's jars. */
+export const KAFKA_ZOOKEEPER_VERSION = '3.8.4';
 
 /** What goes into an image's build context besides its Dockerfile folder. */
 export type ContextInput =
@@ -18,6 +21,8 @@ export type ContextInput =
   | { kind: 'repo'; path: string; to: string }
   /** A project's bundle (`dist/<project>`, made by tools/build/bundle-app.mjs), copied to `to`. */
   | { kind: 'bundle'; project: string; to: string }
+  /** Wheels for pip install --no-index, downloaded on the host into the download cache (python-wheels.ts). */
+  | { kind: 'python-wheels'; name: string; requirements: string[]; constraints: string; to: string }
   /** The Node runtime: the node binary and the production node_modules. */
   | { kind: 'node-runtime' }
   /** Files written from the local stack's own settings (one owner: the component modules). */
@@ -41,6 +46,8 @@ const image = (name: string, version: string) => `streamline/${name}:${version}`
 export const BASE_IMAGE = image('base', DEBIAN_SUITE);
 
 const APPS = ['ingestor', 'relay', 'cassandra-writer', 'monitor', 'user-query'] as const;
+/** The apps the DAGs' tasks run (airflow-dags/dags: user_ingest, pipeline_health, spark_streaming). */
+export const AIRFLOW_TASK_APPS = ['ingestor', 'relay', 'cassandra-writer', 'spark-launcher'] as const;
 
 /**
  * Every image `npm run images` builds, in build order. The compose files name these tags as the
@@ -60,6 +67,8 @@ export const IMAGE_SPECS: ImageSpec[] = [
     ],
     installs: ['kafka'],
   },
+  // Kafka's ZooKeeper mode (docker-compose.zookeeper.yml): the kafka image's layers, another entrypoint.
+  { name: 'zookeeper', tag: image('zookeeper', KAFKA_ZOOKEEPER_VERSION), dockerfileDir: 'deploy/images/zookeeper', from: { KAFKA: 'kafka' }, inputs: [], installs: [] },
   {
     name: 'schema-registry',
     tag: image('schema-registry', APICURIO_VERSION),
@@ -128,6 +137,30 @@ export const IMAGE_SPECS: ImageSpec[] = [
       { kind: 'repo', path: 'apps/spark-job/streamline_job', to: 'job/streamline_job' },
     ],
     installs: ['spark-master'],
+  },
+  {
+    // api-server, scheduler (LocalExecutor: the tasks run here) and dag-processor: one image, the
+    // command picks the component. The DAGs' tasks run the apps through libs/app-runner's
+    // run-app.mjs, which finds their bundles under /opt/streamline/dist/apps (the Node runtime image's node and node_modules).
+    name: 'airflow',
+    tag: image('airflow', AIRFLOW_VERSION),
+    dockerfileDir: 'deploy/images/airflow',
+    from: { BASE: 'base', NODE_RUNTIME: 'node' },
+    inputs: [
+      {
+        kind: 'python-wheels',
+        name: `apache-airflow-${AIRFLOW_VERSION}`,
+        requirements: [`apache-airflow[postgres]==${AIRFLOW_VERSION}`],
+        constraints: 'airflow-dags/constraints.txt',
+        to: 'wheels',
+      },
+      { kind: 'repo', path: 'airflow-dags/constraints.txt', to: 'constraints.txt' },
+      { kind: 'repo', path: 'airflow-dags/dags', to: 'dags' },
+      { kind: 'repo', path: 'libs/app-runner/bin/run-app.mjs', to: 'streamline/libs/app-runner/bin/run-app.mjs' },
+      { kind: 'repo', path: 'libs/app-runner/src/app-command.mjs', to: 'streamline/libs/app-runner/src/app-command.mjs' },
+      ...AIRFLOW_TASK_APPS.map((app) => ({ kind: 'bundle' as const, project: `apps/${app}`, to: `streamline/dist/apps/${app}` })),
+    ],
+    installs: [],
   },
 ];
 
