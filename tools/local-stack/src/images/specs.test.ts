@@ -3,13 +3,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BASE_IMAGE, IMAGE_SPECS, selectSpecs, tagOf } from './specs.js';
 
-const compose = readFileSync(join(import.meta.dirname, '..', '..', '..', '..', 'deploy', 'docker-compose.yml'), 'utf8');
+const deploy = join(import.meta.dirname, '..', '..', '..', '..', 'deploy');
+// The stack and its ZooKeeper-mode override.
+const compose = ['docker-compose.yml', 'docker-compose.zookeeper.yml'].map((f) => readFileSync(join(deploy, f), 'utf8')).join('\n');
 /** `image: ${KAFKA_IMAGE:-streamline/kafka:3.9.1}` -> [KAFKA_IMAGE, streamline/kafka:3.9.1] */
 const composeImages = [...compose.matchAll(/^\s+image: \$\{([A-Z_]+)_IMAGE:-([^}]+)\}$/gm)].map((m) => ({ variable: m[1]!, tag: m[2]! }));
 
 describe('image specs', () => {
   it('names each image the compose file runs, with the tag npm run images builds (no drift)', () => {
-    expect(composeImages.length).toBeGreaterThanOrEqual(11);
+    expect(composeImages.length).toBeGreaterThanOrEqual(13);
+    expect(composeImages.map((i) => i.variable)).toEqual(expect.arrayContaining(['AIRFLOW', 'ZOOKEEPER']));
     for (const { variable, tag } of composeImages) {
       const spec = IMAGE_SPECS.find((s) => s.name.toUpperCase().replace(/-/g, '_') === variable);
       expect(spec?.tag, `${variable}_IMAGE`).toBe(tag);
