@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
 import { storedRows } from '@streamline/app-runner';
 import { COMPOSE_TEST_PORTS, composeFile, describeWithEngine, testConnections, waitFor } from '@streamline/testing';
@@ -21,7 +21,8 @@ const ingestRunId = (airflowRunId: string) => `airflow-${airflowRunId.replace(/[
  * inside the image; its users go through the relay, Kafka, Spark and the writer into Cassandra.
  */
 describeWithEngine('Airflow on the compose stack (docker suite)', () => {
-  const api = `http://127.0.0.1:${COMPOSE_TEST_PORTS.AIRFLOW_PORT}`;
+  // The ports the global setup published (COMPOSE_TEST_PORTS), as testConnections() takes them.
+  const api = `http://127.0.0.1:${inject('stackEnv')?.AIRFLOW_PORT ?? COMPOSE_TEST_PORTS.AIRFLOW_PORT}`;
   const config = testConnections();
   let pool: PgPool;
   const cassandra = createCassandraClient(config.cassandra);
@@ -50,7 +51,10 @@ describeWithEngine('Airflow on the compose stack (docker suite)', () => {
 
   it("refuses its API without Airflow's login, and a wrong password", async () => {
     expect((await fetch(`${api}/api/v2/dags`)).status).toBe(401);
-    expect((await fetch(`${api}/api/v2/dags`, { headers: { authorization: 'Bearer not-a-token' } })).status).toBe(401);
+    // A token it did not sign: refused as such.
+    const forged = await fetch(`${api}/api/v2/dags`, { headers: { authorization: 'Bearer not-a-token' } });
+    expect(forged.status).toBe(403);
+    expect(await forged.json()).toEqual({ detail: 'Invalid JWT token' });
     const wrong = await fetch(`${api}/auth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
