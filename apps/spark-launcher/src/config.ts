@@ -9,6 +9,7 @@ import {
   hostName,
   intInRange,
   loadAppBasics,
+  loadStallBound,
   loadStackLayout,
   nonNegativeInt,
   oneOf,
@@ -90,6 +91,8 @@ export interface SparkLauncherConfig extends AppBasics {
     /** How long to wait for the schema of the source topic (registered by the relay) before each start. */
     sourceSchemaWaitMs: number;
   };
+  /** Runs failing this often (or this long) before the query's next micro-batch are a stall: counted, then /healthz says degraded. */
+  stall: { afterAttempts: number; afterMs: number };
   /** Small JSON file with the launcher's state (pid, state, restarts, started_at): `spark-launcher status` reads it. */
   statusFile: string;
 }
@@ -207,6 +210,7 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
       stopTimeoutMs: readVar(env, 'SPARK_LAUNCHER_STOP_TIMEOUT_MS', positiveInt(45_000)),
       sourceSchemaWaitMs: readVar(env, 'SPARK_LAUNCHER_SOURCE_SCHEMA_WAIT_MS', positiveInt(60_000)),
     },
+    stall: loadStallBound(env, 'SPARK_LAUNCHER'),
     statusFile: path(pick('statusFile', 'SPARK_LAUNCHER_STATUS_FILE', text(join(stack.data('spark-launcher'), 'status.json')))),
   });
 }

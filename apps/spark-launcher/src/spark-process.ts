@@ -42,6 +42,7 @@ export function launchSparkProcess(command: SparkSubmitCommand, options: SparkPr
       const n = (key: string) => (typeof fields[key] === 'number' ? (fields[key] as number) : 0);
       events.onBatch({ batch: n('batch'), records: n('records'), processed: n('processed'), dlq: n('dlq') });
     }
+    if (msg === 'job failed') events.onJobFailed(typeof fields.error === 'string' ? fields.error : 'job failed');
     if (msg === 'query progress') {
       const n = (key: string) => (typeof fields[key] === 'number' ? (fields[key] as number) : 0);
       events.onProgress({
