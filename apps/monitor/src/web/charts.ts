@@ -29,7 +29,8 @@ function options(el: HTMLElement, series: readonly SeriesSpec[], yLabel: string)
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true } },
     axes: [
-      { stroke: '#8a97a8', grid: { stroke: '#2a3441' } },
+      // Ticks at least 80 px apart: at 15-second steps uPlot's second line (the date, then each minute) overlapped its neighbour.
+      { stroke: '#8a97a8', grid: { stroke: '#2a3441' }, space: 80 },
       { stroke: '#8a97a8', grid: { stroke: '#2a3441' }, label: yLabel, size: 60 },
     ],
     series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: true, value: (_u: uPlot, v: number | null) => (v === null ? '–' : v.toFixed(s.digits ?? 1)) }))],
