@@ -157,6 +157,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
       counts,
       groups: Object.fromEntries(groups.map((g) => [g.group, g.partitions])),
       latencyBuckets: latencyBuckets.length > 0 ? latencyBuckets : null,
+      writerStartedAt: writer?.process ? writer.process.startedAt * 1000 : null,
     });
     derived = derive(history.all(), { rateMs: config.rateWindowMs, latencyMs: config.latencyWindowMs });
     if (derived) points.push({ ...derived, lag: Object.fromEntries(lagViews().map((l) => [l.group, l.lag?.total ?? null])) });
