@@ -1,13 +1,9 @@
 import type { PgPool } from '@streamline/clients/pg';
 import { isTransientDependencyError, type DependencyRetry } from '@streamline/runtime';
-import { type StageResult, migrateStaging, stageUsers } from '@streamline/staging';
-import type { UserToStage } from '@streamline/user-schema';
+import { type StageResult, type StagingItem, migrateStaging, stageUsers } from '@streamline/staging';
 import { StagingError } from './errors.js';
 
-export interface StageItem {
-  raw: unknown;
-  record: UserToStage;
-}
+export type StageItem = StagingItem;
 
 export type StageFn = (batch: StageItem[]) => Promise<StageResult>;
 
