@@ -24,12 +24,6 @@ export interface ApiInfo {
 export interface ApiPage {
   results: unknown[];
   info: ApiInfo | undefined;
-  /**
-   * The body as received, where staging cuts each record's raw JSON from (result-bytes.ts); absent
-   * when it is not all valid UTF-8 (the decoder put U+FFFD for what was not, which the parsed
-   * records carry and PostgreSQL would refuse as bytes).
-   */
-  body: Uint8Array | undefined;
   /** Requests it took (1 = no retry). */
   attempts: number;
 }
@@ -70,8 +64,6 @@ export function buildPageUrl(baseUrl: string, request: PageRequest): string {
   if (request.nat) url.searchParams.set('nat', request.nat);
   return url.toString();
 }
-
-const utf8 = new TextDecoder();
 
 const snippet = (text: string, max = 80) => {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -168,10 +160,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       (res.body as { destroy?: () => void } | null)?.destroy?.();
       throw tooLarge(url, `of ${declared} bytes (Content-Length)`);
     }
-    let bytes: Buffer;
+    let body: string;
     try {
-      // The bytes are kept: staging sends each record's raw JSON from them (result-bytes.ts).
-      bytes = Buffer.from(await res.arrayBuffer());
+      body = await res.text();
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (timeout.aborted) throw timedOut();
@@ -182,8 +173,6 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const reason = [message.split(': ').at(-1), code].filter(Boolean).join(', ');
       throw new ApiRequestError(`GET ${url}: HTTP ${status} body cut short (${reason})`, url, { retriable: true });
     }
-    // As node-fetch's text() decodes (a leading BOM dropped, invalid UTF-8 as U+FFFD).
-    const body = utf8.decode(bytes);
     if (status < 200 || status >= 300) {
       const retriable = status === 408 || status === 429 || status >= 500;
       const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
@@ -195,7 +184,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
     const page = parseApiResponse(url, body);
     checkPageSize(url, page.results, asked);
-    return { ...page, body: body.includes('\ufffd') ? undefined : bytes };
+    return page;
   };
 
   return {

@@ -4,7 +4,6 @@ import { InvalidRecordError, type UserSource } from '@streamline/user-schema';
 import type { PageRequest } from './api-client.js';
 import { type PlannedPage, planPages } from './fetch-plan.js';
 import { createInFlight } from './in-flight.js';
-import { resultRanges } from './result-bytes.js';
 import type { StageFn, StageItem } from './stage-batch.js';
 import { toStageable } from './stageable-record.js';
 import { type IngestSummary, createTally } from './summary.js';
@@ -26,8 +25,7 @@ export interface IngestOptions {
 }
 
 export interface IngestDeps {
-  /** `body`: the page's bytes, where each record's raw JSON is sent from when it can be (result-bytes.ts). */
-  fetchPage(request: PageRequest, signal?: AbortSignal): Promise<{ results: unknown[]; attempts?: number; body?: Uint8Array }>;
+  fetchPage(request: PageRequest, signal?: AbortSignal): Promise<{ results: unknown[]; attempts?: number }>;
   stage: StageFn;
   /** Called for each record that fails validation (counted in the metrics). */
   onRejected?: () => void;
@@ -97,14 +95,9 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
     }
     const results = page.results.slice(0, planned.take);
     tally.fetched += results.length;
-    const { body } = page;
-    const ranges = body && resultRanges(body);
-    const inBody = ranges?.length === 2 * page.results.length ? ranges : undefined;
     results.forEach((raw, index) => {
       try {
-        const record = toStageable(raw, meta);
-        const start = inBody?.[2 * index] ?? -1;
-        buffer.push({ raw, rawJson: start < 0 ? undefined : body!.subarray(start, inBody![2 * index + 1]), record });
+        buffer.push({ raw, record: toStageable(raw, meta) });
       } catch (error) {
         if (!(error instanceof InvalidRecordError)) throw error;
         tally.reject(error.message);

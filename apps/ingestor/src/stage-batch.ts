@@ -1,9 +1,13 @@
 import type { PgPool } from '@streamline/clients/pg';
 import { isTransientDependencyError, type DependencyRetry } from '@streamline/runtime';
-import { type StageResult, type StagingItem, migrateStaging, stageUsers } from '@streamline/staging';
+import { type StageResult, migrateStaging, stageUsers } from '@streamline/staging';
+import type { UserToStage } from '@streamline/user-schema';
 import { StagingError } from './errors.js';
 
-export type StageItem = StagingItem;
+export interface StageItem {
+  raw: unknown;
+  record: UserToStage;
+}
 
 export type StageFn = (batch: StageItem[]) => Promise<StageResult>;
 

@@ -1,5 +1,5 @@
 import type { PgPool } from '@streamline/clients/pg';
-import { type StagingItem, stagingParameter } from './staging-parameter.js';
+import type { UserToStage } from '@streamline/user-schema';
 
 /** The channel the relay LISTENs on; one NOTIFY per committed batch. */
 export const OUTBOX_CHANNEL = 'outbox_new';
@@ -12,16 +12,21 @@ export interface StageResult {
   duplicates: number;
 }
 
+/** A batch to stage as the one JSON parameter stageUsers sends (its cost measured on its own by apps/ingestor/scripts/cpu-per-user.bench.ts). */
+export function stagingParameter(batch: ReadonlyArray<{ raw: unknown; record: UserToStage }>): string {
+  return JSON.stringify(batch.map((u) => ({ id: u.record.id, raw: u.raw, record: u.record })));
+}
+
 /**
  * Stages a batch in one transaction: new users into users_raw (a user already there is skipped),
  * and for each new one an outbox row carrying the record with its staged_at; a user staged before
  * is noted in users_refetched for this run. One round trip, whatever the batch size.
  *
- * The batch travels as one jsonb parameter (stagingParameter): one jsonb parse on the server,
- * where per-user jsonb[] elements cost an array-literal escape of each JSON text in node-postgres
- * and an unescape on the server (most of the staging CPU before).
+ * The batch travels as one JSON array parameter: a single JSON.stringify on the client and one
+ * jsonb parse on the server, where per-user jsonb[] elements cost an array-literal escape of each
+ * JSON text in node-postgres and an unescape on the server (most of the staging CPU before).
  */
-export async function stageUsers(pool: PgPool, batch: readonly StagingItem[]): Promise<StageResult> {
+export async function stageUsers(pool: PgPool, batch: Array<{ raw: unknown; record: UserToStage }>): Promise<StageResult> {
   if (batch.length === 0) return { staged: 0, duplicates: 0 };
   const client = await pool.connect();
   try {
