@@ -157,3 +157,43 @@ spec:
       interval: {{ .root.Values.serviceMonitor.interval }}
 {{- end }}
 {{- end -}}
+
+
+{{/* Airflow: the settings, pod and mounts its components share (templates/airflow.yaml). */}}
+{{- define "streamline.airflowEnv" -}}
+- name: AIRFLOW__CORE__EXECUTOR
+  value: LocalExecutor
+- name: AIRFLOW__CORE__LOAD_EXAMPLES
+  value: "False"
+- name: AIRFLOW__CORE__DAGS_FOLDER
+  value: /opt/airflow/dags
+- name: AIRFLOW__CORE__EXECUTION_API_SERVER_URL
+  value: {{ printf "http://%s:%v/execution/" (include "streamline.name" (dict "root" . "part" "airflow-api-server")) .Values.airflow.apiServer.port | quote }}
+- name: AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK
+  value: "True"
+- name: AIRFLOW__DATABASE__SQL_ALCHEMY_CONN
+  valueFrom:
+    secretKeyRef: { name: {{ .Values.secrets.airflow.name }}, key: {{ .Values.secrets.airflow.sqlAlchemyConnKey }} }
+- name: AIRFLOW__API_AUTH__JWT_SECRET
+  valueFrom:
+    secretKeyRef: { name: {{ .Values.secrets.airflow.name }}, key: {{ .Values.secrets.airflow.jwtSecretKey }} }
+{{- end -}}
+{{- define "streamline.airflowPod" -}}
+automountServiceAccountToken: false
+securityContext:
+  runAsNonRoot: true
+  runAsUser: 50000
+  runAsGroup: 0
+  fsGroup: 0
+  seccompProfile: { type: RuntimeDefault }
+volumes:
+  - name: dags
+    persistentVolumeClaim: { claimName: {{ .Values.airflow.dagsClaim }}, readOnly: true }
+  - { name: logs, emptyDir: {} }
+  - { name: tmp, emptyDir: {} }
+{{- end -}}
+{{- define "streamline.airflowMounts" -}}
+- { name: dags, mountPath: /opt/airflow/dags, readOnly: true }
+- { name: logs, mountPath: /opt/airflow/logs }
+- { name: tmp, mountPath: /tmp }
+{{- end }}

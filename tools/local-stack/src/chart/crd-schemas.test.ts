@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crdToJsonSchemas, toStrictJsonSchema } from './crd-schemas.js';
+import { standaloneSchema } from './kubernetes-schemas.js';
 
 // Schemas are nested plain data: read by path in the assertions.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -42,5 +43,17 @@ describe('CRD schemas as strict JSON schemas', () => {
       },
     };
     expect(crdToJsonSchemas(crd).map((s) => `${s.group}/${s.fileName}`)).toEqual(['kafka.strimzi.io/kafkatopic_v1beta2.json', 'kafka.strimzi.io/kafkatopic_v1alpha1.json']);
+  });
+});
+
+describe('Kubernetes schemas made self-contained', () => {
+  it('copies the definitions a resource reaches, transitively, and points its refs at them', () => {
+    const definitions = { A: { $ref: '/api/_definitions.json#/$defs/B' }, B: { type: 'string' }, C: { type: 'integer' } };
+    const schema = standaloneSchema({ $id: '/api/x.json', properties: { a: { $ref: '/api/_definitions.json#/$defs/A' } } }, definitions);
+    expect(schema).toEqual({ properties: { a: { $ref: '#/$defs/A' } }, $defs: { A: { $ref: '#/$defs/B' }, B: { type: 'string' } } });
+  });
+
+  it('names a definition that is missing', () => {
+    expect(() => standaloneSchema({ $ref: '/api/_definitions.json#/$defs/Gone' }, {})).toThrow('schema definition Gone is referenced but not defined');
   });
 });
