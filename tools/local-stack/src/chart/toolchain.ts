@@ -22,7 +22,14 @@ export const KUBERNETES_SCHEMAS = { pypi: 'kubernetes-validate', version: '1.37.
 
 /** Operators whose Go module carries its CRDs as YAML: the files the chart's resources need. */
 export const GO_MODULE_CRDS = [
-  { operator: 'cass-operator', module: 'github.com/k8ssandra/cass-operator', version: 'v1.26.0', files: ['config/crd/bases/cassandra.datastax.com_cassandradatacenters.yaml'] },
+  {
+    operator: 'cass-operator',
+    module: 'github.com/k8ssandra/cass-operator',
+    version: 'v1.26.0',
+    files: ['config/crd/bases/cassandra.datastax.com_cassandradatacenters.yaml'],
+    // Its release applies these kustomize patches: `config` leaves the schema (free-form per server version).
+    patches: ['config/crd/patches/config_removal.yaml'],
+  },
   {
     operator: 'spark-operator',
     module: 'github.com/kubeflow/spark-operator/v2',
@@ -89,17 +96,34 @@ async function ensureGoTool(cacheDir: string, tool: { module: string; version: s
 }
 
 /** Writes one JSON schema file per CRD version under `dir/<group>/<kind>_<version>.json`. */
-function writeCrdSchemas(yamlText: string, dir: string): number {
+function writeCrdSchemas(yamlText: string, dir: string, removals: string[][] = []): number {
   let count = 0;
   for (const doc of parseAllDocuments(yamlText)) {
     const crd = doc.toJSON() as CustomResourceDefinition | null;
     if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
+    for (const path of removals) removeAt(crd, path);
     for (const schema of crdToJsonSchemas(crd)) {
       writeFileSync(join(ensureDir(join(dir, schema.group)), schema.fileName), JSON.stringify(schema.schema));
       count++;
     }
   }
   return count;
+}
+
+/** A JSON patch of `remove` operations only (what the operators' CRD patches are), as paths. */
+export function parseRemovePatch(yamlText: string, name: string): string[][] {
+  const ops = (parseAllDocuments(yamlText)[0]?.toJSON() ?? []) as Array<{ op: string; path: string }>;
+  return ops.map((o) => {
+    if (o.op !== 'remove') throw new Error(`${name}: only remove operations are applied, got ${o.op} ${o.path}`);
+    return o.path.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  });
+}
+
+function removeAt(root: unknown, path: string[]): void {
+  const parent = path.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], root) as Record<string, unknown> | undefined;
+  if (!parent || !(path.at(-1)! in parent)) throw new Error(`CRD patch: nothing at /${path.join('/')}`);
+  if (Array.isArray(parent)) parent.splice(Number(path.at(-1)), 1);
+  else delete parent[path.at(-1)!];
 }
 
 export async function ensureGoModuleCrds(cacheDir: string, crdDir: string, reporter: Reporter): Promise<void> {
@@ -109,7 +133,8 @@ export async function ensureGoModuleCrds(cacheDir: string, crdDir: string, repor
     reporter.step('crds', `${entry.operator} ${entry.version}: CRDs from the Go module ${entry.module}`);
     const dir = await goModuleDir(cacheDir, entry.module, entry.version, join(cacheDir, 'logs', `${entry.operator}.log`));
     let count = 0;
-    for (const file of entry.files) count += writeCrdSchemas(readFileSync(join(dir, file), 'utf8'), crdDir);
+    const patches = ('patches' in entry ? entry.patches : []).flatMap((file) => parseRemovePatch(readFileSync(join(dir, file), 'utf8'), file));
+    for (const file of entry.files) count += writeCrdSchemas(readFileSync(join(dir, file), 'utf8'), crdDir, patches);
     if (count === 0) throw new Error(`no CRD schema found in ${entry.module}@${entry.version} (${entry.files.join(', ')})`);
     writeFileSync(stamp, `${count}\n`);
   }
