@@ -3,10 +3,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAdmin, createCassandraClient, createKafka } from '@streamline/clients';
-import { freePort, createIsolatedRun, lastJsonLine, repoRoot, runAppToEnd, startApp, stopApp, type AppProcess, type IsolatedRun, type ServingApp } from '@streamline/app-runner';
+import { createCassandraClient, createKafka } from '@streamline/clients';
+import { createIsolatedRun, lastJsonLine, repoRoot, runAppToEnd, startApp, stopApp, type AppProcess, type IsolatedRun, type ServingApp } from '@streamline/app-runner';
 import { parsePrometheusText, sumSamples } from '@streamline/runtime';
 import { fetchHealth, stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { freeAppPortsEnv, storedRows, topicMessages } from './support/pipeline-probes.js';
 import { ensureSystemChromium } from './support/system-chromium.js';
 
 const config = testConnections();
@@ -31,21 +32,8 @@ describe('monitor labels (real browser, fresh pipeline)', () => {
   let page: Page;
 
   const start = async (name: ServingApp) => apps.set(name, await startApp(name, { logDir: outDir, env }));
-  const storedInCassandra = async () => {
-    try {
-      return Number((await cassandra.execute(`SELECT count(*) FROM ${id}.created_users`)).first().get('count'));
-    } catch {
-      return 0; // the writer has not created the table yet
-    }
-  };
-  const messages = async (topic: string) => {
-    const admin = await connectAdmin(kafka);
-    try {
-      return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
-    } finally {
-      await admin.disconnect();
-    }
-  };
+  const storedInCassandra = () => storedRows(cassandra, id);
+  const messages = (topic: string) => topicMessages(kafka, topic);
   /** The Real-time Mode query's checkpoint: begun (its metadata, written at the start) and the batches committed. */
   const realtimeQuery = async () => {
     const dir = join(env.SPARK_JOB_CHECKPOINT_DIR!, 'realtime');
@@ -59,16 +47,9 @@ describe('monitor labels (real browser, fresh pipeline)', () => {
     const executablePath = await ensureSystemChromium();
     mkdirSync(outDir, { recursive: true });
     run = await createIsolatedRun(config, id);
-    const ports = {
-      INGESTOR_HTTP_PORT: await freePort(),
-      RELAY_HTTP_PORT: await freePort(),
-      SPARK_LAUNCHER_HTTP_PORT: await freePort(),
-      WRITER_HTTP_PORT: await freePort(),
-      MONITOR_HTTP_PORT: await freePort(),
-    };
     env = {
       ...run.env,
-      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      ...(await freeAppPortsEnv()),
       LOG_LEVEL: 'info',
       MONITOR_SAMPLE_INTERVAL_MS: '1000',
       MONITOR_SLOW_INTERVAL_MS: '3000',
