@@ -178,20 +178,6 @@ describeWithEngine('the compose stack, end to end and under faults (docker suite
     expect(served.output.split('\n')).toEqual(expect.arrayContaining(['users_created', 'users_processed', 'users_dlq']));
   });
 
-  it("refuses a Spark client without the stack's secret at the master's RPC, and answers one with it", () => {
-    // Spark's standalone client asks the master to kill a driver that does not exist: the master
-    // answers that only to a peer that proved the secret (which Spark reads from _SPARK_AUTH_SECRET).
-    const kill = (opts: string) => `${opts} /opt/pyspark/pyspark/bin/spark-class org.apache.spark.deploy.Client kill spark://spark-master:7077 driver-19700101000000-0000 2>&1`;
-    const answer = /Driver driver-19700101000000-0000 has already finished or does not exist/;
-    const refused = onProjectNetwork('spark-master', kill(''));
-    expect(refused.code, refused.output).not.toBe(0);
-    expect(refused.output).not.toMatch(answer);
-    const wrong = onProjectNetwork('spark-master', kill('JAVA_TOOL_OPTIONS=-Dspark.authenticate=true'), { _SPARK_AUTH_SECRET: 'not-the-secret-0000' });
-    expect(wrong.output).not.toMatch(answer);
-    const served = onProjectNetwork('spark-master', kill('JAVA_TOOL_OPTIONS=-Dspark.authenticate=true'), { _SPARK_AUTH_SECRET: composeSecret('SPARK_AUTH_SECRET') });
-    expect(served.output).toMatch(answer);
-  });
-
   it('runs every service of the compose file as a non-root user, each with its healthcheck passing', () => {
     const services = spawnSync('docker', ['compose', '-p', COMPOSE_TEST_PROJECT, '-f', composeFile, 'ps', '--format', '{{.Service}}'], {
       encoding: 'utf8',
