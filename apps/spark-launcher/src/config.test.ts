@@ -106,6 +106,7 @@ describe('loadSparkLauncherConfig: every variable and flag refuses a bad value, 
     SPARK_JOB_FILE: 'a path to the job (the repository\'s by default)',
     SPARK_JOB_CHECKPOINT_DIR: 'a path, relative to the repository or absolute',
     SPARK_LAUNCHER_STATUS_FILE: 'a path, relative to the repository or absolute',
+    _SPARK_AUTH_SECRET: 'any secret (Spark checks it; an error would print it)',
   };
   const variables: BadValues = {
     ...appBasicsBadValues('spark-launcher', 'SPARK_LAUNCHER'),

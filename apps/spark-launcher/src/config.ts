@@ -58,6 +58,11 @@ export interface SparkLauncherConfig extends AppBasics {
     uiPort: number | undefined;
     /** Dedupe state in RocksDB (off-heap, bounded) rather than on the executor heap. Fixed at the first start of a checkpoint. */
     rocksDbState: boolean;
+    /**
+     * spark.authenticate's secret for the driver, from _SPARK_AUTH_SECRET (the variable Spark's master
+     * and workers read; the compose stack gives all of them the same one); unset: no authentication.
+     */
+    authSecret: string | undefined;
     /** The address the driver binds and executors connect back to (SPARK_LOCAL_IP, spark.driver.host); in a container, its hostname. */
     driverHost: string;
   };
@@ -187,6 +192,7 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
       shufflePartitions: readVar(env, 'SPARK_JOB_SHUFFLE_PARTITIONS', positiveInt(2)),
       uiPort,
       rocksDbState: readVar(env, 'SPARK_JOB_ROCKSDB_STATE', bool(true)),
+      authSecret: readVar(env, '_SPARK_AUTH_SECRET', z.string().optional()) || undefined,
       driverHost: readVar(env, 'SPARK_DRIVER_HOST', hostName(readVar(env, 'STREAMLINE_HOST', hostName('127.0.0.1')))),
     },
     job: {

@@ -30,6 +30,10 @@ export function launchSparkProcess(command: SparkSubmitCommand, options: SparkPr
   const { log, stopFile, stopTimeoutMs, events } = options;
   mkdirSync(dirname(stopFile), { recursive: true });
   rmSync(stopFile, { force: true });
+  for (const file of command.privateFiles) {
+    rmSync(file.path, { force: true }); // a mode is applied only when the file is created
+    writeFileSync(file.path, file.text, { mode: 0o600 });
+  }
 
   const child = spawn(command.command, command.args, {
     env: { ...options.baseEnv, ...command.env },
@@ -74,6 +78,7 @@ export function launchSparkProcess(command: SparkSubmitCommand, options: SparkPr
   }).finally(() => {
     process.removeListener('exit', killOnExit);
     rmSync(stopFile, { force: true });
+    for (const file of command.privateFiles) rmSync(file.path, { force: true });
   });
 
   let running = true;

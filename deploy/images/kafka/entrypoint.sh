@@ -14,6 +14,24 @@ java_opts=(-Xms"$KAFKA_HEAP" -Xmx"$KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis
   -Djava.awt.headless=true -Dlog4j.configuration=file:/opt/kafka/config/log4j.properties -cp '/opt/kafka/lib/*')
 if grep -q '^process.roles=' "$conf"; then
   : "${KAFKA_CLUSTER_ID:?kafka: set KAFKA_CLUSTER_ID (KRaft)}"
-  java "${java_opts[@]}" kafka.tools.StorageTool format -t "$KAFKA_CLUSTER_ID" -c "$conf" --ignore-formatted >/dev/null
+  format=(kafka.tools.StorageTool format -t "$KAFKA_CLUSTER_ID" -c "$conf" --ignore-formatted)
+  # KAFKA_SCRAM_USERNAME/KAFKA_SCRAM_PASSWORD: the SCRAM login of the SASL listeners, written into the
+  # metadata when the volume is formatted (KIP-900). The arguments go through a java argument file
+  # (mode 600 in a private directory, removed after), so the password is on no command line.
+  if [[ -n "${KAFKA_SCRAM_USERNAME:-}" ]]; then
+    : "${KAFKA_SCRAM_PASSWORD:?kafka: set KAFKA_SCRAM_PASSWORD with KAFKA_SCRAM_USERNAME}"
+    [[ "$KAFKA_SCRAM_USERNAME$KAFKA_SCRAM_PASSWORD" =~ ^[A-Za-z0-9_.-]+$ ]] || { echo "kafka: KAFKA_SCRAM_USERNAME and KAFKA_SCRAM_PASSWORD may hold only letters, digits, _ . -" >&2; exit 1; }
+    dir="$(umask 077 && mktemp -d)"
+    trap 'rm -rf "$dir"' EXIT
+    for mechanism in SCRAM-SHA-512 SCRAM-SHA-256; do
+      format+=(--add-scram "$mechanism=[name=$KAFKA_SCRAM_USERNAME,iterations=4096,password=$KAFKA_SCRAM_PASSWORD]")
+    done
+    (umask 077 && printf '%s\n' "${format[@]}" > "$dir/format.args")
+    java "${java_opts[@]}" "@$dir/format.args" >/dev/null
+    rm -rf "$dir"
+    trap - EXIT
+  else
+    java "${java_opts[@]}" "${format[@]}" >/dev/null
+  fi
 fi
 exec java "${java_opts[@]}" kafka.Kafka "$conf"

@@ -24,6 +24,8 @@ describe('deploy/.env for compose', () => {
     expect(first.CASSANDRA_PASSWORD).toBe(credentials.cassandra.password);
     expect(first.KAFKA_CLUSTER_ID).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(first.MONITOR_AUTH_TOKEN!.length).toBeGreaterThanOrEqual(16);
+    expect([first.KAFKA_SASL_USERNAME, first.KAFKA_SASL_PASSWORD]).toEqual([credentials.kafka.username, credentials.kafka.password]);
+    expect(first.SPARK_AUTH_SECRET).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const again = vars(writeComposeEnv(root, {}));
     expect(again).toEqual(first);

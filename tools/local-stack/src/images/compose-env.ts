@@ -6,7 +6,8 @@ import { ensureStackCredentials } from '../credentials.js';
 /**
  * deploy/.env, which compose reads for the compose files' variables: the stack's generated
  * credentials (the same .stack/credentials.json as the local stack, so `STACK=docker npm start`
- * and the tests log in with them), the monitor's token, and the KRaft cluster id, kept once made
+ * and the tests log in with them: PostgreSQL, Cassandra, Kafka's SCRAM user), the monitor's token,
+ * Spark's RPC secret and the KRaft cluster id, the last three kept once made
  * (a formatted volume remembers it). Mode 600, ignored by git; no secret is in a compose file or an
  * image.
  */
@@ -19,12 +20,18 @@ export function writeComposeEnv(repoRoot: string, env: NodeJS.ProcessEnv): strin
   // The monitor listens beyond loopback in its container, so it asks for a token: the stack's (a
   // stack made before monitors had one keeps the token first generated here).
   const monitorToken = credentials.monitor?.token ?? kept('MONITOR_AUTH_TOKEN') ?? randomBytes(24).toString('base64url');
+  // Spark's RPC secret (spark.authenticate on the master, the worker and the launcher's driver).
+  const sparkSecret = kept('SPARK_AUTH_SECRET') ?? randomBytes(24).toString('base64url');
   const lines = [
     '# Written by `npm run images` from .stack/credentials.json; do not commit.',
     `PG_PASSWORD=${credentials.pg.password}`,
     `CASSANDRA_USERNAME=${credentials.cassandra.username}`,
     `CASSANDRA_PASSWORD=${credentials.cassandra.password}`,
     `KAFKA_CLUSTER_ID=${clusterId}`,
+    // The SCRAM login of the broker's client listener (created when the broker formats its volume).
+    `KAFKA_SASL_USERNAME=${credentials.kafka.username}`,
+    `KAFKA_SASL_PASSWORD=${credentials.kafka.password}`,
+    `SPARK_AUTH_SECRET=${sparkSecret}`,
     `MONITOR_AUTH_TOKEN=${monitorToken}`,
     '',
   ];
