@@ -2,7 +2,8 @@
  * `npm run bench`: the whole suite in one run, minutes not hours, on the local stack (brought up
  * when it is not). Floors first (the servers' least work), then each stage alone, the pipeline end
  * to end, latency at fixed offered rates, the first impression, the relay beside Debezium. Writes
- * bench/results/<date>.md and <date>.svg and the README's "latest" section; prints the markdown.
+ * bench/results/<date>.md and <date>.svg and the latest-results section of docs/benchmarks.md;
+ * prints the markdown.
  */
 import { cpus, totalmem } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { stackCli, stackStatus } from '@streamline/stack-control';
 import { fetchGeneratedPages, root } from './local-run.js';
 import { GENERATOR_ROOT, hopLatency, LivePipeline, type UserTimes } from './live-pipeline.js';
 import { measureWindow, usPerUser } from './measure-window.js';
-import { renderChart, renderMarkdown, updateReadme, type FirstImpression, type SuiteResults } from './report.js';
+import { renderChart, renderMarkdown, LATEST_RESULTS_DOC, updateLatestResults, type FirstImpression, type SuiteResults } from './report.js';
 import { floorUs, leastOf, measureServerFloors, PIPELINE_FLOOR } from './server-floors.js';
 import { measureStages } from './stages.js';
 import { runRelayVsDebezium } from './relay-vs-debezium.bench.js';
@@ -30,9 +31,9 @@ const opts = new Command('bench')
   .option('--variants <list>', "job settings the latency runs compare, '|'-separated, each 'default' or KEY=VALUE[,KEY=VALUE]", 'default|SPARK_JOB_MODE=microbatch|SPARK_JOB_MODE=microbatch,SPARK_JOB_TRIGGER_SECONDS=1')
   .option('--only <list>', `sections to run (${SECTIONS.join(',')})`, SECTIONS.join(','))
   .option('--set <KEY=VALUE>', "an app setting for this run (repeatable), e.g. SPARK_JOB_TRIGGER_SECONDS=1", (kv: string, all: string[]) => [...all, kv], [] as string[])
-  .option('--no-readme', 'do not update the README section')
+  .option('--no-docs', `do not update the latest results in ${LATEST_RESULTS_DOC}`)
   .parse()
-  .opts<{ users: string; warmup: string; rates: string; seconds: string; variants: string; only: string; set: string[]; readme: boolean }>();
+  .opts<{ users: string; warmup: string; rates: string; seconds: string; variants: string; only: string; set: string[]; docs: boolean }>();
 const settingsOf = (flag: string, list: string[]): Record<string, string> =>
   Object.fromEntries(
     list.map((kv) => {
@@ -218,9 +219,11 @@ const markdown = renderMarkdown(results, chartName);
 writeFileSync(join(dir, `${name}.md`), markdown);
 // The figures themselves, so a chart or table can be drawn again without a rerun.
 writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(results, (_key, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value), 2)}\n`);
-// Only a full run replaces the README's figures.
-if (opts.readme && fullRun) {
-  updateReadme(join(root, 'README.md'), markdown, `bench/results/${name}.md`, `bench/results/${chartName}`);
+// Only a full run replaces the figures shown in the docs.
+if (opts.docs && fullRun) {
+  const doc = join(root, LATEST_RESULTS_DOC);
+  if (updateLatestResults(doc, markdown, `bench/results/${name}.md`, `bench/results/${chartName}`, root)) say(`bench: the latest results in ${LATEST_RESULTS_DOC} now show ${name}`);
+  else say(`bench: ${LATEST_RESULTS_DOC} has no <!-- bench:latest:start/end --> markers: its latest results were left as they were`);
 }
 console.log(markdown);
 say(`bench: written bench/results/${name}.md, ${name}.json and ${chartName}`);

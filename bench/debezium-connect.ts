@@ -12,6 +12,7 @@ import { freePort } from '@streamline/app-runner';
 import type { PgPool } from '@streamline/clients';
 import type { ConnectionConfig } from '@streamline/config';
 import type { DebeziumConnectInstall } from '@streamline/stack-control';
+import { describeError, pollUntil } from '@streamline/runtime';
 import { root, tsx } from './local-run.js';
 
 export type { DebeziumConnectInstall };
@@ -256,15 +257,18 @@ export async function startDebezium(opts: DebeziumOptions): Promise<DebeziumProc
     if (failed) return { failed: `Debezium connector failed: ${(failed.trace ?? '').split('\n').slice(0, 3).join(' | ')}` };
     return status.connector.state === 'RUNNING' && status.tasks.some((t) => t.state === 'RUNNING') ? 'running' : 'starting';
   };
-  const deadline = Date.now() + 240_000;
-  for (;;) {
-    const now = await state();
-    if (now === 'running') break;
-    if (typeof now === 'object' || Date.now() > deadline) {
-      await stop();
-      throw new Error(`${typeof now === 'object' ? now.failed : 'Kafka Connect did not run the connector within 240 s'} (log: ${logFile})`);
-    }
-    await new Promise((r) => setTimeout(r, 500));
+  try {
+    await pollUntil(
+      async () => {
+        const now = await state();
+        if (typeof now === 'object') throw new Error(now.failed);
+        return now === 'running';
+      },
+      { timeoutMs: 240_000, intervalMs: 500, what: 'the connector', onTimeout: () => new Error('Kafka Connect did not run the connector within 240 s') },
+    );
+  } catch (error) {
+    await stop();
+    throw new Error(`${describeError(error)} (log: ${logFile})`);
   }
   const failure = async () => {
     const now = await state();

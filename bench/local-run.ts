@@ -28,8 +28,9 @@ export interface RunningCommand {
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-export function runCommand(name: AppName, args: string[], env: NodeJS.ProcessEnv): RunningCommand {
-  const { command, args: argv, cwd } = appCommand(name, args);
+/** `root`: the checkout whose app runs (another one's, to compare two versions in one bench run). */
+export function runCommand(name: AppName, args: string[], env: NodeJS.ProcessEnv, root?: string): RunningCommand {
+  const { command, args: argv, cwd } = appCommand(name, args, root);
   const child = spawn(command, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

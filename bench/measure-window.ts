@@ -1,4 +1,4 @@
-import { sleep } from '@streamline/runtime';
+import { pollUntil, sleep } from '@streamline/runtime';
 import { cpuByTree, cpuDelta } from './cpu-usage.js';
 import { rssByTree } from './memory-usage.js';
 
@@ -41,9 +41,5 @@ export { sleep };
 
 /** Polls `done` every `everyMs` until it holds; throws after `timeoutMs` naming `what`. */
 export async function until(done: () => Promise<boolean>, what: string, timeoutMs = 600_000, everyMs = 250): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`bench: timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(everyMs);
-  }
+  await pollUntil(done, { timeoutMs, intervalMs: everyMs, what, onTimeout: () => new Error(`bench: timed out after ${timeoutMs / 1000} s waiting for ${what}`) });
 }

@@ -29,6 +29,7 @@ import { usersCreatedSchema } from '@streamline/user-schema';
 import { cpuByTree } from './cpu-usage.js';
 import { createSlotAndPublication, dropLeftoverSlots, dropSlot, installDebeziumConnect, slotName, startDebezium, type DebeziumConnectInstall } from './debezium-connect.js';
 import { ingestGenerated, messagesIn, root } from './local-run.js';
+import { pollUntil } from '@streamline/runtime';
 import { sleep } from './measure-window.js';
 
 export interface RelayVsDebeziumOptions {
@@ -167,20 +168,22 @@ async function readTopic(config: ConnectionConfig, topic: string, expected: numb
 }
 
 async function waitForMessages(admin: Admin, topic: string, expected: number, timeoutMs: number, failure: () => Promise<string | undefined>, onFirst?: () => void) {
-  const deadline = Date.now() + timeoutMs;
   let firstSeen = false;
-  for (;;) {
-    const n = await messagesIn(admin, topic);
-    if (n > 0 && !firstSeen) {
-      firstSeen = true;
-      onFirst?.();
-    }
-    if (n >= expected) return n;
-    const failed = await failure();
-    if (failed) throw new Error(failed);
-    if (Date.now() > deadline) throw new Error(`${n} of ${expected} records reached ${topic} within ${timeoutMs / 1000} s`);
-    await sleep(200);
-  }
+  let n = 0;
+  return pollUntil(
+    async () => {
+      n = await messagesIn(admin, topic);
+      if (n > 0 && !firstSeen) {
+        firstSeen = true;
+        onFirst?.();
+      }
+      if (n >= expected) return n;
+      const failed = await failure();
+      if (failed) throw new Error(failed);
+      return undefined;
+    },
+    { timeoutMs, what: `${expected} records on ${topic}`, onTimeout: () => new Error(`${n} of ${expected} records reached ${topic} within ${timeoutMs / 1000} s`) },
+  );
 }
 
 async function measureSide(

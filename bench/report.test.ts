@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hopLatency, percentiles } from './live-pipeline.js';
-import { renderChart, renderMarkdown, updateReadme, type SuiteResults } from './report.js';
+import { LATEST_RESULTS_DOC, renderChart, renderMarkdown, updateLatestResults, type SuiteResults } from './report.js';
 import { floorUs, PIPELINE_FLOOR, type Floor } from './server-floors.js';
 import type { StageFigures } from './stages.js';
 
@@ -77,19 +77,28 @@ describe('bench figures', () => {
     expect(Number(bar?.[1])).toBeGreaterThan(10);
   });
 
-  it('the README section between the markers is replaced, the rest kept', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bench-readme-'));
-    const file = join(dir, 'README.md');
+  it('the section of docs/benchmarks.md between the markers is replaced, the rest kept, its links relative to docs/', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-doc-'));
+    mkdirSync(join(dir, 'docs'));
+    const file = join(dir, LATEST_RESULTS_DOC);
     writeFileSync(file, 'before\n<!-- bench:latest:start -->\nold figures\n<!-- bench:latest:end -->\nafter\n');
-    expect(updateReadme(file, renderMarkdown(results, '2026-12-02.svg'), 'bench/results/2026-12-02.md', 'bench/results/2026-12-02.svg')).toBe(true);
+    expect(updateLatestResults(file, renderMarkdown(results, '2026-12-02.svg'), 'bench/results/2026-12-02.md', 'bench/results/2026-12-02.svg', dir)).toBe(true);
     const text = readFileSync(file, 'utf8');
     expect(text).not.toContain('old figures');
     expect(text).toMatch(/^before\n<!-- bench:latest:start -->\n/);
     expect(text).toMatch(/<!-- bench:latest:end -->\nafter\n$/);
-    expect(text).toContain('(bench/results/2026-12-02.svg)');
-    expect(text).toContain('Latest run: [bench/results/2026-12-02.md](bench/results/2026-12-02.md).');
-    // Under the README's own "## Benchmarks": the file's sections become level-3 headings.
+    expect(text).toContain('(../bench/results/2026-12-02.svg)');
+    expect(text).toContain('Latest run: [bench/results/2026-12-02.md](../bench/results/2026-12-02.md).');
+    // Under the document's own "## Latest results": the file's sections become level-3 headings.
     expect(text).toContain('\n### Targets\n');
     expect(text).not.toMatch(/^## /m);
+  });
+
+  it('a document without the markers is left as it was', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-doc-'));
+    const file = join(dir, 'benchmarks.md');
+    writeFileSync(file, '# Benchmarks\nno markers here\n');
+    expect(updateLatestResults(file, renderMarkdown(results, '2026-12-02.svg'), 'bench/results/2026-12-02.md', 'bench/results/2026-12-02.svg', dir)).toBe(false);
+    expect(readFileSync(file, 'utf8')).toBe('# Benchmarks\nno markers here\n');
   });
 });

@@ -1,5 +1,6 @@
-/** The suite's results as a dated markdown file, an SVG chart beside it, and the README's bench section. */
+/** The suite's results as a dated markdown file, an SVG chart beside it, and the latest-results section of docs/benchmarks.md. */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { HopLatency, Percentiles } from './live-pipeline.js';
@@ -166,19 +167,27 @@ export async function renderChart(r: SuiteResults): Promise<string> {
 const START = '<!-- bench:latest:start -->';
 const END = '<!-- bench:latest:end -->';
 
-/** Replaces the README's marked section with the latest results (the file's targets and its chart). */
-export function updateReadme(readmePath: string, markdown: string, mdFile: string, chartFile: string): boolean {
-  const text = readFileSync(readmePath, 'utf8');
+/** Where a full run's figures are shown: a marked section of this file (relative to the repository). */
+export const LATEST_RESULTS_DOC = 'docs/benchmarks.md';
+
+/**
+ * Replaces the marked section of `docPath` (docs/benchmarks.md) with the latest results: the
+ * file's targets and its chart. `mdFile` and `chartFile` are relative to the repository `root`;
+ * the links are written relative to the document. False when the markers are missing.
+ */
+export function updateLatestResults(docPath: string, markdown: string, mdFile: string, chartFile: string, root: string): boolean {
+  const text = readFileSync(docPath, 'utf8');
   const a = text.indexOf(START);
   const b = text.indexOf(END);
   if (a < 0 || b < a) return false;
-  // One heading level down: in the README the results sit under its own "## Benchmarks".
+  const fromDoc = (file: string) => relative(dirname(docPath), join(root, file)).split(sep).join('/');
+  // One heading level down: in the document the results sit under its own "## Latest results".
   const body = markdown
     .split('\n')
     .slice(1)
     .join('\n')
     .replace(/^(#{2,5}) /gm, '#$1 ')
-    .replace(/\]\((?!http)([^)]+\.svg)\)/, `](${chartFile})`);
-  writeFileSync(readmePath, `${text.slice(0, a + START.length)}\n\nLatest run: [${mdFile}](${mdFile}).\n${body}\n${text.slice(b)}`);
+    .replace(/\]\((?!http)([^)]+\.svg)\)/, `](${fromDoc(chartFile)})`);
+  writeFileSync(docPath, `${text.slice(0, a + START.length)}\n\nLatest run: [${mdFile}](${fromDoc(mdFile)}).\n${body}\n${text.slice(b)}`);
   return true;
 }

@@ -44,8 +44,15 @@ export function leastOf(passes: readonly Floor[][]): Floor[] {
   return [...best.values()];
 }
 
-/** Measures every floor on `users` (pages of the generator's users, as the pipeline gets them). */
-export async function measureServerFloors(config: ConnectionConfig, users: ApiUser[]): Promise<Floor[]> {
+/** PostgreSQL's floors: what the ingestor stage is judged against, measured alone by bench/ingest-stage.bench.ts. */
+export const PG_FLOORS: readonly FloorWork[] = ['pg-insert', 'pg-read'];
+
+/**
+ * Measures the floors on `users` (pages of the generator's users, as the pipeline gets them): every
+ * one, or only `works` (a server none of them uses need not be up).
+ */
+export async function measureServerFloors(config: ConnectionConfig, users: ApiUser[], works?: readonly FloorWork[]): Promise<Floor[]> {
+  const wanted = (...of: FloorWork[]) => !works || of.some((w) => works.includes(w));
   const n = users.length;
   const id = `floors_${Date.now().toString(36)}`;
   const stack = stackServerPids();
@@ -60,77 +67,87 @@ export async function measureServerFloors(config: ConnectionConfig, users: ApiUs
   };
   const pages = Array.from({ length: Math.ceil(n / 1000) }, (_, i) => users.slice(i * 1000, (i + 1) * 1000));
 
-  const pgAdmin = createPgPool(config.pg, { max: 1 });
-  await pgAdmin.query(`CREATE DATABASE ${id}`);
-  const pg = createPgPool({ ...config.pg, database: id }, { max: 4 });
-  try {
-    await pg.query('CREATE TABLE users (seq bigserial PRIMARY KEY, id uuid NOT NULL, raw jsonb NOT NULL, staged_at timestamptz NOT NULL DEFAULT now())');
-    const payloads = pages.map((page) => JSON.stringify(page.map((u) => ({ id: u.login.uuid, raw: u }))));
-    let next = 0;
-    await measure('pg-insert', 'postgres', 'store 1 row (uuid + raw JSON), 1000 per INSERT', 'node-postgres', async () => {
-      await Promise.all(
-        Array.from({ length: 2 }, async () => {
-          while (next < payloads.length) await pg.query('INSERT INTO users (id, raw) SELECT id, raw FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, raw jsonb)', [payloads[next++]]);
-        }),
-      );
-    });
-    await measure('pg-read', 'postgres', 'read it back in key order, 1000 per SELECT', 'node-postgres', async () => {
-      for (let after = 0; ; ) {
-        const { rows } = await pg.query<{ seq: string }>('SELECT seq, id, raw FROM users WHERE seq > $1 ORDER BY seq LIMIT 1000', [after]);
-        if (rows.length === 0) break;
-        after = Number(rows.at(-1)!.seq);
-      }
-    });
-  } finally {
-    await pg.end();
-    await pgAdmin.query(`DROP DATABASE IF EXISTS ${id} WITH (FORCE)`);
-    await pgAdmin.end();
+  if (wanted('pg-insert', 'pg-read')) await measurePg();
+  if (wanted('kafka-produce', 'kafka-consume')) await measureKafka();
+  if (wanted('cassandra-write')) await measureCassandra();
+  return floors;
+
+  async function measurePg() {
+    const pgAdmin = createPgPool(config.pg, { max: 1 });
+    await pgAdmin.query(`CREATE DATABASE ${id}`);
+    const pg = createPgPool({ ...config.pg, database: id }, { max: 4 });
+    try {
+      await pg.query('CREATE TABLE users (seq bigserial PRIMARY KEY, id uuid NOT NULL, raw jsonb NOT NULL, staged_at timestamptz NOT NULL DEFAULT now())');
+      const payloads = pages.map((page) => JSON.stringify(page.map((u) => ({ id: u.login.uuid, raw: u }))));
+      let next = 0;
+      await measure('pg-insert', 'postgres', 'store 1 row (uuid + raw JSON), 1000 per INSERT', 'node-postgres', async () => {
+        await Promise.all(
+          Array.from({ length: 2 }, async () => {
+            while (next < payloads.length) await pg.query('INSERT INTO users (id, raw) SELECT id, raw FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, raw jsonb)', [payloads[next++]]);
+          }),
+        );
+      });
+      await measure('pg-read', 'postgres', 'read it back in key order, 1000 per SELECT', 'node-postgres', async () => {
+        for (let after = 0; ; ) {
+          const { rows } = await pg.query<{ seq: string }>('SELECT seq, id, raw FROM users WHERE seq > $1 ORDER BY seq LIMIT 1000', [after]);
+          if (rows.length === 0) break;
+          after = Number(rows.at(-1)!.seq);
+        }
+      });
+    } finally {
+      await pg.end();
+      await pgAdmin.query(`DROP DATABASE IF EXISTS ${id} WITH (FORCE)`);
+      await pgAdmin.end();
+  }
   }
 
-  const kafka = createKafka(config.kafka);
-  const admin = await connectAdmin(kafka);
-  try {
-    await admin.createTopics({ topics: [{ topic: id, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
-    const producer = await connectProducer(kafka);
-    const consumer = await connectConsumer(kafka, { groupId: id });
-    const messages = users.map((u) => ({ key: u.login.uuid, value: randomBytes(600) }));
-    await measure('kafka-produce', 'kafka', 'produce 1 message (~600 B, acks=all), 1000 per request', 'kafkajs producer', async () => {
-      for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic: id, messages: messages.slice(i, i + 1000) });
-    });
-    await consumer.subscribe({ topic: id, fromBeginning: true });
-    let seen = 0;
-    await measure('kafka-consume', 'kafka', 'consume it', 'kafkajs consumer', async () => {
-      await new Promise<void>((resolve) => {
-        void consumer.run({
-          eachBatch: async ({ batch }) => {
-            seen += batch.messages.length;
-            if (seen >= n) resolve();
-          },
+  async function measureKafka() {
+    const kafka = createKafka(config.kafka);
+    const admin = await connectAdmin(kafka);
+    try {
+      await admin.createTopics({ topics: [{ topic: id, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+      const producer = await connectProducer(kafka);
+      const consumer = await connectConsumer(kafka, { groupId: id });
+      const messages = users.map((u) => ({ key: u.login.uuid, value: randomBytes(600) }));
+      await measure('kafka-produce', 'kafka', 'produce 1 message (~600 B, acks=all), 1000 per request', 'kafkajs producer', async () => {
+        for (let i = 0; i < messages.length; i += 1000) await producer.send({ topic: id, messages: messages.slice(i, i + 1000) });
+      });
+      await consumer.subscribe({ topic: id, fromBeginning: true });
+      let seen = 0;
+      await measure('kafka-consume', 'kafka', 'consume it', 'kafkajs consumer', async () => {
+        await new Promise<void>((resolve) => {
+          void consumer.run({
+            eachBatch: async ({ batch }) => {
+              seen += batch.messages.length;
+              if (seen >= n) resolve();
+            },
+          });
         });
       });
-    });
-    await Promise.all([producer.disconnect(), consumer.disconnect()]);
-  } finally {
-    await admin.deleteTopics({ topics: [id] }).catch(() => undefined);
-    await admin.disconnect();
+      await Promise.all([producer.disconnect(), consumer.disconnect()]);
+    } finally {
+      await admin.deleteTopics({ topics: [id] }).catch(() => undefined);
+      await admin.disconnect();
+  }
   }
 
-  const client = createCassandraClient(config.cassandra);
-  try {
-    // The table as the writer makes it: its own migrations, through its public `--migrate-only`.
-    const migrate = runAppToEnd('cassandra-writer', ['--migrate-only'], { env: { CASSANDRA_KEYSPACE: id, LOG_LEVEL: 'warn' } });
-    if (migrate.status !== 0) throw new Error(`cassandra-writer --migrate-only failed: ${migrate.stderr}`);
-    const now = Date.now();
-    const params = users.map((u) => toInsertParams(processedOf(u, now), new Date(now)));
-    const query = insertUserCql(id, 'created_users');
-    await measure('cassandra-write', 'cassandra', 'write 1 created_users row, prepared, 64 in flight', 'cassandra-driver', async () => {
-      await cassandra.concurrent.executeConcurrent(client, query, params, { concurrencyLevel: 64, raiseOnFirstError: true, collectResults: false });
-    });
-  } finally {
-    await client.execute(`DROP KEYSPACE IF EXISTS ${id}`).catch(() => undefined);
-    await client.shutdown();
+  async function measureCassandra() {
+    const client = createCassandraClient(config.cassandra);
+    try {
+      // The table as the writer makes it: its own migrations, through its public `--migrate-only`.
+      const migrate = runAppToEnd('cassandra-writer', ['--migrate-only'], { env: { CASSANDRA_KEYSPACE: id, LOG_LEVEL: 'warn' } });
+      if (migrate.status !== 0) throw new Error(`cassandra-writer --migrate-only failed: ${migrate.stderr}`);
+      const now = Date.now();
+      const params = users.map((u) => toInsertParams(processedOf(u, now), new Date(now)));
+      const query = insertUserCql(id, 'created_users');
+      await measure('cassandra-write', 'cassandra', 'write 1 created_users row, prepared, 64 in flight', 'cassandra-driver', async () => {
+        await cassandra.concurrent.executeConcurrent(client, query, params, { concurrencyLevel: 64, raiseOnFirstError: true, collectResults: false });
+      });
+    } finally {
+      await client.execute(`DROP KEYSPACE IF EXISTS ${id}`).catch(() => undefined);
+      await client.shutdown();
   }
-  return floors;
+  }
 }
 
 function processedOf(u: ApiUser, now: number): UserProcessed {

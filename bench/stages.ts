@@ -25,6 +25,39 @@ export interface StageFigures {
 
 export const SPARK_FLOOR_JOB = join(root, 'bench', 'spark-floor', 'passthrough_stream.py');
 
+/**
+ * The ingestor stage: a warm-up run, then the measured one, the generator serving pages over HTTP.
+ * `env` names the database to stage into (PG_DATABASE); `ingestorRoot` another checkout's ingestor.
+ */
+export async function measureIngestStage(
+  env: Record<string, string>,
+  floors: Floor[],
+  users: number,
+  warmup: number,
+  say: (line: string) => void,
+  id = `bench_ingest_${Date.now().toString(36)}`,
+  ingestorRoot?: string,
+): Promise<StageFigures> {
+  const api = await serveGenerator(env);
+  try {
+    const ingest = (seed: string, count: number) => runCommand('ingestor', ['--source', 'api', '--api-url', api.url, '--seed', seed, '--count', String(count), '--json'], env, ingestorRoot);
+    await ingestSummary(ingest(`${id}-warmup`, warmup));
+    const cmd = ingest(id, users);
+    // The ingestor is this process's child: once it exits its CPU shows in this process's reaped
+    // children, so this process is its root; the generator is a root of its own and not counted.
+    const roots = new Map([...stackServerPids()].filter(([name]) => name === 'postgres'));
+    roots.set('ingestor', process.pid).set(GENERATOR_ROOT, api.pid);
+    let staged = 0;
+    const window = await measureWindow(roots, async () => void (staged = (await ingestSummary(cmd)).staged));
+    window.cpu.delete(GENERATOR_ROOT);
+    window.peakRssMiB.delete(GENERATOR_ROOT);
+    say(`bench: ingest: ${Math.round((staged * 1000) / window.ms)} users/s, ${usPerUser(window, staged).toFixed(0)} µs/user`);
+    return { stage: 'ingestor -> PostgreSQL', users: staged, window, usPerUser: usPerUser(window, staged), floorUs: floorUs(floors, ['pg-insert']) };
+  } finally {
+    await api.stop();
+  }
+}
+
 /** Runs the chain on `warmup + users` generated users; returns one figure per stage, the Spark floor among them. */
 export async function measureStages(config: ConnectionConfig, floors: Floor[], users: number, warmup: number, say: (line: string) => void, appEnv: Record<string, string> = {}): Promise<StageFigures[]> {
   const id = `bench_stages_${Date.now().toString(36)}`;
@@ -52,24 +85,7 @@ export async function measureStages(config: ConnectionConfig, floors: Floor[], u
     say(`bench: ${stage}: ${Math.round((measured * 1000) / window.ms)} users/s, ${usPerUser(window, measured).toFixed(0)} µs/user (floor ${floor.toFixed(0)})`);
   };
   try {
-    // Ingestor -> PostgreSQL: a warm-up run, then the measured one; the generator serves pages over HTTP.
-    const api = await serveGenerator(env);
-    try {
-      const ingest = (seed: string, count: number) => runCommand('ingestor', ['--source', 'api', '--api-url', api.url, '--seed', seed, '--count', String(count), '--json'], env);
-      await ingestSummary(ingest(`${id}-warmup`, warmup));
-      const cmd = ingest(id, users);
-      // The ingestor is this process's child: once it exits its CPU shows in this process's reaped
-      // children, so this process is its root; the generator is a root of its own and not counted.
-      const roots = new Map([...pick('postgres'), ['ingestor', process.pid], [GENERATOR_ROOT, api.pid]]);
-      let staged = 0;
-      const window = await measureWindow(roots, async () => void (staged = (await ingestSummary(cmd)).staged));
-      window.cpu.delete(GENERATOR_ROOT);
-      window.peakRssMiB.delete(GENERATOR_ROOT);
-      figures.push({ stage: 'ingestor -> PostgreSQL', users: staged, window, usPerUser: usPerUser(window, staged), floorUs: floorUs(floors, ['pg-insert']) });
-      say(`bench: ingest: ${Math.round((staged * 1000) / window.ms)} users/s, ${usPerUser(window, staged).toFixed(0)} µs/user`);
-    } finally {
-      await api.stop();
-    }
+    figures.push(await measureIngestStage(env, floors, users, warmup, say, id));
 
     // Relay: PostgreSQL -> Kafka, draining the backlog.
     const relay = await start('relay');

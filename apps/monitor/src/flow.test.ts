@@ -43,6 +43,26 @@ describe('derive', () => {
     expect(latency.p50).toBeCloseTo(5.5);
   });
 
+  it('gives the latency of users a monitor saw stored in its first window (the compose stack: a chart empty, 1,500 users stored)', () => {
+    const zero = [{ le: 1, count: 0 }, { le: 10, count: 0 }, { le: Infinity, count: 0 }];
+    const stored = [{ le: 1, count: 0 }, { le: 10, count: 1500 }, { le: Infinity, count: 1500 }];
+    // The monitor starts with the pipeline: its first sample is before the writer answers.
+    const history = [sample(0, {}), sample(2_000, {}, zero), sample(20_000, {}, stored)];
+    const { latency } = derive(history, { rateMs: 10_000, latencyMs: 60_000 })!;
+    expect(latency.count).toBe(1500);
+    expect(latency.p50).toBeCloseTo(5.5);
+  });
+
+  it('counts every observation of a writer started within the window, none of one started before it', () => {
+    const buckets = [{ le: 1, count: 40 }, { le: Infinity, count: 40 }];
+    const since = (writerStartedAt: number) => ({ ...sample(100_000, {}, buckets), writerStartedAt });
+    expect(derive([sample(90_000, {}), since(80_000)], { rateMs: 1, latencyMs: 60_000 })!.latency.count).toBe(40);
+    expect(derive([sample(90_000, {}), since(10_000)], { rateMs: 1, latencyMs: 60_000 })!.latency.count).toBe(0);
+    // Restarted within the window: the old process's snapshot is not subtracted from the new one's.
+    const old = { ...sample(30_000, {}, [{ le: 1, count: 30 }, { le: Infinity, count: 30 }]), writerStartedAt: 10_000 };
+    expect(derive([old, since(80_000)], { rateMs: 1, latencyMs: 60_000 })!.latency.count).toBe(40);
+  });
+
   it('has no latency without the histogram, and nothing without samples', () => {
     expect(derive([sample(0, {})], { rateMs: 1, latencyMs: 1 })!.latency).toEqual({ p50: null, p95: null, p99: null, count: 0 });
     // One snapshot only: its counts are since the writer started, not the window's.

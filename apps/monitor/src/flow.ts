@@ -59,6 +59,8 @@ export interface Sample {
   groups: Record<string, Record<string, { position: number; end: number }>>;
   /** The writer's streamline_end_to_end_latency_seconds buckets (cumulative), when scraped. */
   latencyBuckets: Bucket[] | null;
+  /** When the writer process that counted them started (epoch ms), when its metrics say. */
+  writerStartedAt?: number | null;
 }
 
 /** What a tick adds for the charts: per-stage rates and the latency quantiles over their windows. */
@@ -77,14 +79,21 @@ export interface Windows {
 
 const dlqTotal = (c: Counts) => (c.dlqSpark === null && c.dlqWriter === null && c.dlqOther === null ? null : (c.dlqSpark ?? 0) + (c.dlqWriter ?? 0) + (c.dlqOther ?? 0));
 
-/** The oldest sample at or after `from`, else the newest before it. */
-function sampleAt(history: readonly Sample[], from: number): Sample | undefined {
-  let found: Sample | undefined;
-  for (let i = history.length - 1; i >= 0; i--) {
-    found = history[i];
-    if (history[i]!.t <= from) break;
-  }
-  return found;
+/**
+ * The writer's histogram at the latency window's start, to subtract from the latest: the newest
+ * snapshot at or before `from` by the same writer process. A writer that started within the window
+ * counted only the window's users: nothing to subtract (undefined). A monitor younger than the
+ * window (no snapshot that old) takes its first snapshot of that process: a shorter window, not
+ * none (a monitor started with the pipeline drew no latency for the users of its first minute,
+ * then only empty windows). Null: no snapshot to subtract from, no figures.
+ */
+function latencyBaseline(earlier: readonly Sample[], latest: Sample, from: number): Bucket[] | undefined | null {
+  const started = latest.writerStartedAt ?? null;
+  if (started !== null && started >= from) return undefined;
+  const sameProcess = (s: Sample) => s.latencyBuckets !== null && (s.writerStartedAt ?? null) === started;
+  const atStart = earlier.findLast((s) => s.t <= from && sameProcess(s));
+  if (atStart) return atStart.latencyBuckets;
+  return earlier.find((s) => s.t > from && sameProcess(s))?.latencyBuckets ?? null;
 }
 
 /** Rates and latency as of the latest sample of `history`. */
@@ -93,11 +102,8 @@ export function derive(history: readonly Sample[], windows: Windows): Derived | 
   if (!latest) return null;
   const rate = (value: (s: Sample) => number | null) => rateOver(seriesOf(history, value), windows.rateMs, latest.t);
   const rates = Object.fromEntries(STAGES.map((stage) => [stage, rate((s) => s.counts[stage])])) as Record<Stage, number | null>;
-  // Against the histogram at the window's start: without an earlier snapshot (the monitor just
-  // started) the counts since the writer's start would pass for the window's, so none is given.
-  const before = sampleAt(history.slice(0, -1), latest.t - windows.latencyMs);
-  const latency =
-    latest.latencyBuckets && before?.latencyBuckets ? quantilesBetween(latest.latencyBuckets, before.latencyBuckets) : { p50: null, p95: null, p99: null, count: 0 };
+  const baseline = latest.latencyBuckets ? latencyBaseline(history.slice(0, -1), latest, latest.t - windows.latencyMs) : null;
+  const latency = latest.latencyBuckets && baseline !== null ? quantilesBetween(latest.latencyBuckets, baseline) : { p50: null, p95: null, p99: null, count: 0 };
   return { t: latest.t, rates: { ...rates, dlq: rate((s) => dlqTotal(s.counts)) }, latency };
 }
 

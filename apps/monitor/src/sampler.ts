@@ -47,7 +47,7 @@ export interface MonitorState {
   dlq: { total: number; byStage: Record<string, number>; following: boolean };
   /** Sources that failed at their last read, with why. */
   errors: Record<string, string>;
-  config: { topics: MonitorConfig['topics']; userTable: string; sampleIntervalMs: number; rateWindowMs: number; latencyWindowMs: number; lagWindowMs: number };
+  config: { topics: MonitorConfig['topics']; userTable: string; airflowWatched: boolean; sampleIntervalMs: number; rateWindowMs: number; latencyWindowMs: number; lagWindowMs: number };
 }
 
 /** One point of the charts: rates, latency quantiles and lag per group. */
@@ -157,6 +157,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
       counts,
       groups: Object.fromEntries(groups.map((g) => [g.group, g.partitions])),
       latencyBuckets: latencyBuckets.length > 0 ? latencyBuckets : null,
+      writerStartedAt: writer?.process ? writer.process.startedAt * 1000 : null,
     });
     derived = derive(history.all(), { rateMs: config.rateWindowMs, latencyMs: config.latencyWindowMs });
     if (derived) points.push({ ...derived, lag: Object.fromEntries(lagViews().map((l) => [l.group, l.lag?.total ?? null])) });
@@ -221,6 +222,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
         config: {
           topics: config.topics,
           userTable: `${config.userTable.keyspace}.${config.userTable.table}`,
+          airflowWatched: deps.airflow !== null,
           sampleIntervalMs: config.sampleIntervalMs,
           rateWindowMs: config.rateWindowMs,
           latencyWindowMs: config.latencyWindowMs,

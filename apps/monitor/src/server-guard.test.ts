@@ -86,6 +86,20 @@ describe('monitor server: token', () => {
   });
 });
 
+describe('monitor server: the page', () => {
+  it("serves the page's TypeScript bundled into /app.js when running from source (public/ holds no app.js)", async () => {
+    const { port } = await start();
+    const res = await get(port, '/app.js');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/javascript/);
+    // src/web's own words and uPlot's class names: both bundled in.
+    expect(res.body).toContain('first batch in progress');
+    expect(res.body).toContain('u-legend');
+    expect((await get(port, '/vendor/uplot/uPlot.min.css')).status).toBe(200);
+    expect((await get(port, '/vendor/uplot/uPlot.iife.min.js')).status).toBe(404);
+  });
+});
+
 describe('monitor server: security headers', () => {
   it('sends a CSP without unsafe-inline, no framing, nosniff and no referrer', async () => {
     const { port } = await start();

@@ -19,6 +19,7 @@ import type { DlqStore } from './dlq-store.js';
 import { InvalidQueryError } from './errors.js';
 import type { FindResult } from './find-user.js';
 import type { ChartPoint, MonitorState } from './sampler.js';
+import { pageScriptFromSource, webEntry } from './web-bundle.js';
 
 export interface MonitorServerOptions {
   host: string;
@@ -102,7 +103,15 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
   await app.register(fastifyRateLimit, { global: false });
 
   await app.register(fastifyStatic, { root: options.publicDir, prefix: '/', index: ['index.html'] });
-  await app.register(fastifyStatic, { root: uplotDistDir(), prefix: '/vendor/uplot/', decorateReply: false, allowedPath: (path) => /^\/?uPlot\.(iife\.min\.js|min\.css)$/.test(path) });
+  // uPlot's script is bundled into app.js; its stylesheet is served as it comes.
+  await app.register(fastifyStatic, { root: uplotDistDir(), prefix: '/vendor/uplot/', decorateReply: false, allowedPath: (path) => /^\/?uPlot\.min\.css$/.test(path) });
+  if (!existsSync(join(options.publicDir, 'app.js'))) {
+    // Running from source: the page's script is bundled now (the build writes it beside the bundle).
+    const entry = webEntry();
+    if (!entry) throw new Error(`the page's script is missing: no ${join(options.publicDir, 'app.js')} (npx nx build monitor writes it) and no src/web to bundle it from`);
+    const script = await pageScriptFromSource(entry);
+    app.get('/app.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(script));
+  }
 
   app.get('/healthz', async (_req, reply) => {
     const report = options.health.report();

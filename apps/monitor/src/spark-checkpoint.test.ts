@@ -69,15 +69,26 @@ describe('readSparkPosition', () => {
     expect(await readSparkPosition(dir, 't')).toBeNull();
   });
 
-  it('names the query whose first batch is running (offsets written, nothing committed), then none once it commits', async () => {
+  it('names the query whose first batch is running (begun, nothing committed), then none once it commits', async () => {
     dir = mkdtempSync(join(tmpdir(), 'monitor-ckpt-'));
     expect(await firstBatchRunning(dir)).toBeNull();
-    mkdirSync(join(dir, 'realtime', 'offsets'), { recursive: true });
+    // A Real-time Mode query as it starts: metadata and its sources, no offsets file until its first batch ends.
+    mkdirSync(join(dir, 'realtime', 'sources', '0'), { recursive: true });
     expect(await firstBatchRunning(dir)).toBeNull();
-    writeFileSync(join(dir, 'realtime', 'offsets', '0'), offsetsFile(['{"t":{"0":0}}']));
+    writeFileSync(join(dir, 'realtime', 'metadata'), '{"id":"7ef88f02-7f23-477e-9b50-d534683d5756"}');
     expect(await firstBatchRunning(dir)).toBe('realtime');
+    // Its first batch ends: offsets/0 and commits/0 together.
+    mkdirSync(join(dir, 'realtime', 'offsets'));
+    writeFileSync(join(dir, 'realtime', 'offsets', '0'), offsetsFile(['{"t":{"0":0}}']));
     mkdirSync(join(dir, 'realtime', 'commits'));
     writeFileSync(join(dir, 'realtime', 'commits', '0'), 'v1\n{"nextBatchWatermarkMs":0}');
     expect(await firstBatchRunning(dir)).toBeNull();
+  });
+
+  it('counts an offsets file without a commit as a batch running too (a micro-batch query writes it at the batch start)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'monitor-ckpt-'));
+    mkdirSync(join(dir, 'cleanse', 'offsets'), { recursive: true });
+    writeFileSync(join(dir, 'cleanse', 'offsets', '0'), offsetsFile(['{"t":{"0":0}}']));
+    expect(await firstBatchRunning(dir)).toBe('cleanse');
   });
 });

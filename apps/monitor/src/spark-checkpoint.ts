@@ -83,14 +83,17 @@ export async function readSparkPosition(checkpointDir: string, topic: string): P
 }
 
 /**
- * The query whose first batch is running (its `offsets/` has a batch, its `commits/` none yet), or
- * null: a job just started, or a Real-time Mode one within its first (5-minute) batch, whose
- * position reads as the log start though its records are already out.
+ * The query whose first batch is running (its checkpoint begun, nothing committed yet), or null. A
+ * query writes `metadata` when it starts; a Real-time Mode one writes `offsets/<N>` only at batch
+ * N's end, with `commits/<N>` (seen on the local stack: both at 16:47:36 for a query started at
+ * 16:42:25), so within its first (5-minute) batch it has no offsets file at all, and its position
+ * reads as the log start though its records are already out.
  */
 export async function firstBatchRunning(checkpointDir: string): Promise<SparkPosition['query'] | null> {
   for (const query of SPARK_QUERY_NAMES) {
-    const started = await readdir(join(checkpointDir, query, 'offsets')).catch(missing);
-    if (started && latestBatch(started) !== null && !(await latestCommit(join(checkpointDir, query)))) return query;
+    const dir = join(checkpointDir, query);
+    const begun = (await stat(join(dir, 'metadata')).catch(missing)) !== null || latestBatch((await readdir(join(dir, 'offsets')).catch(missing)) ?? []) !== null;
+    if (begun && !(await latestCommit(dir))) return query;
   }
   return null;
 }

@@ -4,12 +4,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAdmin, connectProducer, createAvroSerde, createCassandraClient, createKafka, createPgPool, createRegistryClient, type PgPool } from '@streamline/clients';
-import { freePort, createIsolatedRun, lastJsonLine, repoRoot, runAppToEnd, startApp, stopApp, type AppProcess, type IsolatedRun, type ServingApp } from '@streamline/app-runner';
+import { connectProducer, createAvroSerde, createCassandraClient, createKafka, createPgPool, createRegistryClient, type PgPool } from '@streamline/clients';
+import { createIsolatedRun, lastJsonLine, repoRoot, runAppToEnd, startApp, stopApp, type AppProcess, type IsolatedRun, type ServingApp } from '@streamline/app-runner';
 import { parsePrometheusText, sumSamples } from '@streamline/runtime';
 import { fetchHealth, stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
 import { mapApiUser, type UserCreated } from '@streamline/user-schema';
 import { apiUserNumericPostcode } from '@streamline/user-schema/testing';
+import { freeAppPortsEnv, storedRows, topicMessages } from './support/pipeline-probes.js';
 import { ensureSystemChromium } from './support/system-chromium.js';
 
 const config = testConnections();
@@ -44,21 +45,8 @@ describe('monitor (real browser, real pipeline)', () => {
 
   const start = async (name: ServingApp) => apps.set(name, await startApp(name, { logDir: outDir, env }));
   const count = async (sql: string) => Number((await pool.query<{ n: string }>(sql)).rows[0]!.n);
-  const storedInCassandra = async () => {
-    try {
-      return Number((await cassandra.execute(`SELECT count(*) FROM ${id}.created_users`)).first().get('count'));
-    } catch {
-      return 0; // the writer has not created the table yet
-    }
-  };
-  const messages = async (topic: string) => {
-    const admin = await connectAdmin(kafka);
-    try {
-      return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
-    } finally {
-      await admin.disconnect();
-    }
-  };
+  const storedInCassandra = () => storedRows(cassandra, id);
+  const messages = (topic: string) => topicMessages(kafka, topic);
   const monitorMetrics = async () => parsePrometheusText(await (await fetch(`${monitorUrl}/metrics`)).text());
   /** A number the page shows: the data-value of the element (the raw count, not its formatting). */
   const shown = async (selector: string) => {
@@ -71,17 +59,9 @@ describe('monitor (real browser, real pipeline)', () => {
     const executablePath = await ensureSystemChromium();
     mkdirSync(outDir, { recursive: true });
     run = await createIsolatedRun(config, id);
-    // One env for the pipeline and its monitor: the monitor finds each app by that app's port variable.
-    const ports = {
-      INGESTOR_HTTP_PORT: await freePort(),
-      RELAY_HTTP_PORT: await freePort(),
-      SPARK_LAUNCHER_HTTP_PORT: await freePort(),
-      WRITER_HTTP_PORT: await freePort(),
-      MONITOR_HTTP_PORT: await freePort(),
-    };
     env = {
       ...run.env,
-      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      ...(await freeAppPortsEnv()),
       LOG_LEVEL: 'info',
       MONITOR_AUTH: 'on',
       MONITOR_AUTH_TOKEN: token,

@@ -139,6 +139,45 @@ describeWithEngine('the compose stack, end to end and under faults (docker suite
     expect(published).toBe(`127.0.0.1:${COMPOSE_TEST_PORTS.MONITOR_HTTP_PORT}`);
   });
 
+  /** The compose network's name (the project's default network), as the kafka container is on it. */
+  const projectNetwork = () => docker(['inspect', '--format', '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}}{{end}}', serviceContainer('kafka')]);
+  const composeSecret = (name: string) => {
+    const value = new RegExp(`^${name}=(\\S+)$`, 'm').exec(readFileSync(join(dirname(composeFile), '.env'), 'utf8'))?.[1];
+    if (!value) throw new Error(`deploy/.env has no ${name}`);
+    return value;
+  };
+
+  /**
+   * A one-off container of a service's image on the project's network (and on no other): its exit code
+   * and output. Secrets go in by name (`-e NAME`, the value from this process's environment), so no
+   * command line carries them.
+   */
+  function onProjectNetwork(service: string, script: string, secrets: Record<string, string> = {}) {
+    const image = docker(['inspect', '--format', '{{.Config.Image}}', serviceContainer(service)]);
+    const args = ['run', '--rm', '--network', projectNetwork(), '--entrypoint', 'bash', ...Object.keys(secrets).flatMap((k) => ['-e', k]), image, '-c', script];
+    const res = spawnSync('docker', args, { encoding: 'utf8', timeout: 240_000, env: { ...process.env, ...secrets } });
+    return { code: res.status, output: `${res.stdout}${res.stderr}` };
+  }
+
+  it("refuses Kafka clients without the stack's SCRAM login on the project's network, and serves those with it", () => {
+    // Kafka's own admin tool, from the broker's image; a short timeout: a refused client would retry for a minute.
+    const listTopics = (props: string) =>
+      `printf '%s\\n' 'default.api.timeout.ms=15000' 'request.timeout.ms=5000' ${props} > /tmp/client.properties && ` +
+      "java -cp '/opt/kafka/lib/*' org.apache.kafka.tools.TopicCommand --bootstrap-server kafka:29092 --command-config /tmp/client.properties --list";
+    const scram = `'security.protocol=SASL_PLAINTEXT' 'sasl.mechanism=SCRAM-SHA-512' "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\\"$KAFKA_SASL_USERNAME\\" password=\\"$KAFKA_SASL_PASSWORD\\";"`;
+    const login = { KAFKA_SASL_USERNAME: composeSecret('KAFKA_SASL_USERNAME'), KAFKA_SASL_PASSWORD: composeSecret('KAFKA_SASL_PASSWORD') };
+
+    const plain = onProjectNetwork('kafka', listTopics(''));
+    expect(plain.code, plain.output).not.toBe(0);
+    expect(plain.output).not.toMatch(/^users_created$/m);
+    const wrong = onProjectNetwork('kafka', listTopics(scram), { ...login, KAFKA_SASL_PASSWORD: 'not-the-password' });
+    expect(wrong.code, wrong.output).not.toBe(0);
+    expect(wrong.output).toMatch(/Authentication failed.*invalid credentials/);
+    const served = onProjectNetwork('kafka', listTopics(scram), login);
+    expect(served.code, served.output).toBe(0);
+    expect(served.output.split('\n')).toEqual(expect.arrayContaining(['users_created', 'users_processed', 'users_dlq']));
+  });
+
   it('runs every service of the compose file as a non-root user, each with its healthcheck passing', () => {
     const services = spawnSync('docker', ['compose', '-p', COMPOSE_TEST_PROJECT, '-f', composeFile, 'ps', '--format', '{{.Service}}'], {
       encoding: 'utf8',

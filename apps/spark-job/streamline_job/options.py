@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
-from dataclasses import dataclass
-from typing import Optional, Sequence
+from dataclasses import dataclass, field
+from typing import Dict, Mapping, Optional, Sequence
+
+from .kafka_login import kafka_login_options
 
 DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
 DEFAULT_REGISTRY = "http://127.0.0.1:8081/apis/ccompat/v7"
@@ -35,6 +38,8 @@ class JobOptions:
     mode: str
     realtime_batch_duration: str
     warm_up_users: int
+    # kafka.* login options of the source and sink, from the environment (kafka_login.py).
+    kafka_login: Dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def source_subject(self) -> str:
@@ -129,6 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def parse_options(argv: Sequence[str]) -> JobOptions:
-    ns = build_parser().parse_args(list(argv))
-    return JobOptions(**vars(ns))
+def parse_options(argv: Sequence[str], env: Optional[Mapping[str, str]] = None) -> JobOptions:
+    parser = build_parser()
+    ns = parser.parse_args(list(argv))
+    try:
+        login = kafka_login_options(os.environ if env is None else env)
+    except ValueError as error:
+        parser.error(str(error))
+    return JobOptions(**vars(ns), kafka_login=login)

@@ -30,6 +30,7 @@ def read_realtime_source(spark: SparkSession, opts: JobOptions) -> DataFrame:
     return (
         spark.readStream.format("kafka")
         .option("kafka.bootstrap.servers", opts.bootstrap_servers)
+        .options(**opts.kafka_login)
         .option("subscribe", opts.source_topic)
         .option("startingOffsets", opts.starting_offsets)
         .option("failOnDataLoss", "true" if opts.fail_on_data_loss else "false")
@@ -65,6 +66,7 @@ def start_realtime_query(spark: SparkSession, opts: JobOptions, schemas: Schemas
         rows.writeStream.queryName(QUERY_NAME)
         .format("kafka")
         .option("kafka.bootstrap.servers", opts.bootstrap_servers)
+        .options(**opts.kafka_login)
         # Records leave one at a time: a short linger, not the micro-batch sink's fuller requests.
         .option("kafka.linger.ms", "5")
         .option("checkpointLocation", checkpoint_path(opts))

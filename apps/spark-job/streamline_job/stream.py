@@ -45,6 +45,7 @@ def read_source(spark: SparkSession, opts: JobOptions) -> DataFrame:
     return (
         spark.readStream.format("kafka")
         .option("kafka.bootstrap.servers", opts.bootstrap_servers)
+        .options(**opts.kafka_login)
         .option("subscribe", opts.source_topic)
         .option("startingOffsets", opts.starting_offsets)
         .option("maxOffsetsPerTrigger", str(opts.max_offsets_per_trigger))
@@ -68,6 +69,7 @@ def kafka_sink(opts: JobOptions) -> Callable[[DataFrame], None]:
         (
             rows.write.format("kafka")
             .option("kafka.bootstrap.servers", opts.bootstrap_servers)
+            .options(**opts.kafka_login)
             # Fuller produce requests: a micro-batch is thousands of records at once.
             .option("kafka.linger.ms", "20")
             .option("kafka.batch.size", "524288")

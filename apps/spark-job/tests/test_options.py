@@ -54,3 +54,34 @@ def test_a_bad_value_exits_2_naming_it(argv, message, capsys):
         parse_options(argv)
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_no_kafka_login_without_a_sasl_mechanism():
+    assert parse_options([], env={}).kafka_login == {}
+
+
+def test_scram_login_from_the_environment_only():
+    env = {"KAFKA_SASL_MECHANISM": "scram-sha-512", "KAFKA_SASL_USERNAME": "streamline", "KAFKA_SASL_PASSWORD": "s3cret-Pw_x"}
+    o = parse_options([], env=env)
+    assert o.kafka_login == {
+        "kafka.security.protocol": "SASL_PLAINTEXT",
+        "kafka.sasl.mechanism": "SCRAM-SHA-512",
+        "kafka.sasl.jaas.config": 'org.apache.kafka.common.security.scram.ScramLoginModule required username="streamline" password="s3cret-Pw_x";',
+    }
+    # The options' printed form (a log line, an error) does not carry the password.
+    assert "s3cret" not in repr(o)
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"KAFKA_SASL_MECHANISM": "plain"}, 'invalid KAFKA_SASL_MECHANISM "plain"'),
+        ({"KAFKA_SASL_MECHANISM": "scram-sha-256", "KAFKA_SASL_USERNAME": "u"}, "KAFKA_SASL_PASSWORD is empty"),
+        ({"KAFKA_SASL_MECHANISM": "scram-sha-256", "KAFKA_SASL_USERNAME": "u", "KAFKA_SASL_PASSWORD": 'a"b'}, "invalid KAFKA_SASL_PASSWORD"),
+    ],
+)
+def test_a_bad_kafka_login_is_a_one_line_usage_error(env, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        parse_options([], env=env)
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err

@@ -9,6 +9,7 @@ import {
   hostName,
   intInRange,
   loadAppBasics,
+  loadStallBound,
   loadStackLayout,
   nonNegativeInt,
   oneOf,
@@ -57,6 +58,11 @@ export interface SparkLauncherConfig extends AppBasics {
     uiPort: number | undefined;
     /** Dedupe state in RocksDB (off-heap, bounded) rather than on the executor heap. Fixed at the first start of a checkpoint. */
     rocksDbState: boolean;
+    /**
+     * spark.authenticate's secret for the driver, from _SPARK_AUTH_SECRET (the variable Spark's master
+     * and workers read; the compose stack gives all of them the same one); unset: no authentication.
+     */
+    authSecret: string | undefined;
     /** The address the driver binds and executors connect back to (SPARK_LOCAL_IP, spark.driver.host); in a container, its hostname. */
     driverHost: string;
   };
@@ -90,6 +96,8 @@ export interface SparkLauncherConfig extends AppBasics {
     /** How long to wait for the schema of the source topic (registered by the relay) before each start. */
     sourceSchemaWaitMs: number;
   };
+  /** Runs failing this often (or this long) before the query's next micro-batch are a stall: counted, then /healthz says degraded. */
+  stall: { afterAttempts: number; afterMs: number };
   /** Small JSON file with the launcher's state (pid, state, restarts, started_at): `spark-launcher status` reads it. */
   statusFile: string;
 }
@@ -184,6 +192,7 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
       shufflePartitions: readVar(env, 'SPARK_JOB_SHUFFLE_PARTITIONS', positiveInt(2)),
       uiPort,
       rocksDbState: readVar(env, 'SPARK_JOB_ROCKSDB_STATE', bool(true)),
+      authSecret: readVar(env, '_SPARK_AUTH_SECRET', z.string().optional()) || undefined,
       driverHost: readVar(env, 'SPARK_DRIVER_HOST', hostName(readVar(env, 'STREAMLINE_HOST', hostName('127.0.0.1')))),
     },
     job: {
@@ -207,6 +216,7 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
       stopTimeoutMs: readVar(env, 'SPARK_LAUNCHER_STOP_TIMEOUT_MS', positiveInt(45_000)),
       sourceSchemaWaitMs: readVar(env, 'SPARK_LAUNCHER_SOURCE_SCHEMA_WAIT_MS', positiveInt(60_000)),
     },
+    stall: loadStallBound(env, 'SPARK_LAUNCHER'),
     statusFile: path(pick('statusFile', 'SPARK_LAUNCHER_STATUS_FILE', text(join(stack.data('spark-launcher'), 'status.json')))),
   });
 }

@@ -1,7 +1,7 @@
 import { join, dirname } from 'node:path';
 import { connectAdmin, createKafka, createRegistryClient } from '@streamline/clients';
 import type { SparkLauncherConfig } from './config.js';
-import type { Logger } from '@streamline/runtime';
+import type { Logger, StallWatch } from '@streamline/runtime';
 import { prepareJob } from './prepare.js';
 import { launchSparkProcess } from './spark-process.js';
 import { buildSparkSubmit } from './spark-submit-command.js';
@@ -25,6 +25,8 @@ export function startLauncher(
   baseEnv: NodeJS.ProcessEnv,
   /** Sees every status change (the app's metrics and /healthz). */
   onStatus: (status: LauncherStatus) => void = () => undefined,
+  /** Hears of runs failing before the next micro-batch (see superviseJob). */
+  stall?: StallWatch,
 ): LauncherRun {
   const status = createStatusFile(
     config.statusFile,
@@ -40,6 +42,7 @@ export function startLauncher(
       log: log.child({ component: 'supervisor' }),
       options: config.supervisor,
       status: (patch) => onStatus(status.update(patch)),
+      ...(stall ? { stall } : {}),
       prepare: (abort) =>
         prepareJob(
           {

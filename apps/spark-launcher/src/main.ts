@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { configOrExit, describeError, runApp } from '@streamline/runtime';
+import { configOrExit, createStallWatch, describeError, runApp } from '@streamline/runtime';
 import { loadSparkLauncherConfig, type SparkLauncherFlags } from './config.js';
 import { createLauncherObserver } from './launcher-metrics.js';
 import { startLauncher } from './launcher.js';
@@ -32,8 +32,10 @@ withConfigFlags(program.command('run', { isDefault: true }).description('prepare
     await runApp({ name: 'spark-launcher', logLevel: config.logLevel, shutdownTimeoutMs: config.shutdownTimeoutMs, http: config.http, retry: config.retry }, async (ctx) => {
       ctx.log.info({ master: config.spark.masterUrl, topics: config.topics, checkpointDir: config.job.checkpointDir, statusFile: config.statusFile }, 'spark-launcher starting');
       const observe = createLauncherObserver(ctx.metrics, ctx.health);
+      const stage = ctx.metrics.stage('process');
+      const stall = createStallWatch({ health: ctx.health, onFailure: () => stage.error('retry'), log: ctx.log, bound: config.stall });
       // The job finishes its batch in flight when the signal aborts, then the launcher returns.
-      const run = startLauncher(config, ctx.log, ctx.signal, process.env, observe);
+      const run = startLauncher(config, ctx.log, ctx.signal, process.env, observe, stall);
       const outcome = await run.done;
       ctx.log.info({ outcome }, 'spark-launcher stopped');
     });

@@ -2,7 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import type { Admin } from 'kafkajs';
 import { Compatibility, ensureTopics, registerAvroSchema, type RegistryClient } from '@streamline/clients';
 import type { SparkLauncherConfig } from './config.js';
-import { sleep, type Logger } from '@streamline/runtime';
+import { pollUntil, type Logger } from '@streamline/runtime';
 import { usersProcessedSchema } from '@streamline/user-schema';
 import { SourceSchemaMissingError, SparkSetupError } from './errors.js';
 import { checkRealtimeSlots } from './realtime-slots.js';
@@ -67,18 +67,21 @@ export async function prepareJob(deps: PrepareDeps, signal: AbortSignal): Promis
   const processedSchemaId = await registerAvroSchema(deps.registry, `${processed}-value`, usersProcessedSchema, Compatibility.BACKWARD);
 
   const subject = `${created}-value`;
-  const deadline = Date.now() + config.supervisor.sourceSchemaWaitMs;
-  for (let logged = false; ; logged = true) {
-    try {
-      await deps.registry.getLatestSchemaMetadata(subject);
-      break;
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-      if (Date.now() >= deadline || signal.aborted) throw new SourceSchemaMissingError(subject);
-      if (!logged) log.info({ subject }, 'waiting for the source topic schema');
-      await sleep(deps.pollMs ?? 1000, signal).catch(() => undefined);
-    }
-  }
+  let logged = false;
+  await pollUntil(
+    async () => {
+      try {
+        await deps.registry.getLatestSchemaMetadata(subject);
+        return true;
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        if (!logged) log.info({ subject }, 'waiting for the source topic schema');
+        logged = true;
+        return false;
+      }
+    },
+    { timeoutMs: config.supervisor.sourceSchemaWaitMs, intervalMs: deps.pollMs ?? 1000, what: `the schema of ${subject}`, signal, onTimeout: () => new SourceSchemaMissingError(subject) },
+  );
   log.info({ processedSchemaId, subject: `${processed}-value`, jars: jars.length }, 'job prepared');
   return { jars, processedSchemaId };
 }

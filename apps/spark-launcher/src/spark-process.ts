@@ -30,6 +30,10 @@ export function launchSparkProcess(command: SparkSubmitCommand, options: SparkPr
   const { log, stopFile, stopTimeoutMs, events } = options;
   mkdirSync(dirname(stopFile), { recursive: true });
   rmSync(stopFile, { force: true });
+  for (const file of command.privateFiles) {
+    rmSync(file.path, { force: true }); // a mode is applied only when the file is created
+    writeFileSync(file.path, file.text, { mode: 0o600 });
+  }
 
   const child = spawn(command.command, command.args, {
     env: { ...options.baseEnv, ...command.env },
@@ -42,6 +46,7 @@ export function launchSparkProcess(command: SparkSubmitCommand, options: SparkPr
       const n = (key: string) => (typeof fields[key] === 'number' ? (fields[key] as number) : 0);
       events.onBatch({ batch: n('batch'), records: n('records'), processed: n('processed'), dlq: n('dlq') });
     }
+    if (msg === 'job failed') events.onJobFailed(typeof fields.error === 'string' ? fields.error : 'job failed');
     if (msg === 'query progress') {
       const n = (key: string) => (typeof fields[key] === 'number' ? (fields[key] as number) : 0);
       events.onProgress({
@@ -73,6 +78,7 @@ export function launchSparkProcess(command: SparkSubmitCommand, options: SparkPr
   }).finally(() => {
     process.removeListener('exit', killOnExit);
     rmSync(stopFile, { force: true });
+    for (const file of command.privateFiles) rmSync(file.path, { force: true });
   });
 
   let running = true;

@@ -70,6 +70,28 @@ describe('buildSparkSubmit', () => {
     expect(cmd.env).toMatchObject({ SPARK_LOCAL_IP: '127.0.0.1', PYSPARK_PYTHON: '/repo/.stack/venv/bin/python' });
   });
 
+  it('authenticates to Spark and Kafka with secrets passed in the environment, none on the command line', () => {
+    const env = {
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'streamline',
+      KAFKA_SASL_PASSWORD: 'kafka-password-0123456789',
+      _SPARK_AUTH_SECRET: 'rpc-secret-0123456789',
+    };
+    const cmd = buildSparkSubmit(loadSparkLauncherConfig(env, {}, '/repo'), ['/j/a.jar'], run);
+    expect(confOf(cmd.args)).toMatchObject({ 'spark.authenticate': 'true' });
+    // A standalone driver takes the secret from its conf only: a properties file, written mode 600.
+    expect(flagOf(cmd.args, '--properties-file')).toBe('/run/spark-secret.properties');
+    expect(cmd.privateFiles).toEqual([{ path: '/run/spark-secret.properties', text: 'spark.authenticate.secret=rpc-secret-0123456789\n' }]);
+    expect(cmd.env).toMatchObject({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'streamline', KAFKA_SASL_PASSWORD: 'kafka-password-0123456789' });
+    const line = cmd.args.join(' ');
+    expect(line).not.toContain('kafka-password');
+    expect(line).not.toContain('rpc-secret');
+    // Without a secret, no authentication is asked of the cluster (the local stack's Spark has none).
+    const plain = buildSparkSubmit(config, ['/j/a.jar'], run);
+    expect(confOf(plain.args)['spark.authenticate']).toBeUndefined();
+    expect([plain.args.includes('--properties-file'), plain.privateFiles]).toEqual([false, []]);
+  });
+
   it('passes the job its topics, registry, checkpoint, trigger and stop handles after the job file', () => {
     const cmd = buildSparkSubmit(config, ['/j/a.jar'], run);
     const jobArgs = cmd.args.slice(cmd.args.indexOf(config.job.file) + 1);

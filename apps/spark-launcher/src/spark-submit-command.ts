@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { SparkLauncherConfig } from './config.js';
 import { SparkSetupError } from './errors.js';
 
@@ -13,6 +13,8 @@ export interface SparkSubmitCommand {
   args: string[];
   /** Added to the launcher's environment. */
   env: Record<string, string>;
+  /** Written (mode 600) before spark-submit starts: what must not be on its command line. */
+  privateFiles: Array<{ path: string; text: string }>;
 }
 
 export interface JobRunOptions {
@@ -45,6 +47,15 @@ export function resolveConnectorJars(spark: SparkLauncherConfig['spark'], listDi
   return jars.map((f) => join(spark.connectorsDir, f!));
 }
 
+/**
+ * The job's Kafka login (its source and sink, streamline_job/kafka_login.py) goes through the
+ * environment: a command line is readable by every user of the machine.
+ */
+function kafkaLoginEnv(sasl: SparkLauncherConfig['connections']['kafka']['sasl']): Record<string, string> {
+  if (!sasl) return {};
+  return { KAFKA_SASL_MECHANISM: sasl.mechanism, KAFKA_SASL_USERNAME: sasl.username, KAFKA_SASL_PASSWORD: sasl.password };
+}
+
 /** The spark-submit command line: small, fixed resources (2-core machine), the job and its arguments. */
 export function buildSparkSubmit(config: SparkLauncherConfig, jars: string[], run: JobRunOptions): SparkSubmitCommand {
   const { spark, job, topics } = config;
@@ -55,6 +66,8 @@ export function buildSparkSubmit(config: SparkLauncherConfig, jars: string[], ru
     ['spark.sql.shuffle.partitions', spark.shufflePartitions],
     ...(spark.uiPort === undefined ? [['spark.ui.enabled', 'false'] as [string, string]] : [['spark.ui.port', spark.uiPort] as [string, number]]),
     ['spark.driver.host', spark.driverHost],
+    // The secret itself is in a properties file (below): a standalone driver reads it from its conf only.
+    ...(spark.authSecret ? [['spark.authenticate', 'true'] as [string, string]] : []),
     ['spark.sql.session.timeZone', 'UTC'],
     // lower() through the JDK, not ICU: ICU's case-mapping tables take ~1 s of the executor's CPU to
     // build on the first micro-batch (a profile), and the job lower-cases only ids and e-mails.
@@ -96,9 +109,11 @@ export function buildSparkSubmit(config: SparkLauncherConfig, jars: string[], ru
     ['--realtime-batch-duration', job.mode === 'realtime' ? job.realtimeBatchDuration : undefined],
     ['--warm-up-users', job.warmUpUsers],
   ];
+  const secretProperties = join(dirname(run.stopFile), 'spark-secret.properties');
   return {
     command: spark.submitBin,
     args: [
+      ...(spark.authSecret ? ['--properties-file', secretProperties] : []),
       '--master', spark.masterUrl,
       '--deploy-mode', 'client',
       '--name', job.appName,
@@ -111,6 +126,7 @@ export function buildSparkSubmit(config: SparkLauncherConfig, jars: string[], ru
       job.file,
       ...jobArgs.filter(([, value]) => value !== undefined).flatMap(([flag, value]) => [flag, String(value)]),
     ],
-    env: { SPARK_LOCAL_IP: spark.driverHost, PYSPARK_PYTHON: spark.python, PYTHONUNBUFFERED: '1' },
+    env: { SPARK_LOCAL_IP: spark.driverHost, PYSPARK_PYTHON: spark.python, PYTHONUNBUFFERED: '1', ...kafkaLoginEnv(config.connections.kafka.sasl) },
+    privateFiles: spark.authSecret ? [{ path: secretProperties, text: `spark.authenticate.secret=${spark.authSecret}\n` }] : [],
   };
 }

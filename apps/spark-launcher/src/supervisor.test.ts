@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger, StreamlineError } from '@streamline/runtime';
+import { createHealth, createStallWatch, silentLogger, StreamlineError } from '@streamline/runtime';
 import { SparkJobFailedError } from './errors.js';
 import type { LauncherStatus } from './status.js';
-import { superviseJob, type ChildExit, type JobEvents, type JobProcess, type SupervisorDeps } from './supervisor.js';
+import { JOB_STALL_KEY, superviseJob, type ChildExit, type JobEvents, type JobProcess, type SupervisorDeps } from './supervisor.js';
 
 /** A fake spark-submit: exits when the test says so, or on stop(). */
 class FakeChild implements JobProcess {
@@ -136,5 +136,40 @@ describe('superviseJob', () => {
     });
     await expect(superviseJob(broken.deps, new AbortController().signal)).rejects.toThrow('spark-submit not found');
     expect(broken.children).toHaveLength(0);
+  });
+
+  it('reports a stall when runs keep failing before the next micro-batch, naming the batch and the job\'s error, and clears it once a batch goes through', async () => {
+    const h = harness();
+    const health = createHealth();
+    health.up('spark-job');
+    health.started();
+    let retries = 0;
+    h.deps.stall = createStallWatch({ health, onFailure: () => retries++, log: silentLogger(), bound: { afterAttempts: 3, afterMs: 3_600_000 }, now: () => 0 });
+    const progress = (batch: number) => ({ batch, inputRows: 10, inputRowsPerSecond: 1, processedRowsPerSecond: 1, durationMs: 100, offsetsBehind: 0 });
+    const stop = new AbortController();
+    const done = superviseJob(h.deps, stop.signal);
+
+    const first = await h.child(1);
+    first.events.onProgress(progress(41));
+    first.events.onProgress(progress(42));
+    for (let n = 1; n <= 3; n++) {
+      const child = n === 1 ? first : await h.child(n);
+      child.events.onJobFailed('Py4JJavaError: Batch too large');
+      child.exit(1);
+      await h.child(n + 1);
+      expect(health.report().ready).toBe(n < 3);
+    }
+    expect(retries).toBe(3);
+    expect(health.report().stalls?.[JOB_STALL_KEY]).toMatchObject({ at: 'after batch 42', attempts: 3, reason: expect.stringMatching(/exited with code 1 after \d+ ms: Py4JJavaError: Batch too large$/) });
+
+    // The restarted query replays batch 42's offsets: only a later batch means it got past them.
+    const fourth = await h.child(4);
+    fourth.events.onProgress(progress(42));
+    expect(health.report().stalls?.[JOB_STALL_KEY]).toBeDefined();
+    fourth.events.onProgress(progress(43));
+    expect(health.report().stalls).toBeUndefined();
+    expect(health.report().ready).toBe(true);
+    stop.abort();
+    await done;
   });
 });

@@ -1,4 +1,4 @@
-import { backoffDelay, describeError, isRetriable, sleep, type Logger } from '@streamline/runtime';
+import { createRestartPolicy, describeError, isRetriable, sleep, type Logger, type RestartDecision, type StallWatch } from '@streamline/runtime';
 import { SparkJobFailedError } from './errors.js';
 import type { LauncherStatus } from './status.js';
 
@@ -21,6 +21,8 @@ export interface JobEvents {
   onBatch(batch: { batch: number; records: number; processed: number; dlq: number }): void;
   /** Spark's own progress of the streaming query, once per micro-batch. */
   onProgress(progress: QueryProgress): void;
+  /** The job's own last word before it exits non-zero ("job failed", with the error's first line). */
+  onJobFailed(error: string): void;
 }
 
 /** From Spark's StreamingQueryProgress, as the job reports it after each micro-batch. */
@@ -49,6 +51,8 @@ export interface SupervisorDeps<P> {
   prepare(signal: AbortSignal): Promise<P>;
   launch(prepared: P, events: JobEvents): JobProcess;
   status(patch: Partial<LauncherStatus>): void;
+  /** Hears of each failed run and of each micro-batch: a job that keeps failing before its next batch is a stall. */
+  stall?: StallWatch;
   log: Logger;
   options: SupervisorOptions;
   now?: () => number;
@@ -58,6 +62,9 @@ export interface SupervisorDeps<P> {
 
 /** Exit code of a job that rejected its arguments (argparse): a restart would fail the same way. */
 export const USAGE_EXIT_CODE = 2;
+
+/** The stall key of the job's micro-batches (one streaming query). */
+export const JOB_STALL_KEY = 'spark-job';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -69,17 +76,25 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export async function superviseJob<P>(deps: SupervisorDeps<P>, signal: AbortSignal): Promise<'stopped' | 'job-finished'> {
   const now = deps.now ?? Date.now;
-  const random = deps.random ?? Math.random;
   const wait = deps.sleep ?? sleep;
   const { log, options } = deps;
-  let failures = 0;
+  const policy = createRestartPolicy({
+    backoff: { minMs: options.minBackoffMs, maxMs: options.maxBackoffMs },
+    stableAfterMs: options.stableAfterMs,
+    maxRestarts: options.maxRestarts,
+    fatalCodes: [USAGE_EXIT_CODE],
+    ...(deps.random ? { random: deps.random } : {}),
+  });
   let restarts = 0;
+  // The last micro-batch Spark reported done (it survives restarts: batch ids come from the
+  // checkpoint). Runs failing again and again before the next one are stuck on the same records.
+  let lastBatch: number | null = null;
 
-  const backoff = async (reason: string): Promise<boolean> => {
-    failures++;
-    if (options.maxRestarts > 0 && failures > options.maxRestarts) return false;
+  /** Waits out a restart decision; false when the policy gave up. */
+  const backoff = async (decision: RestartDecision, reason: string): Promise<boolean> => {
+    if (decision.kind !== 'restart') return false;
     restarts++;
-    const delayMs = backoffDelay(failures, { minMs: options.minBackoffMs, maxMs: options.maxBackoffMs }, random);
+    const { delayMs, failures } = decision;
     deps.status({ state: 'backoff', restarts, nextRestartAt: iso(now() + delayMs), childPid: null, error: reason });
     log.warn({ failures, restarts, delayMs, reason }, 'restarting the spark job after a backoff');
     try {
@@ -101,15 +116,17 @@ export async function superviseJob<P>(deps: SupervisorDeps<P>, signal: AbortSign
         throw error;
       }
       if (signal.aborted) break;
-      if (!(await backoff(`prepare failed: ${describeError(error)}`))) {
+      const decision = policy.afterFailedStart();
+      if (!(await backoff(decision, `prepare failed: ${describeError(error)}`))) {
         deps.status({ state: 'failed', error: describeError(error) });
-        throw new SparkJobFailedError(`gave up after ${failures - 1} restarts: ${describeError(error)}`, { code: null, signal: null });
+        throw new SparkJobFailedError(`gave up after ${decision.kind === 'give-up' ? decision.failures - 1 : 0} restarts: ${describeError(error)}`, { code: null, signal: null });
       }
       continue;
     }
     if (signal.aborted) break;
 
     const startedAt = now();
+    let jobError: string | undefined;
     let child: JobProcess;
     try {
       child = deps.launch(prepared, {
@@ -118,7 +135,12 @@ export async function superviseJob<P>(deps: SupervisorDeps<P>, signal: AbortSign
           log.info({ applicationId }, 'spark job running');
         },
         onBatch: (batch) => deps.status({ lastBatch: { ...batch, at: iso(now()) } }),
-        onProgress: (progress) => deps.status({ progress: { ...progress, at: iso(now()) } }),
+        onProgress: (progress) => {
+          if (lastBatch === null || progress.batch > lastBatch) deps.stall?.passed(JOB_STALL_KEY);
+          lastBatch = progress.batch;
+          deps.status({ progress: { ...progress, at: iso(now()) } });
+        },
+        onJobFailed: (error) => (jobError = error),
       });
     } catch (error) {
       deps.status({ state: 'failed', error: describeError(error) });
@@ -144,15 +166,16 @@ export async function superviseJob<P>(deps: SupervisorDeps<P>, signal: AbortSign
       deps.status({ state: 'stopped' });
       return 'job-finished';
     }
-    if (exit.code === USAGE_EXIT_CODE) {
+    const decision = policy.afterExit(exit.code, ranMs);
+    if (decision.kind === 'fatal') {
       const error = new SparkJobFailedError('the spark job rejected its arguments (exit 2); see its log above', exit);
       deps.status({ state: 'failed', error: error.message });
       throw error;
     }
-    if (ranMs >= options.stableAfterMs) failures = 0;
-    const reason = `spark job exited with ${exit.code === null ? `signal ${exit.signal}` : `code ${exit.code}`} after ${ranMs} ms`;
-    if (!(await backoff(reason))) {
-      const error = new SparkJobFailedError(`gave up after ${failures - 1} restarts in a row: ${reason}`, exit);
+    const reason = `spark job exited with ${exit.code === null ? `signal ${exit.signal}` : `code ${exit.code}`} after ${ranMs} ms${jobError ? `: ${jobError}` : ''}`;
+    deps.stall?.failed(JOB_STALL_KEY, lastBatch === null ? 'before its first batch' : `after batch ${lastBatch}`, new Error(reason));
+    if (!(await backoff(decision, reason))) {
+      const error = new SparkJobFailedError(`gave up after ${decision.kind === 'give-up' ? decision.failures - 1 : 0} restarts in a row: ${reason}`, exit);
       deps.status({ state: 'failed', error: error.message });
       throw error;
     }

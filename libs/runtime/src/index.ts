@@ -10,6 +10,8 @@ export * from './http-endpoint.js';
 export * from './dependency-retry.js';
 export * from './app-lifecycle.js';
 export * from './backoff.js';
+export * from './restart-policy.js';
+export * from './poll-until.js';
 export * from './prometheus-text.js';
 export * from './terminal-text.js';
 export * from './stall-watch.js';

@@ -1,24 +1,40 @@
 // The compose stack's one-shot setup (service `stack-setup` in deploy/docker-compose.yml): what the
 // local stack does for its servers after starting them, done once the servers are healthy and
-// before the apps start. Today: Cassandra's login (the stack's superuser from CASSANDRA_USERNAME /
-// CASSANDRA_PASSWORD, the default one switched off), as the local stack's `up` does.
-import { ensureCassandraLogin } from '@streamline/clients';
+// before the apps start: Cassandra's login (the stack's superuser from CASSANDRA_USERNAME /
+// CASSANDRA_PASSWORD, the default one switched off), as the local stack's `up` does; and a check
+// that the broker takes the stack's SCRAM login (KAFKA_SASL_*, made when its volume was formatted),
+// so a wrong password stops the stack here in one line rather than in every app.
+import { connectAdmin, createKafka, ensureCassandraLogin } from '@streamline/clients';
 import { loadConnectionConfig } from '@streamline/config';
 import { createLogger, describeError, withRetry } from '@streamline/runtime';
 
 const log = createLogger('stack-setup');
 
+const retryPolicy = (what: string) => ({
+  retries: 20,
+  minDelayMs: 1_000,
+  maxDelayMs: 5_000,
+  retryIf: () => true,
+  onRetry: (error: unknown, attempt: number) => log.warn({ attempt, err: describeError(error) }, `${what} not ready, retrying`),
+});
+
+async function checkKafkaLogin(kafka: ReturnType<typeof loadConnectionConfig>['kafka']): Promise<number> {
+  if (!kafka.sasl) throw new Error('KAFKA_SASL_MECHANISM is not set: the compose broker takes SCRAM logins only');
+  const admin = await connectAdmin(createKafka({ ...kafka, clientId: 'stack-setup' }, undefined, { quiet: true }));
+  try {
+    return (await admin.describeCluster()).brokers.length;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function main(): Promise<void> {
-  const { cassandra } = loadConnectionConfig(process.env);
+  const { cassandra, kafka } = loadConnectionConfig(process.env);
   // Healthy (its CQL port open) can still mean "roles not set up yet" for a few seconds.
-  const created = await withRetry(() => ensureCassandraLogin(cassandra), {
-    retries: 20,
-    minDelayMs: 1_000,
-    maxDelayMs: 5_000,
-    retryIf: () => true,
-    onRetry: (error, attempt) => log.warn({ attempt, err: describeError(error) }, 'Cassandra login not ready, retrying'),
-  });
+  const created = await withRetry(() => ensureCassandraLogin(cassandra), retryPolicy('Cassandra login'));
   log.info({ user: cassandra.auth?.username, created }, created ? "created the stack's Cassandra superuser; the default login is off" : "the stack's Cassandra login works");
+  const brokers = await withRetry(() => checkKafkaLogin(kafka), retryPolicy('Kafka SCRAM login'));
+  log.info({ user: kafka.sasl?.username, mechanism: kafka.sasl?.mechanism, brokers }, "the stack's Kafka SCRAM login works");
 }
 
 main().then(

@@ -1,4 +1,4 @@
-import { backoffDelay, type BackoffOptions, type Logger, sleep } from '@streamline/runtime';
+import { createRestartPolicy, type BackoffOptions, type Logger, sleep } from '@streamline/runtime';
 
 /** A started child, as the supervisor sees it. */
 export interface SupervisedChild {
@@ -35,7 +35,7 @@ export async function superviseApp(options: SupervisorOptions, signal: AbortSign
   const { log, name } = options;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
-  const fatal = new Set(options.fatalCodes ?? [2]);
+  const policy = createRestartPolicy({ backoff: options.backoff, stableAfterMs: options.stableAfterMs, ...(options.fatalCodes ? { fatalCodes: options.fatalCodes } : {}) });
   let failures = 0;
   while (!signal.aborted) {
     const started = now();
@@ -49,14 +49,16 @@ export async function superviseApp(options: SupervisorOptions, signal: AbortSign
       log.info({ app: name, code }, 'app stopped');
       return 0;
     }
-    if (code !== null && fatal.has(code)) {
+    const decision = policy.afterExit(code, now() - started);
+    if (decision.kind === 'fatal') {
       log.error({ app: name, code }, 'app refused to start (see its error above); not restarting');
-      return code;
+      return decision.code;
     }
-    failures = now() - started >= options.stableAfterMs ? 1 : failures + 1;
-    const delayMs = backoffDelay(failures, options.backoff);
-    log.warn({ app: name, code, ranMs: now() - started, delayMs, failures }, 'app exited; restarting after backoff');
-    await sleep(delayMs, signal);
+    // No bound on restarts here: a supervised app is restarted as long as the stack runs.
+    if (decision.kind !== 'restart') return code ?? 1;
+    failures = decision.failures;
+    log.warn({ app: name, code, ranMs: now() - started, delayMs: decision.delayMs, failures }, 'app exited; restarting after backoff');
+    await sleep(decision.delayMs, signal);
   }
   return 0;
 }

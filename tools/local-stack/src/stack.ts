@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackConfig } from './config.js';
-import { describeError, isProcessAlive, StreamlineError } from '@streamline/runtime';
+import { describeError, isProcessAlive, pollUntil, StreamlineError } from '@streamline/runtime';
 import { components as allComponents } from './components/index.js';
 import type { Component, HealthResult, StackContext } from './component.js';
 import { ensureDir, stackPaths } from './paths.js';
@@ -107,20 +107,26 @@ export function createStack(
   };
 
   const waitHealthy = async (c: Component, pid: number): Promise<HealthResult> => {
-    const deadline = Date.now() + config.startTimeoutMs;
     let last: HealthResult = { healthy: false, detail: 'not probed yet' };
     let lastReport = Date.now();
-    while (Date.now() < deadline) {
-      if (!isProcessAlive(pid)) throw new StackError(`${c.name} exited during start-up (log: ${paths.log(c.name)}):\n${tailOfLog(c)}`);
-      last = await c.health(ctx);
-      if (last.healthy) return last;
-      if (Date.now() - lastReport > 10_000) {
-        lastReport = Date.now();
-        reporter.step(c.name, `waiting until it serves: ${last.detail}`);
-      }
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    throw new StackError(`${c.name} did not become healthy within ${config.startTimeoutMs / 1000}s: ${last.detail} (log: ${paths.log(c.name)})`);
+    return pollUntil(
+      async () => {
+        if (!isProcessAlive(pid)) throw new StackError(`${c.name} exited during start-up (log: ${paths.log(c.name)}):\n${tailOfLog(c)}`);
+        last = await c.health(ctx);
+        if (last.healthy) return last;
+        if (Date.now() - lastReport > 10_000) {
+          lastReport = Date.now();
+          reporter.step(c.name, `waiting until it serves: ${last.detail}`);
+        }
+        return undefined;
+      },
+      {
+        timeoutMs: config.startTimeoutMs,
+        intervalMs: 1000,
+        what: `${c.name} to serve`,
+        onTimeout: () => new StackError(`${c.name} did not become healthy within ${config.startTimeoutMs / 1000}s: ${last.detail} (log: ${paths.log(c.name)})`),
+      },
+    );
   };
 
   const start = async (c: Component) => {

@@ -5,7 +5,7 @@ import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
 import { createCassandraClient, createPgPool } from '@streamline/clients';
 import { loadConnectionConfig, loadStackLayout, loadUserTable } from '@streamline/config';
-import { dependencyOf, describeError, isTransientDependencyError, parsePrometheusText, sumSamples } from '@streamline/runtime';
+import { dependencyOf, describeError, isTransientDependencyError, parsePrometheusText, pollUntil, sumSamples } from '@streamline/runtime';
 import { lastJsonLine, percentile, runAppToEnd, startApp, stopApp, storedRows, type AppProcess } from '@streamline/app-runner';
 import { fetchedIds, relayStats, stagedCount } from '@streamline/staging';
 import { renderRunReport } from './run-report.js';
@@ -102,13 +102,14 @@ async function main(): Promise<number> {
     }
     // Ingest once the streaming query runs, so the latency measures the pipeline, not Spark's start.
     say('streamline: waiting for the Spark streaming query to start');
-    const sparkDeadline = Date.now() + 180_000;
-    while (!(await sparkRunning(composeApps))) {
-      const launcherLog = apps[1]?.logFile ?? join(stack.logs, 'spark-launcher.log');
-      if (Date.now() > sparkDeadline) throw new Error(`the Spark job did not start within 180 s (log: ${launcherLog})`);
-      if (apps[1] && apps[1].child.exitCode !== null) throw new Error(`spark-launcher exited with ${apps[1].child.exitCode} (log: ${launcherLog})`);
-      await new Promise((r) => setTimeout(r, 2000));
-    }
+    const launcherLog = apps[1]?.logFile ?? join(stack.logs, 'spark-launcher.log');
+    await pollUntil(
+      async () => {
+        if (apps[1] && apps[1].child.exitCode !== null) throw new Error(`spark-launcher exited with ${apps[1].child.exitCode} (log: ${launcherLog})`);
+        return sparkRunning(composeApps);
+      },
+      { timeoutMs: 180_000, intervalMs: 2000, what: 'the Spark job', onTimeout: () => new Error(`the Spark job did not start within 180 s (log: ${launcherLog})`) },
+    );
     const runId = `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
     const sourceArgs = sourceArgsOf(opts);
     const writerUrl = useStackApps ? stackApps.find((c) => c.name === 'cassandra-writer')?.url : apps.find((a) => a.name === 'cassandra-writer')?.endpoint;

@@ -6,7 +6,8 @@ import { ensureStackCredentials } from '../credentials.js';
 /**
  * deploy/.env, which compose reads for the compose files' variables: the stack's generated
  * credentials (the same .stack/credentials.json as the local stack, so `STACK=docker npm start`
- * and the tests log in with them), the monitor's token, Airflow's logins and secrets, and the KRaft cluster id, kept once made
+ * and the tests log in with them: PostgreSQL, Cassandra, Kafka's SCRAM user), the monitor's token,
+ * Airflow's logins and secrets, Spark's RPC secret and the KRaft cluster id, kept once made
  * (a formatted volume remembers it). Mode 600, ignored by git; no secret is in a compose file or an
  * image.
  */
@@ -23,12 +24,18 @@ export function writeComposeEnv(repoRoot: string, env: NodeJS.ProcessEnv): strin
   // the UI/API admin password, and the secrets every Airflow process signs and checks tokens with.
   const airflowDbPassword = kept('AIRFLOW_DB_PASSWORD') ?? randomBytes(24).toString('base64url');
   const airflowAdminPassword = kept('AIRFLOW_ADMIN_PASSWORD') ?? randomBytes(18).toString('base64url');
+  // Spark's RPC secret (spark.authenticate on the master, the worker and the launcher's driver).
+  const sparkSecret = kept('SPARK_AUTH_SECRET') ?? randomBytes(24).toString('base64url');
   const lines = [
     '# Written by `npm run images` from .stack/credentials.json; do not commit.',
     `PG_PASSWORD=${credentials.pg.password}`,
     `CASSANDRA_USERNAME=${credentials.cassandra.username}`,
     `CASSANDRA_PASSWORD=${credentials.cassandra.password}`,
     `KAFKA_CLUSTER_ID=${clusterId}`,
+    // The SCRAM login of the broker's client listener (created when the broker formats its volume).
+    `KAFKA_SASL_USERNAME=${credentials.kafka.username}`,
+    `KAFKA_SASL_PASSWORD=${credentials.kafka.password}`,
+    `SPARK_AUTH_SECRET=${sparkSecret}`,
     `MONITOR_AUTH_TOKEN=${monitorToken}`,
     `AIRFLOW_DB_PASSWORD=${airflowDbPassword}`,
     `AIRFLOW_ADMIN_PASSWORD=${airflowAdminPassword}`,
