@@ -62,7 +62,7 @@ export async function startWriterApp(config: CassandraWriterConfig, log: Logger,
     log.info({ keyspace: config.cassandra.keyspace, table: config.cassandra.table, applied }, 'cassandra schema ready');
     const metrics = createWriterMetrics(Date.now, options.metrics);
     // streamline_errors_total{stage="write",kind="retry"}: each round that failed and will be tried again.
-    const errorsOf = options.metrics?.stage('write');
+    const errorsOf = options.metrics?.stage('write', ['duplicate', 'dlq']);
     if (options.migrateOnly) {
       await resources.closeAll();
       return { stats: metrics.stats, lag: async () => ({ total: 0, partitions: [] }), stop: async () => undefined, done: Promise.resolve() };

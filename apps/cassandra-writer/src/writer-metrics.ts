@@ -39,7 +39,7 @@ const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300
  * metrics (stage `write`: records in/out by outcome, round sizes and times; the end-to-end latency).
  */
 export function createWriterMetrics(now: () => number = Date.now, app?: AppMetrics): WriterMetrics {
-  const stage = app?.stage('write');
+  const stage = app?.stage('write', ['duplicate', 'dlq']);
   const e2e = app
     ? new Histogram({ name: 'streamline_end_to_end_latency_seconds', help: 'From staging (staged_at) to the Cassandra ack (stored_at).', buckets: LATENCY_BUCKETS, registers: [app.registry] })
     : undefined;

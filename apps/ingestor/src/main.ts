@@ -82,7 +82,7 @@ async function ingestCommand(flags: IngestorFlags & { json?: boolean; follow?: b
           maxOutageMs: config.outageTimeoutMs,
         });
         const stage = createBatchStager(pool, { retry: stagingRetry });
-        const metrics = ctx.metrics.stage('ingest');
+        const metrics = ctx.metrics.stage('ingest', ['duplicate', 'rejected']);
         ctx.health.up('postgres');
         ctx.health.started();
         const deps = {

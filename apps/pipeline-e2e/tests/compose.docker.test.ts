@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
 import { CASSANDRA } from '@streamline/config';
 import { storedRows } from '@streamline/app-runner';
-import { COMPOSE_TEST_PORTS, COMPOSE_TEST_PROJECT, composeFile, containerHealth, containerState, describeWithEngine, docker, serviceContainer, testConnections, waitFor } from '@streamline/testing';
+import { COMPOSE_TEST_PORTS, COMPOSE_TEST_PROJECT, composeFile, composeIngest, containerHealth, containerState, describeWithEngine, docker, serviceContainer, testConnections, waitFor } from '@streamline/testing';
 
 /**
  * The whole pipeline as the compose stack runs it (deploy/docker-compose.yml on the project's own
@@ -18,25 +18,6 @@ describeWithEngine('the compose stack, end to end and under faults (docker suite
   const config = testConnections();
   let pool: PgPool;
   const cassandra = createCassandraClient(config.cassandra);
-
-  /** `docker compose run` of the ingestor's image on the project's network; resolves with its JSON summary. */
-  const ingest = (seed: string, count: number) =>
-    new Promise<{ fetched: number; staged: number; duplicates: number; rejected: number }>((resolve, reject) => {
-      const args = ['compose', '-p', COMPOSE_TEST_PROJECT, '-f', composeFile, 'run', '--rm', '--no-deps', '-T', 'ingestor'];
-      const child = spawn('docker', [...args, '--source', 'generator', '--seed', seed, '--count', String(count), '--json'], {
-        env: { ...process.env, ...COMPOSE_TEST_PORTS, LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.on('close', (code) => {
-        const last = out.trim().split('\n').pop() ?? '';
-        if (code !== 0) reject(new Error(`the ingestor's container exited with ${code}: ${err.slice(-500)}`));
-        else resolve(JSON.parse(last) as { fetched: number; staged: number; duplicates: number; rejected: number });
-      });
-    });
 
   const stagedIds = async () => (await pool.query<{ id: string }>('SELECT id FROM users_raw')).rows.map((r) => r.id);
   const storedCount = async () => Number((await cassandra.execute(`SELECT count(*) FROM ${CASSANDRA.keyspace}.${CASSANDRA.table}`)).first().get('count'));
@@ -63,17 +44,17 @@ describeWithEngine('the compose stack, end to end and under faults (docker suite
   });
 
   it('stores 2,000 generated users from the ingestor image; the same seed again adds none', async () => {
-    const first = await ingest('compose-e2e', 2000);
+    const first = await composeIngest('compose-e2e', 2000);
     expect(first).toMatchObject({ fetched: 2000, staged: 2000, duplicates: 0, rejected: 0 });
     await expectExactlyTheStagedSet('after the first run');
-    const again = await ingest('compose-e2e', 2000);
+    const again = await composeIngest('compose-e2e', 2000);
     expect(again).toMatchObject({ fetched: 2000, staged: 0, duplicates: 2000 });
     await expectExactlyTheStagedSet('after the same seed again');
   });
 
   it('loses and duplicates nothing when the Cassandra container is killed while users flow, then started again', async () => {
     const before = await storedCount();
-    const run = ingest('compose-cassandra-kill', 3000);
+    const run = composeIngest('compose-cassandra-kill', 3000);
     await waitFor(async () => (await storedCount()) > before + 200, { timeoutMs: 180_000, intervalMs: 500, what: 'users flowing into Cassandra' });
     docker(['kill', serviceContainer('cassandra')]);
     try {
@@ -88,7 +69,7 @@ describeWithEngine('the compose stack, end to end and under faults (docker suite
   });
 
   it('loses and duplicates nothing when the broker is paused for 20 s (an outage) while users flow', async () => {
-    const run = ingest('compose-kafka-pause', 3000);
+    const run = composeIngest('compose-kafka-pause', 3000);
     await waitFor(async () => Number((await pool.query('SELECT count(*) AS n FROM users_raw')).rows[0].n) > 0, { what: 'staging' });
     docker(['pause', serviceContainer('kafka')]);
     try {
@@ -103,7 +84,7 @@ describeWithEngine('the compose stack, end to end and under faults (docker suite
 
   it('loses and duplicates nothing when the relay and the writer containers are killed and restarted mid-flow', async () => {
     const before = await storedCount();
-    const run = ingest('compose-app-kill', 3000);
+    const run = composeIngest('compose-app-kill', 3000);
     await waitFor(async () => (await storedCount()) > before + 200, { timeoutMs: 180_000, intervalMs: 500, what: 'users flowing into Cassandra' });
     for (const service of ['relay', 'cassandra-writer']) {
       docker(['kill', serviceContainer(service)]);

@@ -112,7 +112,7 @@ else
     const producer = shutdown.add('kafka', await retry('connect to Kafka', () => connectProducer(kafka), 'kafka'));
     const wakeup = shutdown.add('listener', await retry('listen for the outbox', () => listenForOutbox(config.connections.pg, log), 'postgres'));
 
-    const stage = ctx.metrics.stage('relay');
+    const stage = ctx.metrics.stage('relay', ['dead_letter']);
     const unpublished = new Gauge({ name: 'streamline_outbox_unpublished_records', help: 'Outbox rows not published yet.', registers: [ctx.metrics.registry] });
     const oldest = new Gauge({ name: 'streamline_outbox_oldest_unpublished_age_seconds', help: 'Age of the oldest unpublished outbox row (0: none).', registers: [ctx.metrics.registry] });
     const deadLetters = new Gauge({ name: 'streamline_outbox_dead_letter_records', help: 'Outbox rows set aside in outbox_dead_letters (no route, or a payload the schema cannot encode).', registers: [ctx.metrics.registry] });

@@ -8,7 +8,7 @@ import type { LauncherStatus } from './status.js';
  * the streaming query runs; the state, restarts and last progress in the details).
  */
 export function createLauncherObserver(metrics: AppMetrics, health: Health): (status: LauncherStatus) => void {
-  const stage = metrics.stage('process');
+  const stage = metrics.stage('process', ['dlq']);
   const registers = [metrics.registry];
   const offsetsBehind = new Gauge({ name: 'streamline_spark_offsets_behind_records', help: 'Records on the source topic the query has not read yet (Kafka source metrics).', registers });
   const inputRate = new Gauge({ name: 'streamline_spark_input_rows_per_second', help: 'Input rate of the last micro-batch, as Spark reports it.', registers });

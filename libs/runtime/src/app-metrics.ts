@@ -18,7 +18,12 @@ export interface StageMetrics {
 
 export interface AppMetrics {
   readonly registry: Registry;
-  stage(stage: string): StageMetrics;
+  /**
+   * The metrics of one stage. `outcomes`: the other-than-`ok` outcomes it may report, and every
+   * stage's `retry` errors, start as zero series, so the dashboard's panels have a line (at 0)
+   * before the first one happens.
+   */
+  stage(stage: string, outcomes?: readonly string[]): StageMetrics;
 }
 
 const BATCH_SIZES = [1, 10, 50, 100, 250, 500, 1000, 2000, 5000, 10_000, 50_000];
@@ -36,10 +41,11 @@ export function createAppMetrics(app: string): AppMetrics {
   const batchSeconds = new Histogram({ name: 'streamline_batch_duration_seconds', help: 'Time to process one batch.', labelNames: ['stage'], buckets: BATCH_SECONDS, registers: [registry] });
   return {
     registry,
-    stage(stage) {
+    stage(stage, outcomes = []) {
       // Zero series from the start, so a scrape shows the stage before its first record.
       recordsIn.inc({ stage }, 0);
-      recordsOut.inc({ stage, outcome: 'ok' }, 0);
+      for (const outcome of ['ok', ...outcomes]) recordsOut.inc({ stage, outcome }, 0);
+      errors.inc({ stage, kind: 'retry' }, 0);
       return {
         stage,
         recordsIn: (count) => recordsIn.inc({ stage }, count),

@@ -6,3 +6,4 @@ export * from './scrape.js';
 export * from './describe-for-stack.js';
 export * from './local-stack-control.js';
 export * from './compose-suite.js';
+export * from './compose-ingest.js';
