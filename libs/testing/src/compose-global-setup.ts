@@ -12,6 +12,23 @@ function removeProject(): void {
   });
 }
 
+/** Each of the project's containers that is not up and healthy (or done), with its last health output: why the stack did not come up. */
+function unhealthyServices(): string {
+  const ids = docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${COMPOSE_TEST_PROJECT}`]).split('\n').filter(Boolean);
+  if (ids.length === 0) return 'no container was made';
+  const states = JSON.parse(docker(['inspect', ...ids])) as Array<{
+    Config: { Labels: Record<string, string> };
+    State: { Status: string; ExitCode: number; Health?: { Status: string; Log?: Array<{ Output: string }> } };
+  }>;
+  const bad = states
+    .filter(({ State: s }) => !(s.Status === 'running' && (s.Health?.Status ?? 'healthy') === 'healthy') && !(s.Status === 'exited' && s.ExitCode === 0))
+    .map(({ Config, State: s }) => {
+      const said = s.Health?.Log?.at(-1)?.Output.trim().replace(/\s+/g, ' ').slice(0, 200) ?? '';
+      return `${Config.Labels['com.docker.compose.service']} (${s.Status}${s.Status === 'exited' ? ` ${s.ExitCode}` : ''}${s.Health ? `, ${s.Health.Status}` : ''}${said ? `: ${said}` : ''})`;
+    });
+  return bad.join('; ') || 'none';
+}
+
 /**
  * The docker suite's servers and apps: the project's images (`npm run images`, only what changed),
  * then deploy/docker-compose.yml started through Testcontainers on ports of its own, each service
@@ -34,7 +51,12 @@ export default async function setup(project: TestProject) {
   for (const service of services) {
     environment = environment.withWaitStrategy(`${service}-1`, ONE_SHOT_SERVICES.includes(service) ? Wait.forOneShotStartup() : Wait.forHealthCheck());
   }
-  const started = await environment.up(services);
+  const started = await environment.up(services).catch((error: unknown) => {
+    // Say which service did not become healthy (Testcontainers' message names none), then clean up.
+    const why = unhealthyServices();
+    removeProject();
+    throw new Error(`the compose stack did not come up: ${(error as Error).message}; not healthy: ${why}`);
+  });
   project.provide('stackEnv', { ...COMPOSE_TEST_PORTS });
   return async () => {
     if (process.env.STREAMLINE_KEEP_STACK === '1') return;
