@@ -162,6 +162,8 @@ export function connectorProperties(opts: Pick<DebeziumOptions, 'config' | 'runI
     'value.converter.apicurio.registry.as-confluent': true,
     'value.converter.apicurio.registry.use-id': 'contentId',
     'value.converter.apicurio.registry.headers.enabled': false,
+    // The registry's login (HTTP Basic), when it asks for one.
+    ...(registry.auth ? { 'value.converter.apicurio.auth.username': registry.auth.username, 'value.converter.apicurio.auth.password': registry.auth.password } : {}),
   };
 }
 

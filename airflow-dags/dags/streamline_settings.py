@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 # The apps' env vars a Variable may set (lower-case name).
 APP_SETTINGS = (
     "PG_HOST", "PG_PORT", "PG_USER", "PG_PASSWORD", "PG_DATABASE",
-    "KAFKA_BROKERS", "SCHEMA_REGISTRY_URL",
+    "KAFKA_BROKERS", "SCHEMA_REGISTRY_URL", "SCHEMA_REGISTRY_USERNAME", "SCHEMA_REGISTRY_PASSWORD",
     "CASSANDRA_CONTACT_POINTS", "CASSANDRA_PORT", "CASSANDRA_LOCAL_DC", "CASSANDRA_KEYSPACE",
     "CASSANDRA_USERNAME", "CASSANDRA_PASSWORD",
     "LOG_LEVEL",
@@ -64,7 +64,7 @@ def _registry(c: Any) -> dict[str, Any]:
         scheme = "https" if c.conn_type == "https" else "http"
         host = c.host if "://" in c.host else f"{scheme}://{c.host}"
         url = f"{host}{f':{c.port}' if c.port else ''}/{(c.schema or 'apis/ccompat/v7').strip('/')}"
-    return {"SCHEMA_REGISTRY_URL": url}
+    return {"SCHEMA_REGISTRY_URL": url, "SCHEMA_REGISTRY_USERNAME": c.login, "SCHEMA_REGISTRY_PASSWORD": c.password}
 
 
 def _cassandra(c: Any) -> dict[str, Any]:

@@ -37,6 +37,10 @@ def test_registry_url_from_host_port_and_path_default_confluent_api():
     assert connection_env("streamline_schema_registry", confluent) == {"SCHEMA_REGISTRY_URL": "https://sr.example/"}
     explicit = conn("streamline_schema_registry", conn_type="http", extra={"url": "http://x:1/api"})
     assert connection_env("streamline_schema_registry", explicit) == {"SCHEMA_REGISTRY_URL": "http://x:1/api"}
+    login = conn("streamline_schema_registry", conn_type="http", host="registry", port=8080, login="streamline", password="pw")
+    assert connection_env("streamline_schema_registry", login) == {
+        "SCHEMA_REGISTRY_URL": "http://registry:8080/apis/ccompat/v7", "SCHEMA_REGISTRY_USERNAME": "streamline", "SCHEMA_REGISTRY_PASSWORD": "pw",
+    }
 
 
 def test_cassandra_connection():

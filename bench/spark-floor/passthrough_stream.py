@@ -16,7 +16,7 @@ from pyspark.sql.avro.functions import from_avro, to_avro  # noqa: E402
 from streamline_job import framing  # noqa: E402
 from streamline_job.log import JsonLog  # noqa: E402
 from streamline_job.options import parse_options  # noqa: E402
-from streamline_job.registry import RegistryClient  # noqa: E402
+from streamline_job.registry import RegistryClient, fetch_with_login  # noqa: E402
 from streamline_job.stop_signal import StopSignal  # noqa: E402
 
 
@@ -25,7 +25,7 @@ def main(argv):
     log = JsonLog(component="passthrough-floor")
     stop = StopSignal(opts.stop_file, opts.supervisor_pid)
     stop.install_handlers()
-    schema = RegistryClient(opts.registry_url).latest(opts.source_subject)
+    schema = RegistryClient(opts.registry_url, fetch=fetch_with_login(os.environ)).latest(opts.source_subject)
     spark = SparkSession.builder.appName(opts.app_name).getOrCreate()
     realtime = opts.mode == "realtime"
     reader = (

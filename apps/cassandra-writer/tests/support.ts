@@ -1,13 +1,5 @@
 import type { Admin, Kafka, Message } from 'kafkajs';
-import {
-  Compatibility,
-  connectProducer,
-  createAvroSerde,
-  createRegistryClient,
-  ensureTopics,
-  registerAvroSchema,
-  type CassandraClient,
-} from '@streamline/clients';
+import { Compatibility, connectProducer, createAvroSerde, createRegistryClient, ensureTopics, registerAvroSchema, type CassandraClient, registryHeaders } from '@streamline/clients';
 import { loadCassandraWriterConfig, type CassandraWriterConfig } from '../src/config.js';
 import { testConnections } from '@streamline/testing';
 import { usersProcessedSchema, type UserProcessed } from '@streamline/user-schema';
@@ -100,6 +92,6 @@ export async function dropEverything(
   await admin.deleteGroups([names.groupId]).catch(() => undefined);
   await admin.deleteTopics({ topics: [names.topic, names.dlqTopic] }).catch(() => undefined);
   await cassandra.execute(`DROP KEYSPACE IF EXISTS ${names.keyspace}`, [], { prepare: false }).catch(() => undefined);
-  const registry = testConnections().registry.url;
-  await fetch(`${registry}/subjects/${names.topic}-value`, { method: 'DELETE' }).catch(() => undefined);
+  const registry = testConnections().registry;
+  await fetch(`${registry.url}/subjects/${names.topic}-value`, { method: 'DELETE', headers: registryHeaders(registry) }).catch(() => undefined);
 }

@@ -16,8 +16,8 @@ export interface RegistryState {
   omitted: number;
 }
 
-async function get<T>(url: string, timeoutMs: number): Promise<T | null> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/vnd.schemaregistry.v1+json, application/json' } });
+async function get<T>(url: string, timeoutMs: number, headers: Record<string, string>): Promise<T | null> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers });
   if (res.status === 404) return null;
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
   return (await res.json()) as T;
@@ -35,8 +35,10 @@ export interface RegistryReader {
 export function createRegistryReader(
   baseUrl: string,
   first: readonly string[],
-  options: { maxSubjects?: number; timeoutMs?: number; othersTtlMs?: number; now?: () => number } = {},
+  options: { maxSubjects?: number; timeoutMs?: number; othersTtlMs?: number; now?: () => number; headers?: Record<string, string> } = {},
 ): RegistryReader {
+  // The registry's login travels in `headers` (registryHeaders of @streamline/clients).
+  const headers = options.headers ?? { accept: 'application/vnd.schemaregistry.v1+json, application/json' };
   const timeoutMs = options.timeoutMs ?? 5_000;
   const max = options.maxSubjects ?? 50;
   const othersTtlMs = options.othersTtlMs ?? 300_000;
@@ -47,16 +49,16 @@ export function createRegistryReader(
   const detail = async (subject: string, global: string | null): Promise<SubjectInfo> => {
     const s = encodeURIComponent(subject);
     const [versions, latest, config] = await Promise.all([
-      get<number[]>(`${baseUrl}/subjects/${s}/versions`, timeoutMs),
-      get<{ id?: number }>(`${baseUrl}/subjects/${s}/versions/latest`, timeoutMs),
-      get<{ compatibilityLevel?: string }>(`${baseUrl}/config/${s}?defaultToGlobal=true`, timeoutMs),
+      get<number[]>(`${baseUrl}/subjects/${s}/versions`, timeoutMs, headers),
+      get<{ id?: number }>(`${baseUrl}/subjects/${s}/versions/latest`, timeoutMs, headers),
+      get<{ compatibilityLevel?: string }>(`${baseUrl}/config/${s}?defaultToGlobal=true`, timeoutMs, headers),
     ]);
     return { subject, versions: versions ?? [], latestId: latest?.id ?? null, compatibility: config?.compatibilityLevel ?? global };
   };
 
   return {
     async read() {
-      const [all, globalConfig] = await Promise.all([get<string[]>(`${baseUrl}/subjects`, timeoutMs), get<{ compatibilityLevel?: string }>(`${baseUrl}/config`, timeoutMs)]);
+      const [all, globalConfig] = await Promise.all([get<string[]>(`${baseUrl}/subjects`, timeoutMs, headers), get<{ compatibilityLevel?: string }>(`${baseUrl}/config`, timeoutMs, headers)]);
       const subjects = all ?? [];
       const global = globalConfig?.compatibilityLevel ?? null;
       const ordered = [...first.filter((s) => subjects.includes(s)), ...subjects.filter((s) => !first.includes(s)).sort()];

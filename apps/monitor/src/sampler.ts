@@ -3,7 +3,7 @@
 // registry and Airflow. Each source is read on its own: one that fails leaves its figures empty
 // (null) and its message in `errors`, and the others still update.
 import type { Admin } from 'kafkajs';
-import type { CassandraClient, PgPool } from '@streamline/clients';
+import { registryHeaders, type CassandraClient, type PgPool } from '@streamline/clients';
 import { sumSamples } from '@streamline/runtime';
 import type { AirflowClient, AirflowState } from './airflow-state.js';
 import { probeApp, type AppProbe } from './app-probe.js';
@@ -178,7 +178,9 @@ export function createSampler(deps: SamplerDeps): Sampler {
     }));
   }
 
-  const registryReader = createRegistryReader(config.connections.registry.url, [`${config.topics.created}-value`, `${config.topics.processed}-value`]);
+  const registryReader = createRegistryReader(config.connections.registry.url, [`${config.topics.created}-value`, `${config.topics.processed}-value`], {
+    headers: registryHeaders(config.connections.registry),
+  });
 
   async function slowTick(): Promise<void> {
     const [serversNow, registryNow, airflowNow] = await Promise.all([
@@ -187,6 +189,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
         admin: deps.admin,
         cassandra: deps.cassandra,
         registryUrl: config.connections.registry.url,
+        registryHeaders: registryHeaders(config.connections.registry),
         sparkMasterUiUrl: config.connections.spark.masterUiUrl,
         airflowUrl: config.airflow?.url,
       }),

@@ -36,6 +36,8 @@ export interface ServerProbes {
   admin: Pick<Admin, 'describeCluster'>;
   cassandra: Pick<CassandraClient, 'execute'>;
   registryUrl: string;
+  /** The registry's login (registryHeaders of @streamline/clients). */
+  registryHeaders: Record<string, string>;
   sparkMasterUiUrl: string;
   /** Undefined: no Airflow to probe. */
   airflowUrl?: string;
@@ -53,7 +55,7 @@ export function probeServers(p: ServerProbes, timeoutMs = 5_000): Promise<Server
       const c = await p.admin.describeCluster();
       return `${c.brokers.length} broker(s), controller ${c.controller ?? 'none'}`;
     }, timeoutMs),
-    probe('schema-registry', async () => `${(await json<string[]>(`${p.registryUrl}/subjects`, timeoutMs)).length} subjects`, timeoutMs),
+    probe('schema-registry', async () => `${(await json<string[]>(`${p.registryUrl}/subjects`, timeoutMs, { headers: p.registryHeaders })).length} subjects`, timeoutMs),
     probe('cassandra', async () => {
       const rs = await p.cassandra.execute('SELECT release_version FROM system.local');
       return `release ${rs.first()?.get('release_version') ?? '?'}`;

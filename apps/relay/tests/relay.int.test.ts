@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runAppToEnd, startApp, stopApp, type AppProcess } from '@streamline/app-runner';
-import { Compatibility, connectConsumer, createAvroSerde, createKafka, createRegistryClient, registerAvroSchema, type PgPool } from '@streamline/clients';
+import { Compatibility, connectConsumer, createAvroSerde, createKafka, createRegistryClient, registerAvroSchema, type PgPool, registryHeaders } from '@streamline/clients';
 import { stageUsers } from '@streamline/staging';
 import type { UserCreated } from '@streamline/user-schema';
 import { fetchHealth, itForStack, localStack, scrapeMetric, testConnections, uniqueName, waitFor } from '@streamline/testing';
@@ -105,7 +105,7 @@ describe('relay (real PostgreSQL, Kafka, registry)', () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(new RegExp(`^relay: the schema registry refused the new schema of ${subject} as incompatible with its versions: Incompatible artifact: `));
     } finally {
-      await fetch(`${config.registry.url}/subjects/${subject}`, { method: 'DELETE' }).catch(() => undefined);
+      await fetch(`${config.registry.url}/subjects/${subject}`, { method: 'DELETE', headers: registryHeaders(config.registry) }).catch(() => undefined);
     }
   });
 

@@ -1,12 +1,13 @@
 """Confluent-API schema registry over plain urllib (the driver needs only three GETs)."""
 from __future__ import annotations
 
+import base64
 import json
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, Mapping, Optional
 
 ACCEPT = "application/vnd.schemaregistry.v1+json, application/json"
 
@@ -25,9 +26,22 @@ class RegisteredSchema:
 Fetch = Callable[[str, float], Optional[dict]]
 
 
-def http_get_json(url: str, timeout: float) -> Optional[dict]:
+def login_headers(env: Mapping[str, str]) -> Dict[str, str]:
+    """The registry's HTTP Basic login from SCHEMA_REGISTRY_USERNAME/SCHEMA_REGISTRY_PASSWORD (passed by
+    the launcher in the environment, never on the command line; the clients' contract in libs/config),
+    or none when they are not set."""
+    username = env.get("SCHEMA_REGISTRY_USERNAME", "")
+    password = env.get("SCHEMA_REGISTRY_PASSWORD", "")
+    if not username and not password:
+        return {}
+    if not username or not password or ":" in username:
+        raise RegistryError("SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD go together, and the user name has no colon")
+    return {"Authorization": "Basic " + base64.b64encode(f"{username}:{password}".encode("utf-8")).decode("ascii")}
+
+
+def http_get_json(url: str, timeout: float, headers: Optional[Mapping[str, str]] = None) -> Optional[dict]:
     """GET `url` as JSON; None on 404 (unknown subject, version or id)."""
-    request = urllib.request.Request(url, headers={"Accept": ACCEPT})
+    request = urllib.request.Request(url, headers={"Accept": ACCEPT, **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read().decode("utf-8"))
@@ -95,3 +109,9 @@ def _schema_text(body: dict, what: str) -> str:
     if schema_type != "AVRO":
         raise RegistryError(f"{what} is a {schema_type} schema, expected AVRO")
     return schema
+
+
+def fetch_with_login(env: Mapping[str, str]) -> Fetch:
+    """`http_get_json` sending the login of `env` (see login_headers)."""
+    headers = login_headers(env)
+    return lambda url, timeout: http_get_json(url, timeout, headers)

@@ -20,7 +20,7 @@ from .log import JsonLog
 from .options import JobOptions
 from .pipeline import transform
 from .progress import progress_fields
-from .registry import RegistryClient
+from .registry import RegistryClient, fetch_with_login
 from .schemas import Schemas, load_schemas
 from .stop_signal import StopSignal
 from .warm_up import warm_up
@@ -208,7 +208,7 @@ def with_handover(opts: JobOptions, log: JsonLog) -> JobOptions:
 
 def run(opts: JobOptions, log: JsonLog, stop: StopSignal) -> int:
     opts = with_handover(opts, log)
-    registry = RegistryClient(opts.registry_url)
+    registry = RegistryClient(opts.registry_url, fetch=fetch_with_login(os.environ))
     # Before the JVM starts: a registry problem fails in a second, not after the session is up.
     schemas = load_schemas(registry, opts)
     spark = (

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from streamline_job.registry import RegistryClient, RegistryError
+from streamline_job.registry import RegistryClient, RegistryError, login_headers
 
 BASE = "http://registry/apis/ccompat/v7"
 V1 = json.dumps({"type": "record", "name": "U", "fields": [{"name": "id", "type": "string"}]})
@@ -56,3 +56,11 @@ def test_a_missing_subject_or_a_non_avro_schema_is_an_error():
 def test_subjects_are_url_quoted():
     fake = FakeRegistry({"/subjects/a%2Fb-value/versions/latest": {"id": 1, "schema": V1}})
     assert RegistryClient(BASE, fetch=fake).latest("a/b-value").id == 1
+
+
+def test_login_headers_basic_from_env_or_none():
+    assert login_headers({}) == {}
+    assert login_headers({"SCHEMA_REGISTRY_USERNAME": "streamline", "SCHEMA_REGISTRY_PASSWORD": "pw"}) == {"Authorization": "Basic c3RyZWFtbGluZTpwdw=="}
+    for half in ({"SCHEMA_REGISTRY_USERNAME": "streamline"}, {"SCHEMA_REGISTRY_PASSWORD": "pw"}, {"SCHEMA_REGISTRY_USERNAME": "a:b", "SCHEMA_REGISTRY_PASSWORD": "pw"}):
+        with pytest.raises(RegistryError, match="SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD go together"):
+            login_headers(half)

@@ -56,6 +56,11 @@ function kafkaLoginEnv(sasl: SparkLauncherConfig['connections']['kafka']['sasl']
   return { KAFKA_SASL_MECHANISM: sasl.mechanism, KAFKA_SASL_USERNAME: sasl.username, KAFKA_SASL_PASSWORD: sasl.password };
 }
 
+/** The driver's registry login (streamline_job/registry.py), by environment too. */
+function registryLoginEnv(auth: SparkLauncherConfig['connections']['registry']['auth']): Record<string, string> {
+  return auth ? { SCHEMA_REGISTRY_USERNAME: auth.username, SCHEMA_REGISTRY_PASSWORD: auth.password } : {};
+}
+
 /** The spark-submit command line: small, fixed resources (2-core machine), the job and its arguments. */
 export function buildSparkSubmit(config: SparkLauncherConfig, jars: string[], run: JobRunOptions): SparkSubmitCommand {
   const { spark, job, topics } = config;
@@ -126,7 +131,7 @@ export function buildSparkSubmit(config: SparkLauncherConfig, jars: string[], ru
       job.file,
       ...jobArgs.filter(([, value]) => value !== undefined).flatMap(([flag, value]) => [flag, String(value)]),
     ],
-    env: { SPARK_LOCAL_IP: spark.driverHost, PYSPARK_PYTHON: spark.python, PYTHONUNBUFFERED: '1', ...kafkaLoginEnv(config.connections.kafka.sasl) },
+    env: { SPARK_LOCAL_IP: spark.driverHost, PYSPARK_PYTHON: spark.python, PYTHONUNBUFFERED: '1', ...kafkaLoginEnv(config.connections.kafka.sasl), ...registryLoginEnv(config.connections.registry.auth) },
     privateFiles: spark.authSecret ? [{ path: secretProperties, text: `spark.authenticate.secret=${spark.authSecret}\n` }] : [],
   };
 }

@@ -3,18 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Admin, Consumer, IHeaders, Producer } from 'kafkajs';
-import {
-  Compatibility,
-  connectAdmin,
-  connectConsumer,
-  connectProducer,
-  createAvroSerde,
-  createKafka,
-  createRegistryClient,
-  ensureTopics,
-  readSchemaId,
-  registerAvroSchema,
-} from '@streamline/clients';
+import { Compatibility, connectAdmin, connectConsumer, connectProducer, createAvroSerde, createKafka, createRegistryClient, ensureTopics, readSchemaId, registerAvroSchema, registryHeaders } from '@streamline/clients';
 import { loadSparkLauncherConfig } from '../src/config.js';
 import { createLogger } from '@streamline/runtime';
 import { mapApiUser, usersCreatedSchema, type UserCreated, type UserProcessed } from '@streamline/user-schema';
@@ -126,7 +115,7 @@ describeForStack(['local', 'external'], 'spark-launcher + users stream job in mi
     await admin?.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
     await admin?.disconnect();
     for (const topic of [topics.created, topics.processed]) {
-      await fetch(`${connections.registry.url}/subjects/${topic}-value`, { method: 'DELETE' }).catch(() => undefined);
+      await fetch(`${connections.registry.url}/subjects/${topic}-value`, { method: 'DELETE', headers: registryHeaders(connections.registry) }).catch(() => undefined);
     }
     rmSync(workDir, { recursive: true, force: true });
     console.info(`spark-launcher integration timings (ms): ${JSON.stringify(timings)}`);

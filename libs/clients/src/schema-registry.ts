@@ -13,7 +13,19 @@ export { Compatibility };
 
 export function createRegistryClient(config: ConnectionConfig['registry'], options: { timeoutMs?: number } = {}): RegistryClient {
   // A request timeout, so a hung registry fails a batch (to be retried) instead of stalling it.
-  return new SchemaRegistryClient({ baseURLs: [config.url], cacheCapacity: 1000, createAxiosDefaults: { timeout: options.timeoutMs ?? 10_000 } });
+  return new SchemaRegistryClient({
+    baseURLs: [config.url],
+    cacheCapacity: 1000,
+    createAxiosDefaults: { timeout: options.timeoutMs ?? 10_000 },
+    ...(config.auth ? { basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo: `${config.auth.username}:${config.auth.password}` } } : {}),
+  });
+}
+
+/** Headers for a plain `fetch` of the registry's REST API: its Basic login, when it has one. */
+export function registryHeaders(config: ConnectionConfig['registry']): Record<string, string> {
+  const accept = { accept: 'application/vnd.schemaregistry.v1+json, application/json' };
+  if (!config.auth) return accept;
+  return { ...accept, authorization: `Basic ${Buffer.from(`${config.auth.username}:${config.auth.password}`).toString('base64')}` };
 }
 
 export interface AvroSerde<T> {

@@ -1,17 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin } from 'kafkajs';
-import {
-  Compatibility,
-  connectAdmin,
-  connectConsumer,
-  connectProducer,
-  createAvroSerde,
-  createKafka,
-  createRegistryClient,
-  ensureTopics,
-  readSchemaId,
-  registerAvroSchema,
-} from '@streamline/clients';
+import { Compatibility, connectAdmin, connectConsumer, connectProducer, createAvroSerde, createKafka, createRegistryClient, ensureTopics, readSchemaId, registerAvroSchema, registryHeaders } from '@streamline/clients';
 import { mapApiUser, usersCreatedSchema, type UserCreated } from '@streamline/user-schema';
 import { apiUserNumericPostcode, apiUserTextPostcode } from '@streamline/user-schema/testing';
 import { testConnections, uniqueName, waitFor } from '@streamline/testing';
@@ -30,7 +19,7 @@ describe('Kafka + schema registry (real broker, real registry)', () => {
   afterAll(async () => {
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();
-    await fetch(`${config.registry.url}/subjects/${topic}-value`, { method: 'DELETE' });
+    await fetch(`${config.registry.url}/subjects/${topic}-value`, { method: 'DELETE', headers: registryHeaders(config.registry) });
   });
 
   it('produces users in Avro (Confluent framing) and a consumer group reads them back, committing offsets', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { Compatibility, createAvroSerde, createConfluentAvroSerde, createRegistryClient, readSchemaId, RecordEncodeError, registerAvroSchema, SchemaRefusedError } from '@streamline/clients';
+import { Compatibility, createAvroSerde, createConfluentAvroSerde, createRegistryClient, readSchemaId, RecordEncodeError, registerAvroSchema, SchemaRefusedError, registryHeaders } from '@streamline/clients';
 import { testConnections, uniqueName } from '@streamline/testing';
 
 const v1 = {
@@ -19,8 +19,8 @@ describe('schema registry (real Apicurio, Confluent API)', () => {
   const subject = `${topic}-value`;
 
   afterAll(async () => {
-    await fetch(`${config.registry.url}/subjects/${subject}`, { method: 'DELETE' });
-    await fetch(`${config.registry.url}/subjects/${subject}?permanent=true`, { method: 'DELETE' });
+    await fetch(`${config.registry.url}/subjects/${subject}`, { method: 'DELETE', headers: registryHeaders(config.registry) });
+    await fetch(`${config.registry.url}/subjects/${subject}?permanent=true`, { method: 'DELETE', headers: registryHeaders(config.registry) });
   });
 
   it('registers a schema idempotently and frames messages with its id', async () => {

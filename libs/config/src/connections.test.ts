@@ -48,7 +48,7 @@ describe('loadStackLayout', () => {
 
 describe('credentials', () => {
   const stackDir = () => mkdtempSync(join(tmpdir(), 'creds-'));
-  const secrets = { pg: { password: 'p'.repeat(32) }, cassandra: { username: 'streamline', password: 'c'.repeat(32) }, kafka: { username: 'streamline', password: 'k'.repeat(32) }, airflow: { jwtSecret: 'j'.repeat(32), secretKey: 's'.repeat(32) } };
+  const secrets = { pg: { password: 'p'.repeat(32) }, cassandra: { username: 'streamline', password: 'c'.repeat(32) }, kafka: { username: 'streamline', password: 'k'.repeat(32) }, airflow: { jwtSecret: 'j'.repeat(32), secretKey: 's'.repeat(32) }, registry: { username: 'streamline', password: 'r'.repeat(32) } };
 
   it("fall back to the local stack's generated ones when no variable sets them; variables win", () => {
     const dir = stackDir();
@@ -57,8 +57,9 @@ describe('credentials', () => {
     expect(config.pg.password).toBe(secrets.pg.password);
     expect(config.cassandra.auth).toEqual(secrets.cassandra);
     expect(config.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', ...secrets.kafka });
-    const set = loadConnectionConfig({ STREAMLINE_STACK_DIR: dir, PG_PASSWORD: 'x', CASSANDRA_USERNAME: 'app', CASSANDRA_PASSWORD: 'y' });
-    expect([set.pg.password, set.cassandra.auth]).toEqual(['x', { username: 'app', password: 'y' }]);
+    expect(config.registry.auth).toEqual(secrets.registry);
+    const set = loadConnectionConfig({ STREAMLINE_STACK_DIR: dir, PG_PASSWORD: 'x', CASSANDRA_USERNAME: 'app', CASSANDRA_PASSWORD: 'y', SCHEMA_REGISTRY_USERNAME: 'sr', SCHEMA_REGISTRY_PASSWORD: 'z' });
+    expect([set.pg.password, set.cassandra.auth, set.registry.auth]).toEqual(['x', { username: 'app', password: 'y' }, { username: 'sr', password: 'z' }]);
     expect(set.kafka.sasl).toBeUndefined(); // SASL only when a mechanism is set
   });
 
@@ -66,6 +67,7 @@ describe('credentials', () => {
     const config = loadConnectionConfig({ STREAMLINE_STACK_DIR: stackDir() });
     expect(config.pg.password).toBe('');
     expect(config.cassandra.auth).toBeUndefined();
+    expect(config.registry.auth).toBeUndefined();
     expect(() => loadConnectionConfig({ STREAMLINE_STACK_DIR: stackDir(), KAFKA_SASL_MECHANISM: 'scram-sha-256' })).toThrow(/^invalid KAFKA_SASL_PASSWORD=\(unset\): expected the SASL password/);
   });
 

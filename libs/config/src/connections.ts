@@ -35,7 +35,8 @@ export interface ConnectionConfig {
     /** SASL/SCRAM when KAFKA_SASL_MECHANISM is set (the local broker's SASL listener is on KAFKA_SASL_PORT). */
     sasl?: { mechanism: 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
   };
-  registry: { url: string };
+  /** `auth`: HTTP Basic, SCHEMA_REGISTRY_USERNAME/SCHEMA_REGISTRY_PASSWORD, else the local stack's; none: no login. */
+  registry: { url: string; auth?: { username: string; password: string } };
   /** `reconnect`: the driver's exponential reconnection to a node that went away. */
   cassandra: {
     contactPoints: string[];
@@ -93,6 +94,8 @@ export function loadConnectionConfig(env: Env = process.env): ConnectionConfig {
   const generated = readStackCredentials(env);
   const cassandraUser = readVar(env, 'CASSANDRA_USERNAME', z.string().min(1).optional()) ?? generated?.cassandra.username;
   const cassandraPassword = readVar(env, 'CASSANDRA_PASSWORD', z.string().min(1).optional()) ?? generated?.cassandra.password;
+  const registryUser = readVar(env, 'SCHEMA_REGISTRY_USERNAME', z.string().regex(/^[^:\s]+$/, 'a user name without colons or spaces').optional()) ?? generated?.registry?.username;
+  const registryPassword = readVar(env, 'SCHEMA_REGISTRY_PASSWORD', z.string().min(1).optional()) ?? generated?.registry?.password;
   const saslMechanism = readVar(env, 'KAFKA_SASL_MECHANISM', z.enum(['scram-sha-256', 'scram-sha-512']).optional());
   return Object.freeze({
     pg: {
@@ -119,6 +122,7 @@ export function loadConnectionConfig(env: Env = process.env): ConnectionConfig {
     },
     registry: {
       url: readVar(env, 'SCHEMA_REGISTRY_URL', url(`http://${host}:${registryPort}/apis/ccompat/v7`)),
+      ...(registryUser && registryPassword ? { auth: { username: registryUser, password: registryPassword } } : {}),
     },
     cassandra: {
       contactPoints: readVar(env, 'CASSANDRA_CONTACT_POINTS', hostList(host)),

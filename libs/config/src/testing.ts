@@ -86,6 +86,7 @@ export const CONNECTION_BAD_VALUES: BadValues = Object.freeze({
   KAFKA_RETRY_MAX_MS: ['0', '100'],
   SCHEMA_REGISTRY_PORT: ['0'],
   SCHEMA_REGISTRY_URL: ['not a url', 'localhost:8081', 'ftp://registry/'],
+  SCHEMA_REGISTRY_USERNAME: ['user:name', 'two words'],
   CASSANDRA_PORT: ['70000'],
   CASSANDRA_CONTACT_POINTS: ['cassandra one', 'http://c1', 'c1:port'],
   CASSANDRA_LOCAL_DC: ['data center 1'],
@@ -107,6 +108,7 @@ export const CONNECTION_FREE_FORM: FreeForm = Object.freeze({
   PG_PASSWORD: 'any string is a password',
   CASSANDRA_USERNAME: 'any role name',
   CASSANDRA_PASSWORD: 'any string is a password',
+  SCHEMA_REGISTRY_PASSWORD: 'any string is a password',
   STREAMLINE_STACK_DIR: 'a path, relative to the repository or absolute',
   STREAMLINE_CACHE_DIR: 'a path, relative to the repository or absolute',
 });

@@ -51,12 +51,23 @@ export default async function setup(project: TestProject) {
   for (const service of services) {
     environment = environment.withWaitStrategy(`${service}-1`, ONE_SHOT_SERVICES.includes(service) ? Wait.forOneShotStartup() : Wait.forHealthCheck());
   }
-  const started = await environment.up(services).catch((error: unknown) => {
-    // Say which service did not become healthy (Testcontainers' message names none), then clean up.
-    const why = unhealthyServices();
-    removeProject();
-    throw new Error(`the compose stack did not come up: ${(error as Error).message}; not healthy: ${why}`);
-  });
+  // Testcontainers removes the containers when one fails and names none: what was not healthy is
+  // looked at every few seconds while they start, and the last look is said with the error.
+  let lastLook = 'no look yet';
+  const look = setInterval(() => {
+    try {
+      lastLook = unhealthyServices();
+    } catch {
+      // the engine busy or the project half made: look again next time
+    }
+  }, 5_000);
+  const started = await environment
+    .up(services)
+    .catch((error: unknown) => {
+      removeProject();
+      throw new Error(`the compose stack did not come up: ${(error as Error).message}; not healthy at the last look: ${lastLook}`);
+    })
+    .finally(() => clearInterval(look));
   project.provide('stackEnv', { ...COMPOSE_TEST_PORTS });
   return async () => {
     if (process.env.STREAMLINE_KEEP_STACK === '1') return;

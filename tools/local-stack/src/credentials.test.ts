@@ -10,8 +10,8 @@ describe('ensureStackCredentials', () => {
     const first = ensureStackCredentials(env);
     expect(first.created).toBe(true);
     expect(statSync(first.file).mode & 0o777).toBe(0o600);
-    const secrets = [first.credentials.pg.password, first.credentials.cassandra.password, first.credentials.kafka.password, first.credentials.airflow.jwtSecret, first.credentials.airflow.secretKey, first.credentials.monitor!.token];
-    expect(new Set(secrets).size).toBe(6);
+    const secrets = [first.credentials.pg.password, first.credentials.cassandra.password, first.credentials.kafka.password, first.credentials.airflow.jwtSecret, first.credentials.airflow.secretKey, first.credentials.registry!.password, first.credentials.monitor!.token];
+    expect(new Set(secrets).size).toBe(7);
     for (const s of secrets) expect(s).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const again = ensureStackCredentials(env);
     expect(again).toEqual({ ...first, created: false });
@@ -29,5 +29,16 @@ describe('ensureStackCredentials', () => {
     expect(again.created).toBe(false);
     expect(again.credentials.monitor).toBeUndefined();
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(older);
+  });
+
+  it('adds the registry login to a file made before it, keeping every other secret', () => {
+    const env = { STREAMLINE_STACK_DIR: mkdtempSync(join(tmpdir(), 'creds-')) };
+    const { file, credentials } = ensureStackCredentials(env);
+    const { registry: _registry, ...older } = credentials;
+    writeFileSync(file, JSON.stringify(older), { mode: 0o600 });
+    const again = ensureStackCredentials(env);
+    expect(again.credentials).toEqual({ ...older, registry: { username: 'streamline', password: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/) } });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(again.credentials);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { freePort, repoRoot } from '@streamline/app-runner';
-import { connectAdmin, createKafka, createPgPool } from '@streamline/clients';
+import { connectAdmin, createKafka, createPgPool, registryHeaders } from '@streamline/clients';
 import { readStackCredentials } from '@streamline/config';
 import { stackStatus } from '@streamline/stack-control';
 import { describeForStack, testConnections, uniqueName, waitFor } from '@streamline/testing';
@@ -22,7 +22,7 @@ const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').sp
 /** `ps` shows every process's command line to every user: no secret of .stack/credentials.json may be on one. */
 describeForStack(['local'], 'no secret on a command line (real stack processes)', "it reads the local stack's processes", () => {
   const creds = readStackCredentials(process.env, repoRoot)!;
-  const secrets = [creds.pg.password, creds.cassandra.password, creds.kafka.password, creds.airflow.jwtSecret, creds.airflow.secretKey, ...(creds.monitor ? [creds.monitor.token] : [])];
+  const secrets = [creds.pg.password, creds.cassandra.password, creds.kafka.password, creds.airflow.jwtSecret, creds.airflow.secretKey, ...(creds.registry ? [creds.registry.password] : []), ...(creds.monitor ? [creds.monitor.token] : [])];
   const stack = loadStackConfig(process.env, repoRoot);
   const ctx = { config: stack, paths: stackPaths(stack), reporter: createReporter(process.stderr, true) };
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -39,7 +39,7 @@ describeForStack(['local'], 'no secret on a command line (real stack processes)'
     expect(leaks).toEqual([]);
   });
 
-  it('a schema registry started from its launch spec (own database, free ports) takes its PostgreSQL password from env and serves', async () => {
+  it('a schema registry started from its launch spec (own database, free ports) takes its PostgreSQL password and its login from env, and serves only with the login', async () => {
     const db = uniqueName('guard_registry');
     const admin = createPgPool(config.pg, { database: 'postgres', max: 1 });
     await admin.query(`CREATE DATABASE ${db}`);
@@ -58,12 +58,19 @@ describeForStack(['local'], 'no secret on a command line (real stack processes)'
     });
     expect(cmdline(child.pid!)).toContain('quarkus-run.jar');
     expect(cmdline(child.pid!)).not.toContain(creds.pg.password);
-    await waitFor(async () => (await fetch(`http://${own.host}:${port}/apis/ccompat/v7/subjects`).catch(() => undefined))?.status === 200, {
+    expect(cmdline(child.pid!)).not.toContain(creds.registry!.password);
+    const subjects = `http://${own.host}:${port}/apis/ccompat/v7/subjects`;
+    const login = registryHeaders(own.connections.registry);
+    await waitFor(async () => (await fetch(subjects, { headers: login }).catch(() => undefined))?.status === 200, {
       timeoutMs: 120_000,
       intervalMs: 1000,
       what: 'the own registry answering (it reached its database with the env password)',
     });
-    expect(await (await fetch(`http://${own.host}:${port}/apis/ccompat/v7/subjects`)).json()).toEqual([]);
+    expect(await (await fetch(subjects, { headers: login })).json()).toEqual([]);
+    // Its login: refused without one and with a wrong password (401).
+    expect((await fetch(subjects)).status).toBe(401);
+    const wrong = registryHeaders({ ...own.connections.registry, auth: { username: 'streamline', password: 'not-the-password' } });
+    expect((await fetch(subjects, { headers: wrong })).status).toBe(401);
     // It made its tables in its database: it logged in with the password it got by env.
     const tables = createPgPool({ ...config.pg, database: db }, { max: 1 });
     try {

