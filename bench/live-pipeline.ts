@@ -6,13 +6,13 @@
  */
 import { join } from 'node:path';
 import type { types } from 'cassandra-driver';
-import { connectAdmin, createCassandraClient, createKafka, createPgPool, fetchConsumerLag } from '@streamline/clients';
+import { connectAdmin, createCassandraClient, createKafka, fetchConsumerLag } from '@streamline/clients';
 import type { ConnectionConfig } from '@streamline/config';
 import { createIsolatedRun, percentile, runAppToEnd, startApp, stopApp, type AppProcess, type IsolatedRun } from '@streamline/app-runner';
 import { ingestSummary, messagesIn, root, runCommand, serveGenerator, stackServerPids, type ServedGenerator } from './local-run.js';
 import { sleep, until } from './measure-window.js';
 
-/** One stored user's clock readings (epoch ms): staged in PostgreSQL, published by the relay, processed by Spark, stored. */
+/** One stored user's clock readings (epoch ms): staged in PostgreSQL, appended to the created topic by the broker, processed by Spark, stored. */
 export interface UserTimes {
   staged: number;
   published: number;
@@ -58,7 +58,6 @@ export class LivePipeline {
   private readonly apps: AppProcess[] = [];
   private readonly admin;
   private readonly cassandra;
-  private readonly pool;
   private stagedSoFar = 0;
   /** Measured ingests fetch from the generator served over HTTP, so its cost stays out (as in the stages). */
   private generator?: ServedGenerator;
@@ -73,7 +72,6 @@ export class LivePipeline {
     this.logDir = join(root, '.stack', 'logs', 'bench', id);
     this.admin = admin;
     this.cassandra = createCassandraClient(config.cassandra);
-    this.pool = createPgPool({ ...config.pg, database: id }, { max: 2 });
   }
 
   /** Starts the three apps on a new isolated run; `waitForQuery`: until the Spark query runs. */
@@ -125,23 +123,21 @@ export class LivePipeline {
     await until(async () => (await messagesIn(this.admin, topic)) >= this.stagedSoFar && (await fetchConsumerLag(this.admin, this.env.WRITER_GROUP_ID!, topic)).total === 0, `all ${this.stagedSoFar} users stored`, timeoutMs);
   }
 
-  /** The clock readings of every stored user staged at or after `since`. */
+  /**
+   * The clock readings of every stored user staged at or after `since`, all four from its row:
+   * published is the broker's append time the Spark job carried (not the relay's ack, which can
+   * come after Spark has read the record).
+   */
   async times(since: Date): Promise<UserTimes[]> {
-    const published = new Map<string, number>();
-    const { rows } = await this.pool.query<{ id: string; published: number }>(
-      'SELECT aggregateid AS id, (extract(epoch FROM published_at) * 1000)::float8 AS published FROM outbox WHERE created_at >= $1 AND published_at IS NOT NULL',
-      [since],
-    );
-    for (const r of rows) published.set(r.id, r.published);
     const out: UserTimes[] = [];
     let pageState: string | undefined;
     do {
       // Page by page: one execute returns a single page of fetchSize rows.
-      const rs: types.ResultSet = await this.cassandra.execute(`SELECT id, staged_at, processed_at, stored_at FROM ${this.id}.created_users`, [], { fetchSize: 50_000, readTimeout: 120_000, ...(pageState ? { pageState } : {}) });
+      const rs: types.ResultSet = await this.cassandra.execute(`SELECT id, staged_at, published_at, processed_at, stored_at FROM ${this.id}.created_users`, [], { fetchSize: 50_000, readTimeout: 120_000, ...(pageState ? { pageState } : {}) });
       for (const r of rs.rows) {
-        const staged = (r.get('staged_at') as Date).getTime();
-        const pub = published.get(String(r.get('id')));
-        if (staged >= since.getTime() && pub !== undefined) out.push({ staged, published: pub, processed: (r.get('processed_at') as Date).getTime(), stored: (r.get('stored_at') as Date).getTime() });
+        const time = (column: string) => (r.get(column) as Date | null)?.getTime() ?? 0;
+        const staged = time('staged_at');
+        if (staged >= since.getTime()) out.push({ staged, published: time('published_at'), processed: time('processed_at'), stored: time('stored_at') });
       }
       pageState = rs.pageState ?? undefined;
     } while (pageState);
@@ -151,7 +147,6 @@ export class LivePipeline {
   async stop(): Promise<void> {
     await Promise.all([...this.apps.map((a) => stopApp(a)), this.generator?.stop()]);
     await this.admin.disconnect();
-    await this.pool.end();
     await this.cassandra.shutdown();
     await this.run.drop();
   }

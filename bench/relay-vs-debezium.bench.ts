@@ -24,7 +24,7 @@ import type { Admin } from 'kafkajs';
 import { createIsolatedRun, percentile, startApp, stopApp, type AppProcess } from '@streamline/app-runner';
 import { connectAdmin, connectConsumer, createAvroSerde, createKafka, createPgPool, createRegistryClient, readSchemaId, type PgPool } from '@streamline/clients';
 import { loadConnectionConfig, type ConnectionConfig } from '@streamline/config';
-import { migrateStaging } from '@streamline/staging';
+import { migrateStaging, outboxLastSeq, outboxRowCount, outboxRowsInOrder } from '@streamline/staging';
 import { usersCreatedSchema } from '@streamline/user-schema';
 import { cpuByTree } from './cpu-usage.js';
 import { createSlotAndPublication, dropLeftoverSlots, dropSlot, installDebeziumConnect, slotName, startDebezium, type DebeziumConnectInstall } from './debezium-connect.js';
@@ -266,7 +266,7 @@ async function measureSide(
     });
     // The clock and the CPU count from the first streamed row: the ingestor's own start (tsx, seconds
     // on a loaded machine) is not the publisher's time.
-    const lastSeq = async () => Number((await pool.query<{ n: string | null }>('SELECT max(seq) AS n FROM outbox')).rows[0]!.n ?? 0);
+    const lastSeq = () => outboxLastSeq(pool);
     const backlogSeq = await lastSeq();
     for (const until = Date.now() + 120_000; (await lastSeq()) === backlogSeq; await sleep(100)) {
       if (Date.now() > until || follow.child.exitCode !== null) throw new Error(`the ingestor staged nothing within 120 s (log: ${follow.logFile})`);
@@ -278,16 +278,12 @@ async function measureSide(
       if (failed) throw new Error(failed);
     }
     await stopApp(follow);
-    const total = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox')).rows[0]!.n);
+    const total = await outboxRowCount(pool);
     await waitForMessages(admin, topic, total, 300_000, failure);
     const cpuRate = cpuNow() - cpuRate0;
     const pgRateS = await pgRate();
 
-    const outbox = (
-      await pool.query<{ id: string; aggregateid: string; seq: string; created_ms: number }>(
-        'SELECT id::text AS id, aggregateid, seq, extract(epoch FROM created_at) * 1000 AS created_ms FROM outbox ORDER BY seq',
-      )
-    ).rows;
+    const outbox = await outboxRowsInOrder(pool);
     const { byId, first, seen } = await readTopic(config, topic, total, `${id}_bench`);
     let missing = 0;
     let duplicates = 0;
@@ -302,7 +298,7 @@ async function measureSide(
       duplicates += got.length - 1;
       if (got[0]!.key !== row.aggregateid) wrongKey++;
       if (i < staged) backlogTs.push(got[0]!.ts);
-      else latencies.push(got[0]!.ts - Number(row.created_ms));
+      else latencies.push(got[0]!.ts - row.createdMs);
     });
     latencies.sort((a, b) => a - b);
     const span = Math.max(...backlogTs) - Math.min(...backlogTs);

@@ -168,6 +168,7 @@ function processedOf(u: ApiUser, now: number): UserProcessed {
     picture: u.picture.medium,
     nationality: u.nat,
     staged_at: now,
+    published_at: now,
     processed_at: now,
   };
 }

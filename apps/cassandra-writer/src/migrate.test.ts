@@ -121,8 +121,9 @@ describe('schema drift: users_processed.avsc vs the migrations and the CQL mappi
   const v2 = [...fields, { name: 'nickname', type: 'string', default: '' }];
   const withAlter = (cql: string) => {
     const dir = mkdtempSync(join(tmpdir(), 'cql-drift-'));
-    for (const m of loadMigrations()) copyFileSync(join(MIGRATIONS_DIR, m.name), join(dir, m.name));
-    writeFileSync(join(dir, '003_add_nickname.cql'), cql);
+    const existing = loadMigrations();
+    for (const m of existing) copyFileSync(join(MIGRATIONS_DIR, m.name), join(dir, m.name));
+    writeFileSync(join(dir, `${String(existing.length + 1).padStart(3, '0')}_add_nickname.cql`), cql);
     return loadMigrations(dir);
   };
 

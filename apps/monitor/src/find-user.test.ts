@@ -4,14 +4,14 @@ import { findUser, whereOf } from './find-user.js';
 import { InvalidQueryError } from './errors.js';
 
 describe('whereOf', () => {
-  const none = { stored: false, dlq: false, setAside: false, outbox: undefined, staged: false };
+  const none = { stored: false, dlq: false, setAside: false, outbox: null, staged: false };
 
   it('is the furthest stage the record reached', () => {
-    expect(whereOf({ ...none, staged: true, outbox: { published_at: new Date() }, stored: true })).toBe('stored');
-    expect(whereOf({ ...none, staged: true, outbox: { published_at: new Date() }, dlq: true })).toBe('dlq');
+    expect(whereOf({ ...none, staged: true, outbox: { publishedAt: new Date() }, stored: true })).toBe('stored');
+    expect(whereOf({ ...none, staged: true, outbox: { publishedAt: new Date() }, dlq: true })).toBe('dlq');
     expect(whereOf({ ...none, staged: true, setAside: true })).toBe('set aside in the outbox');
-    expect(whereOf({ ...none, staged: true, outbox: { published_at: null } })).toBe('waiting in the outbox');
-    expect(whereOf({ ...none, staged: true, outbox: { published_at: new Date() } })).toBe('in flight');
+    expect(whereOf({ ...none, staged: true, outbox: { publishedAt: null } })).toBe('waiting in the outbox');
+    expect(whereOf({ ...none, staged: true, outbox: { publishedAt: new Date() } })).toBe('in flight');
     expect(whereOf({ ...none, staged: true })).toBe('in flight'); // outbox row pruned after publishing
     expect(whereOf(none)).toBe('not found');
   });

@@ -3,6 +3,7 @@
 // written into SQL or CQL.
 import type { Admin } from 'kafkajs';
 import { cassandra, type CassandraClient, type PgPool } from '@streamline/clients';
+import { stagedIdsByEmail, traceStagedUser } from '@streamline/staging';
 import { fromRow, selectUsersCql, daysToIsoDate } from '@streamline/user-table';
 import type { DeadLetter, DlqStore } from './dlq-store.js';
 import { partitionOf } from './partition-of.js';
@@ -14,11 +15,11 @@ const MAX_MATCHES = 10;
 export type UserWhere = 'stored' | 'dlq' | 'in flight' | 'waiting in the outbox' | 'set aside in the outbox' | 'not found';
 
 /** The furthest stage reached: stored, else dead-lettered, else where it waits. */
-export function whereOf(seen: { stored: boolean; dlq: boolean; setAside: boolean; outbox: { published_at: Date | null } | undefined; staged: boolean }): UserWhere {
+export function whereOf(seen: { stored: boolean; dlq: boolean; setAside: boolean; outbox: { publishedAt: Date | null } | null; staged: boolean }): UserWhere {
   if (seen.stored) return 'stored';
   if (seen.dlq) return 'dlq';
   if (seen.setAside) return 'set aside in the outbox';
-  if (seen.outbox && !seen.outbox.published_at) return 'waiting in the outbox';
+  if (seen.outbox && !seen.outbox.publishedAt) return 'waiting in the outbox';
   // Published, or staged with its outbox row pruned by retention after publishing: on its way.
   if (seen.outbox || seen.staged) return 'in flight';
   return 'not found';
@@ -38,6 +39,13 @@ export interface UserTrace {
   published: { topic: string; partition: number; offset: number | null; offsetRange: [number, number] | null; readBySpark: boolean | null } | null;
   processed: { at: string } | null;
   stored: Record<string, string | number | null> | null;
+  /**
+   * The user's four clock readings (ISO, null when not reached or not recorded): staged (PostgreSQL),
+   * published (the broker's append time on the created topic, carried by the Spark job), processed
+   * (Spark), stored (the writer). Once stored, all four come from its row, in one precision (ms),
+   * so staged <= published <= processed <= stored.
+   */
+  times: { staged: string | null; published: string | null; processed: string | null; stored: string | null };
   deadLetters: DeadLetter[];
 }
 
@@ -61,22 +69,6 @@ export interface FindDeps {
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
-const undefinedTable = (error: unknown) => (error as { code?: string }).code === '42P01';
-
-async function pgRows<T extends object>(pg: PgPool, sql: string, params: unknown[]): Promise<T[]> {
-  try {
-    return (await pg.query<T>(sql, params)).rows;
-  } catch (error) {
-    if (undefinedTable(error)) return []; // staging not created yet (or a table of a newer migration)
-    throw error;
-  }
-}
-
-/** The ids staged with this e-mail (case and surrounding spaces ignored), through the index on lower(email) (staging migration 007). */
-async function idsByEmail(pg: PgPool, email: string): Promise<string[]> {
-  const rows = await pgRows<{ id: string }>(pg, 'SELECT id FROM users_raw WHERE lower(email) = lower($1) ORDER BY staged_at DESC LIMIT $2', [email.trim(), MAX_MATCHES + 1]);
-  return rows.map((r) => r.id);
-}
 
 function displayRow(row: cassandra.types.Row): Record<string, string | number | null> {
   const user = fromRow(row);
@@ -86,10 +78,19 @@ function displayRow(row: cassandra.types.Row): Record<string, string | number | 
     dob: daysToIsoDate(user.dob),
     registered_date: ms(user.registered_date),
     staged_at: ms(user.staged_at),
+    published_at: ms(user.published_at),
     processed_at: ms(user.processed_at),
     stored_at: ms(user.stored_at),
     latency_ms: user.stored_at && user.staged_at ? user.stored_at - user.staged_at : null,
   };
+}
+
+const text = (v: string | number | null | undefined) => (typeof v === 'string' ? v : null);
+
+/** The hop times: from the stored row when there is one (published_at null in rows stored before it was carried), else staging's. */
+export function timesOf(stagedAt: Date | undefined, stored: Record<string, string | number | null> | null): UserTrace['times'] {
+  if (!stored) return { staged: iso(stagedAt), published: null, processed: null, stored: null };
+  return { staged: text(stored.staged_at), published: text(stored.published_at), processed: text(stored.processed_at), stored: text(stored.stored_at) };
 }
 
 /** The first offset at or after `ms` on `partition` (the end when none is). */
@@ -100,35 +101,17 @@ async function offsetAt(admin: FindDeps['admin'], topic: string, partition: numb
 }
 
 async function trace(deps: FindDeps, id: string): Promise<UserTrace> {
-  const { pg } = deps;
-  const [staged] = await pgRows<{ staged_at: Date; email: string; first_name: string; last_name: string; source: string; ingest_run_id: string }>(
-    pg,
-    'SELECT staged_at, email, first_name, last_name, source, ingest_run_id FROM users_raw WHERE id = $1',
-    [id],
-  );
-  const refetched = staged ? await pgRows<{ ingest_run_id: string }>(pg, 'SELECT ingest_run_id FROM users_refetched WHERE id = $1 ORDER BY ingest_run_id', [id]) : [];
-  // created_at = the user's staged_at (same statement), so the range lets the BRIN index on created_at help.
-  const since = staged?.staged_at ?? new Date(0);
-  const [outbox] = await pgRows<{ seq: string; created_at: Date; published_at: Date | null }>(
-    pg,
-    'SELECT seq, created_at, published_at FROM outbox WHERE aggregateid = $1 AND created_at >= $2 ORDER BY seq DESC LIMIT 1',
-    [id, since],
-  );
-  const [dead] = await pgRows<{ reason: string; set_aside_at: Date }>(
-    pg,
-    'SELECT reason, set_aside_at FROM outbox_dead_letters WHERE aggregateid = $1 AND created_at >= $2 ORDER BY seq DESC LIMIT 1',
-    [id, since],
-  );
+  const { staged, refetchedBy, outbox, deadLetter: dead } = await traceStagedUser(deps.pg, id);
 
   let published: UserTrace['published'] = null;
-  if (outbox?.published_at) {
+  if (outbox?.publishedAt) {
     const ends = await deps.admin.fetchTopicOffsets(deps.createdTopic).catch(() => []);
     if (ends.length > 0) {
       const partition = partitionOf(id, ends.length);
       const endOf = new Map(ends.map((e) => [e.partition, Number(e.high)]));
       // The producer stamps the message between staging (created_at) and the broker's ack (published_at).
-      const from = await offsetAt(deps.admin, deps.createdTopic, partition, outbox.created_at.getTime(), endOf);
-      const to = await offsetAt(deps.admin, deps.createdTopic, partition, outbox.published_at.getTime() + 1, endOf);
+      const from = await offsetAt(deps.admin, deps.createdTopic, partition, outbox.createdAt.getTime(), endOf);
+      const to = await offsetAt(deps.admin, deps.createdTopic, partition, outbox.publishedAt.getTime() + 1, endOf);
       const spark = deps.sparkPosition()?.[partition]?.position;
       published = {
         topic: deps.createdTopic,
@@ -150,26 +133,27 @@ async function trace(deps: FindDeps, id: string): Promise<UserTrace> {
   const stored = storedRow ? displayRow(storedRow) : null;
   const deadLetters = deps.dlq.find(id);
 
-  const where = whereOf({ stored: stored !== null, dlq: deadLetters.length > 0, setAside: dead !== undefined, outbox, staged: staged !== undefined });
+  const where = whereOf({ stored: stored !== null, dlq: deadLetters.length > 0, setAside: dead !== null, outbox, staged: staged !== null });
 
   return {
     id,
     where,
     staged: staged
       ? {
-          at: staged.staged_at.toISOString(),
+          at: staged.stagedAt.toISOString(),
           email: staged.email,
-          name: `${staged.first_name} ${staged.last_name}`,
+          name: `${staged.firstName} ${staged.lastName}`,
           source: staged.source,
-          ingestRunId: staged.ingest_run_id,
-          fetchedAgainBy: refetched.map((r) => r.ingest_run_id),
+          ingestRunId: staged.ingestRunId,
+          fetchedAgainBy: refetchedBy,
         }
       : null,
-    outbox: outbox ? { seq: outbox.seq, createdAt: outbox.created_at.toISOString(), publishedAt: iso(outbox.published_at) } : null,
-    outboxDeadLetter: dead ? { reason: dead.reason, setAsideAt: dead.set_aside_at.toISOString() } : null,
+    outbox: outbox ? { seq: outbox.seq, createdAt: outbox.createdAt.toISOString(), publishedAt: iso(outbox.publishedAt) } : null,
+    outboxDeadLetter: dead ? { reason: dead.reason, setAsideAt: dead.setAsideAt.toISOString() } : null,
     published,
     processed: stored?.processed_at ? { at: String(stored.processed_at) } : null,
     stored,
+    times: timesOf(staged?.stagedAt, stored),
     deadLetters,
   };
 }
@@ -179,7 +163,7 @@ export async function findUser(deps: FindDeps, query: string): Promise<FindResul
   const q = query.trim();
   if (UUID.test(q)) return { query: q, by: 'id', matches: [await trace(deps, q.toLowerCase())], truncated: false };
   if (!/^[^\s@]+@[^\s@]+$/.test(q)) throw new InvalidQueryError(`"${q.slice(0, 100)}" is neither a user id (a uuid) nor an e-mail address`);
-  const ids = new Set(await idsByEmail(deps.pg, q));
+  const ids = new Set(await stagedIdsByEmail(deps.pg, q, MAX_MATCHES + 1));
   // Dead letters that never reached staging (a record written elsewhere) are found by their payload.
   for (const d of deps.dlq.find(q)) {
     const id = d.payload.kind === 'record' && typeof d.payload.record.id === 'string' ? d.payload.record.id : d.key;

@@ -15,7 +15,7 @@ import { readGroupPositions, readSparkPositions, readTopicsOffsets, type GroupPo
 import { groupLag, type GroupLag } from './lag-seconds.js';
 import { createRegistryReader, type RegistryState } from './registry-state.js';
 import { probeServers, type ServerHealth } from './server-health.js';
-import { readStagingCounts, type StagingCounts } from './staging-counts.js';
+import { readStagingCounts, type StagingCounts } from '@streamline/staging';
 import type { StoredTally } from './stored-rounds.js';
 import type { MonitorConfig, WatchedApp } from './config.js';
 

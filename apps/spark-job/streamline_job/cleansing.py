@@ -34,7 +34,7 @@ TEXT_LIMITS: Dict[str, int] = {
 # fails when this list or the struct's types drift from the .avsc.
 PROCESSED_FIELDS: List[str] = [
     "id", "first_name", "last_name", "gender", "address", "post_code", "email", "username", "dob", "age",
-    "registered_date", "phone", "cell", "picture", "nationality", "staged_at", "processed_at",
+    "registered_date", "phone", "cell", "picture", "nationality", "staged_at", "published_at", "processed_at",
 ]
 
 
@@ -112,9 +112,11 @@ def invalid_reason(user: Column, today: Optional[Column] = None) -> Column:
     ))
 
 
-def processed_struct(user: Column, today: Optional[Column] = None, now: Optional[Column] = None) -> Column:
+def processed_struct(user: Column, today: Optional[Column] = None, now: Optional[Column] = None, published: Optional[Column] = None) -> Column:
     """The users_processed record. Every field is non-nullable (as in users_processed.avsc): the
-    coalesce fallbacks only satisfy the types, since invalid records never reach the encoder."""
+    coalesce fallbacks only satisfy the types, since invalid records never reach the encoder.
+    `published` is the Kafka source row's timestamp (the broker's append time on users_created);
+    without one (rows not read from Kafka) it is the epoch, the .avsc's "not recorded"."""
     today = F.current_date() if today is None else today
     now = processing_time() if now is None else now
     text = lambda c: F.coalesce(clean_text(c), F.lit(""))  # noqa: E731
@@ -136,6 +138,7 @@ def processed_struct(user: Column, today: Optional[Column] = None, now: Optional
         "picture": text(user["picture_medium"]),
         "nationality": text(user["nationality"]),
         "staged_at": F.coalesce(user["staged_at"], F.lit(EPOCH_TS)),
+        "published_at": F.lit(EPOCH_TS) if published is None else F.coalesce(published, F.lit(EPOCH_TS)),
         "processed_at": now,
     }
     return F.struct(*[fields[name].alias(name) for name in PROCESSED_FIELDS])

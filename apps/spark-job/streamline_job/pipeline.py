@@ -60,7 +60,7 @@ def classify(decoded: DataFrame) -> DataFrame:
     position = F.format_string("%s/%d/%d", F.col("topic"), F.col("partition"), F.col("offset"))
     return (
         decoded.withColumn("reason", reason)
-        .withColumn("processed", processed_struct(F.col("user")))
+        .withColumn("processed", processed_struct(F.col("user"), published=F.col("timestamp")))
         .withColumn("dedupe_key", F.when(F.col("reason").isNull(), F.col("processed.id")).otherwise(F.concat(F.lit("dlq:"), position)))
     )
 

@@ -8,6 +8,7 @@ from streamline_job.cleansing import PROCESSED_FIELDS, age_on, invalid_reason, n
 
 TODAY = dt.date(2026, 3, 8)
 NOW = dt.datetime(2026, 3, 8, 10, 0, 0)
+PUBLISHED = dt.datetime(2026, 3, 8, 9, 59, 59)
 
 
 def one(spark, column, value, ddl="v string"):
@@ -47,7 +48,7 @@ def test_age_in_whole_years(spark, dob, today, age):
 
 def cleanse(spark, **overrides):
     df = users_df(spark, [overrides])
-    return df.select(processed_struct(F.col("user"), F.lit(TODAY), F.lit(NOW)).alias("p"), invalid_reason(F.col("user"), F.lit(TODAY)).alias("reason")).first()
+    return df.select(processed_struct(F.col("user"), F.lit(TODAY), F.lit(NOW), F.lit(PUBLISHED)).alias("p"), invalid_reason(F.col("user"), F.lit(TODAY)).alias("reason")).first()
 
 
 def test_a_valid_user_is_cleansed_per_the_contract(spark):
@@ -77,6 +78,7 @@ def test_a_valid_user_is_cleansed_per_the_contract(spark):
         "picture": "https://randomuser.me/api/portraits/med/women/75.jpg",
         "nationality": "US",
         "staged_at": dt.datetime(2024, 1, 1, 12, 0, 0),
+        "published_at": dt.datetime(2026, 3, 8, 9, 59, 59),
         "processed_at": dt.datetime(2026, 3, 8, 10, 0, 0),
     }
 

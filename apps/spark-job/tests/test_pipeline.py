@@ -47,6 +47,9 @@ def test_valid_users_are_encoded_framed_and_keyed_by_id(spark, created_avsc, pro
     assert jennie["address"] == "8929 Valwood Pkwy, Billings, Michigan, United States"
     assert jennie["registered_date"] == dt.datetime(2007, 7, 9, 5, 51, 59, 390000)
     assert by_id[OTHER_UUID]["phone"] == "+442079460958"
+    # published_at is the source row's Kafka timestamp (kafka_rows stamps 2026-01-01), not the job's clock.
+    assert {r["published_at"] for r in by_id.values()} == {dt.datetime(2026, 1, 1, 0, 0, 0)}
+    assert all(r["processed_at"] > r["published_at"] for r in by_id.values())
 
 
 def test_undecodable_and_invalid_records_go_to_the_dlq_with_the_original_bytes(spark, created_avsc, processed_avsc):

@@ -23,6 +23,7 @@ import {
   TOPIC_VARS,
   TOPICS,
 } from '@streamline/config';
+import { TOPIC_PARTITIONS } from '@streamline/clients';
 
 /** The job's entry point, relative to the repository (or the image's work dir). */
 const JOB_FILE = join('apps', 'spark-job', 'users_stream.py');
@@ -37,7 +38,7 @@ export type JobMode = (typeof JOB_MODES)[number];
 
 export interface SparkLauncherConfig extends AppBasics {
   topics: { created: string; processed: string; dlq: string };
-  /** Partitions of each topic when the launcher creates it. */
+  /** Partitions of users_created the job expects (its cores in realtime mode); the topics are created with TOPIC_PARTITIONS. */
   topicPartitions: number;
   spark: {
     /** `spark://…` (the cluster) or `local[*]` (`--local`). */
@@ -152,7 +153,8 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
   const path = (value: string) => resolve(repoRoot, value);
   const uiPort = readVar(env, 'SPARK_JOB_UI_PORT', intInRange(1, 65535).optional());
   const mode = readVar(env, 'SPARK_JOB_MODE', oneOf(JOB_MODES, 'realtime'));
-  const topicPartitions = readVar(env, 'SPARK_LAUNCHER_TOPIC_PARTITIONS', positiveInt(3));
+  // Sizes the job's cores only; the topics' partition count is TOPIC_PARTITIONS (libs/clients), for every app.
+  const topicPartitions = readVar(env, 'SPARK_LAUNCHER_TOPIC_PARTITIONS', positiveInt(TOPIC_PARTITIONS));
   // Realtime mode runs one long task per source partition at once: that many cores, in one executor.
   const coresMax = readVar(env, 'SPARK_JOB_CORES_MAX', positiveInt(mode === 'realtime' ? topicPartitions : 1));
   // An executor wider than the job's cores never starts: the job would wait for resources forever.

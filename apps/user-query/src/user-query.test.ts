@@ -19,6 +19,8 @@ describe('user queries', () => {
     const shown = toDisplay({ ...stored[0]!, dob: 8102, stored_at: stored[0]!.staged_at + 1234 });
     expect(shown).toMatchObject({ id: stored[0]!.id, dob: '1992-03-08', latency_ms: 1234 });
     expect(shown.stored_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(shown.published_at).toBe(new Date(stored[0]!.published_at).toISOString());
+    expect(toDisplay({ ...stored[0]!, published_at: 0 }).published_at).toBe('');
   });
 
   it('prints an aligned table', () => {

@@ -81,6 +81,8 @@ export function toDisplay(user: StoredUser): Record<string, string | number> {
     dob: daysToIsoDate(user.dob),
     registered_date: iso(user.registered_date),
     staged_at: iso(user.staged_at),
+    // 0: stored before the Spark job carried the broker's time.
+    published_at: user.published_at ? iso(user.published_at) : '',
     processed_at: iso(user.processed_at),
     stored_at: iso(user.stored_at),
     latency_ms: user.stored_at - user.staged_at,

@@ -8,7 +8,7 @@ function fakeClient(missing: Set<string>) {
   const client = {
     execute: async (_query: string, [ids]: [string[]]) => {
       queries.push(ids.length);
-      const rows = ids.filter((id) => !missing.has(id)).map((id) => ({ get: (col: string) => (col === 'id' ? id : new Date(col === 'stored_at' ? 1500 : 1000)) }));
+      const rows = ids.filter((id) => !missing.has(id)).map((id) => ({ get: (col: string) => (col === 'id' ? id : new Date(({ stored_at: 1500, published_at: 1040 } as Record<string, number>)[col] ?? 1000)) }));
       return { rows };
     },
   };
@@ -25,7 +25,7 @@ describe('storedRows', () => {
     expect(reported).toBe(299_998);
     expect(queries).toHaveLength(3000);
     expect(Math.max(...queries)).toBe(100);
-    expect(rows[0]).toEqual({ id: 'u0', latencyMs: 500 });
+    expect(rows[0]).toEqual({ id: 'u0', latencyMs: 500, publishMs: 40 });
     expect(rows.some((r) => r.id === 'u7')).toBe(false);
   });
 });

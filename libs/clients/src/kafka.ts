@@ -64,7 +64,21 @@ export async function connectAdmin(kafka: Kafka): Promise<Admin> {
   return admin;
 }
 
-/** Creates the topics that do not exist yet; returns the names it created. */
+/**
+ * Every pipeline topic stamps a record with the broker's clock when it appends it (LogAppendTime),
+ * not the producer's: the timestamp a consumer reads is when the record reached Kafka, the
+ * "published" hop time (the Spark job carries it into users_processed.published_at).
+ */
+/**
+ * The partition count of every pipeline topic, set here only: whichever app creates a topic first
+ * (relay, writer, launcher), it gets this many. The Spark job's Real-time Mode needs one task slot
+ * per partition of users_created.
+ */
+export const TOPIC_PARTITIONS = 3;
+
+export const PIPELINE_TOPIC_CONFIG: ReadonlyArray<{ name: string; value: string }> = [{ name: 'message.timestamp.type', value: 'LogAppendTime' }];
+
+/** Creates the topics that do not exist yet (TOPIC_PARTITIONS unless told, PIPELINE_TOPIC_CONFIG); returns the names it created. */
 export async function ensureTopics(
   admin: Admin,
   topics: Array<{ topic: string; numPartitions?: number; replicationFactor?: number }>,
@@ -74,7 +88,7 @@ export async function ensureTopics(
   if (missing.length === 0) return [];
   await admin.createTopics({
     waitForLeaders: true,
-    topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions ?? 3, replicationFactor: t.replicationFactor ?? 1 })),
+    topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions ?? TOPIC_PARTITIONS, replicationFactor: t.replicationFactor ?? 1, configEntries: [...PIPELINE_TOPIC_CONFIG] })),
   });
   return missing.map((t) => t.topic);
 }

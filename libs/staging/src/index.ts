@@ -5,3 +5,6 @@ export * from './stage-users.js';
 export * from './run-users.js';
 export * from './staging-ready.js';
 export * from './replay.js';
+export * from './staging-counts.js';
+export * from './user-trace.js';
+export * from './outbox-rows.js';

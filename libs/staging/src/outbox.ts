@@ -76,12 +76,14 @@ export interface OutboxLag {
   lastDeadLetter: { seq: string; reason: string; setAsideAt: string } | null;
 }
 
+/** The outbox lag, defined once (the relay's lag and the monitor's staging counts): rows not published yet, through the relay's partial index. */
+export const UNPUBLISHED_COUNT_SQL = 'SELECT count(*) FROM outbox WHERE published_at IS NULL';
+/** ...and the age of the oldest of them in seconds (null: none). */
+export const UNPUBLISHED_OLDEST_SECONDS_SQL = 'SELECT extract(epoch FROM clock_timestamp() - min(created_at))::float8 FROM outbox WHERE published_at IS NULL';
+
 export async function outboxLag(pool: PgPool): Promise<OutboxLag> {
   const [lag, dead] = await Promise.all([
-    pool.query<{ unpublished: string; oldest_ms: string | null }>(
-      `SELECT count(*) AS unpublished, (extract(epoch FROM clock_timestamp() - min(created_at)) * 1000)::bigint AS oldest_ms
-       FROM outbox WHERE published_at IS NULL`,
-    ),
+    pool.query<{ unpublished: string; oldest_s: number | null }>(`SELECT (${UNPUBLISHED_COUNT_SQL}) AS unpublished, (${UNPUBLISHED_OLDEST_SECONDS_SQL}) AS oldest_s`),
     pool.query<{ n: string; seq: string | null; reason: string | null; set_aside_at: Date | null }>(
       `SELECT (SELECT count(*) FROM outbox_dead_letters) AS n, seq, reason, set_aside_at
        FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT seq, reason, set_aside_at FROM outbox_dead_letters ORDER BY set_aside_at DESC, seq DESC LIMIT 1) d ON true`,
@@ -91,7 +93,7 @@ export async function outboxLag(pool: PgPool): Promise<OutboxLag> {
   const d = dead.rows[0]!;
   return {
     unpublished: Number(row.unpublished),
-    oldestAgeMs: row.oldest_ms === null ? null : Number(row.oldest_ms),
+    oldestAgeMs: row.oldest_s === null ? null : Math.round(row.oldest_s * 1000),
     deadLetters: Number(d.n),
     lastDeadLetter: d.seq === null ? null : { seq: d.seq, reason: d.reason!, setAsideAt: d.set_aside_at!.toISOString() },
   };

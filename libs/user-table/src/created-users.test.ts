@@ -28,7 +28,7 @@ describe('record -> CQL params', () => {
 
   it('builds one INSERT (an upsert by id) with a marker per column', () => {
     const cql = insertUserCql('ks', 'users');
-    expect(cql).toMatch(/^INSERT INTO ks\.users \(id, first_name, .*, stored_at\) VALUES \(\?(, \?){17}\)$/);
+    expect(cql).toMatch(/^INSERT INTO ks\.users \(id, first_name, .*, published_at, processed_at, stored_at\) VALUES \(\?(, \?){18}\)$/);
   });
 
   it('converts dates in days both ways, before and after 1970', () => {

@@ -7,7 +7,7 @@ import { createCassandraClient, createPgPool } from '@streamline/clients';
 import { loadConnectionConfig, loadStackLayout, loadUserTable } from '@streamline/config';
 import { dependencyOf, describeError, isTransientDependencyError, parsePrometheusText, pollUntil, sumSamples } from '@streamline/runtime';
 import { lastJsonLine, percentile, runAppToEnd, startApp, stopApp, storedRows, type AppProcess } from '@streamline/app-runner';
-import { fetchedIds, relayStats, stagedCount } from '@streamline/staging';
+import { fetchedIds, publishedCount, stagedCount } from '@streamline/staging';
 import { renderRunReport } from './run-report.js';
 import { createStallNotice } from './stall-notice.js';
 import { stackCli, stackStatus } from '@streamline/stack-control';
@@ -172,16 +172,17 @@ async function main(): Promise<number> {
       throw new Error(`only ${stored.length} of the ${ids.length} users fetched reached Cassandra within ${opts.timeout}s (see the app logs in ${logDir})`);
     }
     // Latency of this run's own users only: a refetched user was stored by an earlier run.
+    // Staged -> published from the stored rows: the broker's append time, not the relay's ack.
     const latencies = latenciesOfNewUsers(stored, fetched.staged);
     console.log(
       renderRunReport({
         runId,
         ingest: summary,
-        relay: await relayStats(pool, runId),
+        relay: { published: await publishedCount(pool, runId), p50Ms: percentile(latencies.publish, 50) ?? null, p99Ms: percentile(latencies.publish, 99) ?? null },
         stored: stored.length,
         storedEarlier: fetched.refetched.length,
-        p50: percentile(latencies, 50),
-        p99: percentile(latencies, 99),
+        p50: percentile(latencies.stored, 50),
+        p99: percentile(latencies.stored, 99),
         waitedMs: Date.now() - started,
       }),
     );

@@ -32,10 +32,11 @@ describe('sourceArgs', () => {
 describe('latenciesOfNewUsers', () => {
   it('keeps the users this run staged, sorted, and leaves out those an earlier run stored', () => {
     const stored = [
-      { id: 'a', latencyMs: 300 },
-      { id: 'old', latencyMs: 86_400_000 },
-      { id: 'b', latencyMs: 100 },
+      { id: 'a', latencyMs: 300, publishMs: 40 },
+      { id: 'old', latencyMs: 86_400_000, publishMs: 5 },
+      { id: 'b', latencyMs: 100, publishMs: 20 },
+      { id: 'c', latencyMs: 200, publishMs: null },
     ];
-    expect(latenciesOfNewUsers(stored, ['a', 'b', 'not-stored-yet'])).toEqual([100, 300]);
+    expect(latenciesOfNewUsers(stored, ['a', 'b', 'c', 'not-stored-yet'])).toEqual({ stored: [100, 200, 300], publish: [20, 40] });
   });
 });

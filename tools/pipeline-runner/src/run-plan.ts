@@ -27,9 +27,18 @@ export function sourceArgs(opts: { source?: string; seed?: string; apiUrl?: stri
 
 /**
  * Latencies of this run's own users, sorted: a user fetched again was stored by an earlier run, so
- * its time from staging to Cassandra says nothing about this one.
+ * its time from staging to Cassandra says nothing about this one. `publish`: staging to the
+ * broker's append time, of the rows that recorded it.
  */
-export function latenciesOfNewUsers(stored: ReadonlyArray<{ id: string; latencyMs: number }>, stagedByThisRun: readonly string[]): number[] {
+export function latenciesOfNewUsers(
+  stored: ReadonlyArray<{ id: string; latencyMs: number; publishMs: number | null }>,
+  stagedByThisRun: readonly string[],
+): { stored: number[]; publish: number[] } {
   const isNew = new Set(stagedByThisRun);
-  return stored.filter((r) => isNew.has(r.id)).map((r) => r.latencyMs).sort((a, b) => a - b);
+  const mine = stored.filter((r) => isNew.has(r.id));
+  const byValue = (a: number, b: number) => a - b;
+  return {
+    stored: mine.map((r) => r.latencyMs).sort(byValue),
+    publish: mine.flatMap((r) => (r.publishMs === null ? [] : [r.publishMs])).sort(byValue),
+  };
 }

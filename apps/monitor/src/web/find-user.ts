@@ -15,13 +15,20 @@ function publishedWhere(p: UserTrace['published']): string {
   return `${p.topic}[${p.partition}]`;
 }
 
+/** " (+N ms)": the hop from the previous clock reading, when both are known. */
+function hop(from: string | null, to: string | null): string {
+  return from && to ? ` (+${Date.parse(to) - Date.parse(from)} ms)` : '';
+}
+
 function publishedDetail(t: UserTrace): string {
   const p = t.published;
   if (t.outboxDeadLetter) return `set aside by the relay: ${t.outboxDeadLetter.reason}`;
-  if (!t.outbox) return t.staged ? 'outbox row gone (published, then pruned by retention)' : '–';
+  // Once stored, the broker's append time (the record's Kafka timestamp) is known from the row.
+  const reached = t.times.published ? `${fmtTime(t.times.published)}${hop(t.times.staged, t.times.published)} reached Kafka` : null;
+  if (!t.outbox) return reached ?? (t.staged ? 'outbox row gone (published, then pruned by retention)' : '–');
   if (!t.outbox.publishedAt) return `waiting in the outbox since ${fmtTime(t.outbox.createdAt)}`;
   const read = p && p.readBySpark !== null ? (p.readBySpark ? ' · read by Spark' : ' · not read by Spark yet') : '';
-  return `${fmtTime(t.outbox.publishedAt)} · ${publishedWhere(p)}${read}`;
+  return `${reached ?? `acknowledged to the relay ${fmtTime(t.outbox.publishedAt)}`} · ${publishedWhere(p)}${read}`;
 }
 
 function stagedDetail(s: NonNullable<UserTrace['staged']>): string {
@@ -39,13 +46,17 @@ export function traceView(t: UserTrace): HTMLDivElement {
       'ol',
       {},
       step(Boolean(t.staged), 'staged', t.staged ? stagedDetail(t.staged) : 'not in staging'),
-      step(Boolean(t.outbox?.publishedAt) || Boolean(t.published), 'published', publishedDetail(t)),
-      step(Boolean(t.processed), 'processed', t.processed ? fmtTime(t.processed.at) : dlq.some((d) => d.stage === 'spark') ? 'no: dead-lettered by Spark' : 'not yet'),
+      step(Boolean(t.outbox?.publishedAt) || Boolean(t.published) || Boolean(t.times.published), 'published', publishedDetail(t)),
+      step(
+        Boolean(t.processed),
+        'processed',
+        t.processed ? `${fmtTime(t.processed.at)}${hop(t.times.published, t.times.processed)}` : dlq.some((d) => d.stage === 'spark') ? 'no: dead-lettered by Spark' : 'not yet',
+      ),
       step(
         Boolean(stored),
         'stored',
         stored
-          ? h('details', {}, h('summary', { text: `${fmtTime(stored.stored_at)} · ${stored.latency_ms} ms after staging` }), h('pre', { text: JSON.stringify(stored, null, 2) }))
+          ? h('details', {}, h('summary', { text: `${fmtTime(stored.stored_at)}${hop(t.times.processed, t.times.stored)} · ${stored.latency_ms} ms after staging` }), h('pre', { text: JSON.stringify(stored, null, 2) }))
           : 'no row in Cassandra',
       ),
       dlq.length

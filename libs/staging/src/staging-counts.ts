@@ -1,6 +1,8 @@
-// What PostgreSQL staging holds. Read-only, and never migrates: a database without the staging
-// tables (nothing ran yet) or without a newer table (outbox_dead_letters) answers nulls there.
-import type { PgPool } from '@streamline/clients';
+// What PostgreSQL staging holds (the monitor's staging counts). Read-only, and never migrates: a
+// database without the staging tables (nothing ran yet) or without a newer table
+// (outbox_dead_letters) answers nulls there.
+import type { PgPool } from '@streamline/clients/pg';
+import { UNPUBLISHED_COUNT_SQL, UNPUBLISHED_OLDEST_SECONDS_SQL } from './outbox.js';
 
 export interface StagingCounts {
   staged: number | null;
@@ -29,8 +31,8 @@ export async function readStagingCounts(pool: PgPool): Promise<StagingCounts> {
     `SELECT (SELECT count(*) FROM users_raw) AS staged,
             ${has.refetched ? '(SELECT count(*) FROM users_refetched)' : 'NULL::bigint'} AS refetched,
             (SELECT count(*) FROM outbox) AS outbox,
-            (SELECT count(*) FROM outbox WHERE published_at IS NULL) AS unpublished,
-            (SELECT extract(epoch FROM clock_timestamp() - min(created_at))::float8 FROM outbox WHERE published_at IS NULL) AS oldest,
+            (${UNPUBLISHED_COUNT_SQL}) AS unpublished,
+            (${UNPUBLISHED_OLDEST_SECONDS_SQL}) AS oldest,
             ${has.dead ? '(SELECT count(*) FROM outbox_dead_letters)' : 'NULL::bigint'} AS dead`,
   );
   const r = rows[0]!;
