@@ -80,7 +80,8 @@ export async function assembleContext(spec: ImageSpec, workDir: string, src: Con
   ensureDir(dir);
   const dockerfileDir = join(src.repoRoot, spec.dockerfileDir);
   for (const name of readdirSync(dockerfileDir)) {
-    if (name !== 'Dockerfile' && !name.endsWith('.sh')) continue;
+    // The Dockerfile, its scripts and settings files (an app's folder holds its source too: not those).
+    if (name !== 'Dockerfile' && !/\.(sh|properties)$/.test(name)) continue;
     copyFileSync(join(dockerfileDir, name), join(dir, name));
     // Scripts run in the image whatever mode the checkout gave them (the classic builder has no COPY --chmod).
     if (name.endsWith('.sh')) chmodSync(join(dir, name), 0o755);
