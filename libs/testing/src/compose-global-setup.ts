@@ -21,6 +21,12 @@ export interface ComposeSuiteProject {
 export async function startComposeSuite(project: TestProject, suite: ComposeSuiteProject) {
   if (!dockerAvailable()) return; // the suite shows as skipped (describeWithEngine)
   process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+  // STREAMLINE_REUSE_COMPOSE=1: the tests against the project as it runs already (started by hand
+  // with the same files, project name and ports), left running at the end.
+  if (process.env.STREAMLINE_REUSE_COMPOSE === '1') {
+    project.provide('stackEnv', { ...suite.ports });
+    return;
+  }
   const fileArgs = suite.files.flatMap((f) => ['-f', f]);
   const removeProject = () =>
     spawnSync('docker', ['compose', '-p', suite.project, ...fileArgs, 'down', '-v', '--remove-orphans', '--timeout', '20'], {
