@@ -43,6 +43,19 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        extends: true,
+        test: {
+          // The cluster topology (deploy/docker-compose.cluster.yml) under faults; its own compose
+          // project, run after the docker suite (never beside it: two stacks on two cores).
+          name: 'cluster',
+          include: ['{apps,libs,tools}/**/tests/**/*.cluster.test.ts'],
+          globalSetup: ['libs/testing/src/cluster-global-setup.ts'],
+          hookTimeout: 1_800_000,
+          testTimeout: 900_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -16,7 +16,7 @@ export function createCassandraClient(
     socketOptions: { connectTimeout: 5_000, readTimeout: options.requestTimeoutMs ?? 12_000 },
     policies: { reconnection: new cassandra.policies.reconnection.ExponentialReconnectionPolicy(config.reconnect.baseDelayMs, config.reconnect.maxDelayMs, false) },
     // Writes are idempotent upserts by primary key, so the driver may retry them safely.
-    queryOptions: { prepare: true, isIdempotent: true, consistency: cassandra.types.consistencies.localQuorum },
+    queryOptions: { prepare: true, isIdempotent: true, consistency: cassandra.types.consistencies[config.consistency] },
   });
 }
 

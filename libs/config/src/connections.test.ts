@@ -17,6 +17,9 @@ describe('loadConnectionConfig', () => {
     expect(config.spark.masterUrl).toBe('spark://127.0.0.1:7077');
     expect(config.kafka.retry).toEqual({ retries: 5, initialRetryTimeMs: 300, maxRetryTimeMs: 30_000 });
     expect(config.cassandra.reconnect).toEqual({ baseDelayMs: 1_000, maxDelayMs: 60_000 });
+    expect(config.cassandra.consistency).toBe('localQuorum');
+    expect(loadConnectionConfig({ CASSANDRA_CONSISTENCY: 'quorum' }).cassandra.consistency).toBe('quorum');
+    expect(() => loadConnectionConfig({ CASSANDRA_CONSISTENCY: 'QUORUM!' })).toThrow(/CASSANDRA_CONSISTENCY/);
     expect(loadConnectionConfig({ KAFKA_RETRIES: '12' }).kafka.retry.retries).toBe(12);
     expect(() => loadConnectionConfig({ KAFKA_RETRY_MAX_MS: '0' })).toThrow(/^invalid KAFKA_RETRY_MAX_MS="0"/);
   });

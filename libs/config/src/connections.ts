@@ -43,11 +43,20 @@ export interface ConnectionConfig {
     port: number;
     localDataCenter: string;
     reconnect: { baseDelayMs: number; maxDelayMs: number };
+    /**
+     * Every read and write (CASSANDRA_CONSISTENCY): LOCAL_QUORUM by default, a majority of the
+     * keyspace's replicas in this datacenter (the one node at replication factor 1, 2 of 3 at 3).
+     */
+    consistency: CassandraConsistency;
     /** PasswordAuthenticator login: CASSANDRA_USERNAME/CASSANDRA_PASSWORD, else the local stack's; none: no auth. */
     auth?: { username: string; password: string };
   };
   spark: { masterUrl: string; masterUiUrl: string };
 }
+
+/** The consistency levels an app may ask for, as cassandra-driver names them. */
+export const CASSANDRA_CONSISTENCIES = ['localQuorum', 'quorum', 'eachQuorum', 'all', 'localOne', 'one'] as const;
+export type CassandraConsistency = (typeof CASSANDRA_CONSISTENCIES)[number];
 
 export const DEFAULT_PORTS = Object.freeze({
   pg: 5433,
@@ -129,6 +138,7 @@ export function loadConnectionConfig(env: Env = process.env): ConnectionConfig {
       port: cassandraPort,
       localDataCenter: readVar(env, 'CASSANDRA_LOCAL_DC', simpleName('datacenter1')),
       reconnect: cassandraReconnect,
+      consistency: readVar(env, 'CASSANDRA_CONSISTENCY', oneOf(CASSANDRA_CONSISTENCIES, 'localQuorum')),
       ...(cassandraUser && cassandraPassword ? { auth: { username: cassandraUser, password: cassandraPassword } } : {}),
     },
     spark: {

@@ -92,6 +92,7 @@ export const CONNECTION_BAD_VALUES: BadValues = Object.freeze({
   CASSANDRA_LOCAL_DC: ['data center 1'],
   CASSANDRA_RECONNECT_BASE_MS: ['0', '120000'],
   CASSANDRA_RECONNECT_MAX_MS: ['soon', '10'],
+  CASSANDRA_CONSISTENCY: ['QUORUM', 'two'],
   SPARK_MASTER_PORT: ['-1'],
   SPARK_MASTER_UI_PORT: ['x'],
   SPARK_MASTER_URL: ['127.0.0.1:7077', 'mesos://m:5050'],

@@ -1,20 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { COMPOSE_TEST_PORTS, COMPOSE_TEST_PROJECT, COMPOSE_TEST_SETTINGS, composeFile, docker, ONE_SHOT_SERVICES } from './compose-suite.js';
 import { dockerAvailable } from './stack-mode.js';
 
-/** Removes everything of the suite's compose project: containers, network, volumes. */
-function removeProject(): void {
-  spawnSync('docker', ['compose', '-p', COMPOSE_TEST_PROJECT, '-f', composeFile, 'down', '-v', '--remove-orphans', '--timeout', '20'], {
-    stdio: 'ignore',
-    env: { ...process.env, ...COMPOSE_TEST_PORTS, ...COMPOSE_TEST_SETTINGS },
-  });
+/** A compose project a suite starts: its name, files (in deploy/), published ports and other settings. */
+export interface ComposeSuiteProject {
+  project: string;
+  files: string[];
+  ports: Readonly<Record<string, string>>;
+  settings?: Readonly<Record<string, string>>;
 }
 
 /** Each of the project's containers that is not up and healthy (or done), with its last health output: why the stack did not come up. */
-function unhealthyServices(): string {
-  const ids = docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${COMPOSE_TEST_PROJECT}`]).split('\n').filter(Boolean);
+function unhealthyServices(project: string): string {
+  const ids = docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`]).split('\n').filter(Boolean);
   if (ids.length === 0) return 'no container was made';
   const states = JSON.parse(docker(['inspect', ...ids])) as Array<{
     Config: { Labels: Record<string, string> };
@@ -30,24 +30,40 @@ function unhealthyServices(): string {
 }
 
 /**
- * The docker suite's servers and apps: the project's images (`npm run images`, only what changed),
- * then deploy/docker-compose.yml started through Testcontainers on ports of its own, each service
- * waited for by its healthcheck. Ryuk has no image here: it is off, and this teardown removes the
+ * A suite's servers and apps: the project's images (`npm run images`, only what changed), then the
+ * compose files started through Testcontainers on ports of their own, each service waited for by
+ * its healthcheck. Ryuk has no image here: it is off, and the teardown returned removes the
  * project's containers, network and volumes, whether the tests passed or not (a leftover of an
  * interrupted run is removed first).
  */
-export default async function setup(project: TestProject) {
+export async function startComposeSuite(project: TestProject, suite: ComposeSuiteProject) {
   if (!dockerAvailable()) return; // the suite shows as skipped (describeWithEngine)
   process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+  // STREAMLINE_REUSE_COMPOSE=1: the tests against the project as it runs already (started by hand
+  // with the same files, project name and ports), left running at the end.
+  if (process.env.STREAMLINE_REUSE_COMPOSE === '1') {
+    project.provide('stackEnv', { ...suite.ports });
+    return;
+  }
+  const env = { ...suite.ports, ...suite.settings };
+  const fileArgs = suite.files.flatMap((f) => ['-f', f]);
+  const removeProject = () =>
+    spawnSync('docker', ['compose', '-p', suite.project, ...fileArgs, 'down', '-v', '--remove-orphans', '--timeout', '20'], {
+      stdio: 'ignore',
+      env: { ...process.env, ...env },
+    });
   const images = spawnSync('npm', ['run', '-s', 'images'], { cwd: dirname(dirname(composeFile)), stdio: ['ignore', 'inherit', 'inherit'] });
   if (images.status !== 0) throw new Error(`npm run images failed (exit ${images.status})`);
   removeProject();
   const { DockerComposeEnvironment, Wait } = await import('testcontainers');
-  const services = docker(['compose', '-f', composeFile, 'config', '--services']).split('\n').filter(Boolean);
-  let environment = new DockerComposeEnvironment(dirname(composeFile), 'docker-compose.yml')
-    .withProjectName(COMPOSE_TEST_PROJECT)
-    .withEnvironment({ ...COMPOSE_TEST_PORTS, ...COMPOSE_TEST_SETTINGS })
-    .withStartupTimeout(600_000);
+  const services = docker(['compose', ...fileArgs, 'config', '--services']).split('\n').filter(Boolean);
+  let environment = new DockerComposeEnvironment(
+    dirname(composeFile),
+    suite.files.map((f) => basename(f)),
+  )
+    .withProjectName(suite.project)
+    .withEnvironment(env)
+    .withStartupTimeout(900_000);
   for (const service of services) {
     environment = environment.withWaitStrategy(`${service}-1`, ONE_SHOT_SERVICES.includes(service) ? Wait.forOneShotStartup() : Wait.forHealthCheck());
   }
@@ -56,7 +72,7 @@ export default async function setup(project: TestProject) {
   let lastLook = 'no look yet';
   const look = setInterval(() => {
     try {
-      lastLook = unhealthyServices();
+      lastLook = unhealthyServices(suite.project);
     } catch {
       // the engine busy or the project half made: look again next time
     }
@@ -68,12 +84,17 @@ export default async function setup(project: TestProject) {
       throw new Error(`the compose stack did not come up: ${(error as Error).message}; not healthy at the last look: ${lastLook}`);
     })
     .finally(() => clearInterval(look));
-  project.provide('stackEnv', { ...COMPOSE_TEST_PORTS });
+  project.provide('stackEnv', { ...suite.ports });
   return async () => {
     if (process.env.STREAMLINE_KEEP_STACK === '1') return;
     await started.down({ removeVolumes: true, timeout: 20_000 }).catch(() => undefined);
     removeProject();
-    const left = docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${COMPOSE_TEST_PROJECT}`]);
-    if (left) throw new Error(`the docker suite left containers behind: ${left.replace(/\n/g, ' ')}`);
+    const left = docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${suite.project}`]);
+    if (left) throw new Error(`the suite left containers behind in ${suite.project}: ${left.replace(/\n/g, ' ')}`);
   };
+}
+
+/** The docker suite: deploy/docker-compose.yml on its own project and ports. */
+export default function setup(project: TestProject) {
+  return startComposeSuite(project, { project: COMPOSE_TEST_PROJECT, files: [composeFile], ports: COMPOSE_TEST_PORTS, settings: COMPOSE_TEST_SETTINGS });
 }

@@ -6,6 +6,8 @@ import { dockerAvailable } from './stack-mode.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const composeFile = join(repoRoot, 'deploy', 'docker-compose.yml');
+/** The clustered topology, an override of composeFile (docs/scaling-out.md). */
+export const clusterComposeFile = join(repoRoot, 'deploy', 'docker-compose.cluster.yml');
 
 /** The docker suite's compose project: its own containers, network and volumes, removed at the end. */
 export const COMPOSE_TEST_PROJECT = 'streamline-docker-test';
@@ -31,8 +33,24 @@ export const COMPOSE_TEST_PORTS: Readonly<Record<string, string>> = Object.freez
  */
 export const COMPOSE_TEST_SETTINGS: Readonly<Record<string, string>> = Object.freeze({ USER_INGEST_SCHEDULE: 'none' });
 
+/**
+ * The cluster suite's compose project (composeFile + clusterComposeFile): the local stack's ports +
+ * 20000, clear of the docker suite's (+30000) and of the usual ones, so both suites may run at once.
+ */
+export const CLUSTER_TEST_PROJECT = 'streamline-cluster-test';
+export const CLUSTER_TEST_PORTS: Readonly<Record<string, string>> = Object.freeze({
+  PG_PORT: '25433',
+  CASSANDRA_PORT: '29042',
+  MONITOR_HTTP_PORT: '29400',
+  RELAY_HTTP_PORT: '29402',
+  SPARK_LAUNCHER_HTTP_PORT: '29403',
+  WRITER_HTTP_PORT: '29404',
+  PROMETHEUS_PORT: '29090',
+  AIRFLOW_PORT: '28080',
+});
+
 /** Compose services that run once and exit 0 (the others stay up, with a healthcheck). */
-export const ONE_SHOT_SERVICES: readonly string[] = ['stack-setup', 'airflow-migrate'];
+export const ONE_SHOT_SERVICES: readonly string[] = ['stack-setup', 'airflow-migrate', 'cluster-setup'];
 
 /** `docker <args>` on the suite's engine; throws with its stderr when it fails. */
 export function docker(args: string[]): string {
@@ -41,10 +59,10 @@ export function docker(args: string[]): string {
   return res.stdout.trim();
 }
 
-/** The container of a compose service in the suite's project, e.g. `cassandra` -> its id. */
-export function serviceContainer(service: string): string {
-  const id = docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${COMPOSE_TEST_PROJECT}`, '--filter', `label=com.docker.compose.service=${service}`]);
-  if (!id) throw new Error(`no container for service ${service} in compose project ${COMPOSE_TEST_PROJECT}`);
+/** The container of a compose service in the suite's project (or another), e.g. `cassandra` -> its id. */
+export function serviceContainer(service: string, project: string = COMPOSE_TEST_PROJECT): string {
+  const id = docker(['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`]);
+  if (!id) throw new Error(`no container for service ${service} in compose project ${project}`);
   return id.split('\n')[0]!;
 }
 
