@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
 import { CASSANDRA } from '@streamline/config';
@@ -8,6 +7,7 @@ import {
   CLUSTER_TEST_PROJECT,
   clusterComposeFile,
   composeFile,
+  composeIngest,
   containerHealth,
   describeWithEngine,
   docker,
@@ -29,26 +29,9 @@ describeWithEngine('the cluster topology, end to end under cluster faults (clust
   // cassandra-1 is the published node; the faults below strike cassandra-3.
   const cassandra = createCassandraClient(config.cassandra);
   const container = (service: string) => serviceContainer(service, CLUSTER_TEST_PROJECT);
-  const composeArgs = ['compose', '-p', CLUSTER_TEST_PROJECT, '-f', composeFile, '-f', clusterComposeFile];
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  /** `docker compose run` of the ingestor's image on the project's network; resolves with its JSON summary. */
-  const ingest = (seed: string, count: number) =>
-    new Promise<{ fetched: number; staged: number; duplicates: number; rejected: number }>((resolve, reject) => {
-      const child = spawn('docker', [...composeArgs, 'run', '--rm', '--no-deps', '-T', 'ingestor', '--source', 'generator', '--seed', seed, '--count', String(count), '--json'], {
-        env: { ...process.env, ...CLUSTER_TEST_PORTS, LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.on('close', (code) => {
-        const last = out.trim().split('\n').pop() ?? '';
-        if (code !== 0) reject(new Error(`the ingestor's container exited with ${code}: ${err.slice(-500)}`));
-        else resolve(JSON.parse(last) as { fetched: number; staged: number; duplicates: number; rejected: number });
-      });
-    });
+  const ingest = (seed: string, count: number) => composeIngest(seed, count, { project: CLUSTER_TEST_PROJECT, files: [composeFile, clusterComposeFile], ports: CLUSTER_TEST_PORTS });
 
   const stagedIds = async () => (await pool.query<{ id: string }>('SELECT id FROM users_raw')).rows.map((r) => r.id);
   const storedCount = async () => Number((await cassandra.execute(`SELECT count(*) FROM ${CASSANDRA.keyspace}.${CASSANDRA.table}`)).first().get('count'));

@@ -9,15 +9,24 @@ export interface IngestSummary {
   rejected: number;
 }
 
+/** Which compose project to run it in: the docker suite's by default. */
+export interface ComposeTarget {
+  project: string;
+  files: string[];
+  ports: Readonly<Record<string, string>>;
+}
+
+const DOCKER_SUITE: ComposeTarget = { project: COMPOSE_TEST_PROJECT, files: [composeFile], ports: COMPOSE_TEST_PORTS };
+
 /**
- * `docker compose run` of the ingestor's image on the suite's project network: `count` generated
- * users of `seed`. Resolves with its JSON summary; rejects with the end of its stderr when it fails.
+ * `docker compose run` of the ingestor's image on the project's network: `count` generated users
+ * of `seed`. Resolves with its JSON summary; rejects with the end of its stderr when it fails.
  */
-export function composeIngest(seed: string, count: number): Promise<IngestSummary> {
+export function composeIngest(seed: string, count: number, target: ComposeTarget = DOCKER_SUITE): Promise<IngestSummary> {
   return new Promise((resolve, reject) => {
-    const args = ['compose', '-p', COMPOSE_TEST_PROJECT, '-f', composeFile, 'run', '--rm', '--no-deps', '-T', 'ingestor'];
+    const args = ['compose', '-p', target.project, ...target.files.flatMap((f) => ['-f', f]), 'run', '--rm', '--no-deps', '-T', 'ingestor'];
     const child = spawn('docker', [...args, '--source', 'generator', '--seed', seed, '--count', String(count), '--json'], {
-      env: { ...process.env, ...COMPOSE_TEST_PORTS, LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...target.ports, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
