@@ -33,7 +33,7 @@ type UserV2 = UserProcessed & { nickname: string | null };
 /**
  * The processed side of issue 10's schema evolution, on the real registry, Kafka and Cassandra:
  * the writer (v1 reader schema) meets v2 messages beside v1 ones and stores them all, the field
- * ignored; then migration 003 (the designed way to adopt the field) adds its column to the table
+ * ignored; then migration 004 (the designed way to adopt the field) adds its column to the table
  * that holds those rows, once, however many writers run it, while the v1 writer keeps writing.
  */
 describe('schema evolution of users_processed (real registry, Kafka, Cassandra)', () => {
@@ -48,7 +48,7 @@ describe('schema evolution of users_processed (real registry, Kafka, Cassandra)'
   // Separate clients (separate pools), like separate writer processes migrating at once.
   const clients: CassandraClient[] = [createCassandraClient(connections.cassandra), createCassandraClient(connections.cassandra)];
   const cassandra = clients[0]!;
-  // Copies of the real migrations plus the 003 that adopts the field, so the repo's table is untouched.
+  // Copies of the real migrations plus the 004 that adopts the field, so the repo's table is untouched.
   const dir = mkdtempSync(join(tmpdir(), 'cql-evolve-'));
   let admin: Admin;
   let app: WriterApp | undefined;
@@ -91,9 +91,9 @@ describe('schema evolution of users_processed (real registry, Kafka, Cassandra)'
     admin = await connectAdmin(kafka);
     for (const m of loadMigrations()) copyFileSync(join(MIGRATIONS_DIR, m.name), join(dir, m.name));
     writeFileSync(
-      join(dir, '003_add_nickname.cql'),
+      join(dir, '004_add_nickname.cql'),
       // IF NOT EXISTS: a writer taking over a stale claim runs the statement again.
-      '-- 003: adopt users_processed.nickname (v2).\nALTER TABLE {{keyspace}}.{{table}} ADD IF NOT EXISTS nickname text;\n',
+      '-- 004: adopt users_processed.nickname (v2).\nALTER TABLE {{keyspace}}.{{table}} ADD IF NOT EXISTS nickname text;\n',
     );
   });
 
@@ -140,21 +140,21 @@ describe('schema evolution of users_processed (real registry, Kafka, Cassandra)'
     expect({ ...(await upgraded.deserialize(v2Bytes)) }).toEqual(v2Users[1]!);
   });
 
-  it('migration 003 adds the column to the table holding the rows: applied once by two writers at once, kept rows, a rerun is a no-op', async () => {
+  it('migration 004 adds the column to the table holding the rows: applied once by two writers at once, kept rows, a rerun is a no-op', async () => {
     const before = await readRows(cassandra, n.keyspace);
     expect(before.size).toBe(250);
 
     // Two writers (own pools, own owners) start with the new migration at the same moment.
     const results = await Promise.all(clients.map((c, i) => migrate(c, `writer-${i}`)));
-    expect(results.flat()).toEqual(['003_add_nickname.cql']);
-    const claim = (await cassandra.execute(`SELECT name, state, owner FROM ${n.keyspace}.schema_migrations WHERE version = 3`, [], { prepare: false })).first();
+    expect(results.flat()).toEqual(['004_add_nickname.cql']);
+    const claim = (await cassandra.execute(`SELECT name, state, owner FROM ${n.keyspace}.schema_migrations WHERE version = 4`, [], { prepare: false })).first();
     expect(claim.get('state')).toBe('applied');
     expect(claim.get('owner')).toBe(results[0]!.length === 1 ? 'writer-0' : 'writer-1');
-    expect((await cassandra.execute(`SELECT version FROM ${n.keyspace}.schema_migrations`, [], { prepare: false })).rows.map((r) => r.get('version') as number).sort()).toEqual([1, 2, 3]);
+    expect((await cassandra.execute(`SELECT version FROM ${n.keyspace}.schema_migrations`, [], { prepare: false })).rows.map((r) => r.get('version') as number).sort()).toEqual([1, 2, 3, 4]);
 
     const columns = await columnsOf();
     expect(columns.nickname).toBe('text');
-    expect(Object.keys(columns)).toHaveLength(19);
+    expect(Object.keys(columns)).toHaveLength(20);
     // The rows stay, each as it was; the new column is empty for them.
     expect(await readRows(cassandra, n.keyspace)).toEqual(before);
     const nicknames = (await cassandra.execute(`SELECT nickname FROM ${n.keyspace}.created_users`, [], { prepare: false, fetchSize: 1000 })).rows.map((r) => r.get('nickname'));
@@ -172,15 +172,15 @@ describe('schema evolution of users_processed (real registry, Kafka, Cassandra)'
     expect(await dlqCount()).toBe(0);
   });
 
-  it('a stale claim of 003 (its writer died after the ALTER) is taken over and the ALTER re-runs harmlessly', async () => {
+  it('a stale claim of 004 (its writer died after the ALTER) is taken over and the ALTER re-runs harmlessly', async () => {
     const dead = await cassandra.execute(
-      `UPDATE ${n.keyspace}.schema_migrations SET state = 'applying', owner = 'dead-writer', claimed_at = ? WHERE version = 3 IF state = 'applied'`,
+      `UPDATE ${n.keyspace}.schema_migrations SET state = 'applying', owner = 'dead-writer', claimed_at = ? WHERE version = 4 IF state = 'applied'`,
       [new Date(Date.now() - 60_000)],
       { prepare: true },
     );
     expect(dead.wasApplied()).toBe(true);
-    expect(await migrate(clients[1]!, 'survivor')).toEqual(['003_add_nickname.cql']);
-    const claim = (await cassandra.execute(`SELECT state, owner FROM ${n.keyspace}.schema_migrations WHERE version = 3`, [], { prepare: false })).first();
+    expect(await migrate(clients[1]!, 'survivor')).toEqual(['004_add_nickname.cql']);
+    const claim = (await cassandra.execute(`SELECT state, owner FROM ${n.keyspace}.schema_migrations WHERE version = 4`, [], { prepare: false })).first();
     expect([claim.get('state'), claim.get('owner')]).toEqual(['applied', 'survivor']);
     expect((await columnsOf()).nickname).toBe('text');
     expect(await countRows(cassandra, n.keyspace)).toBe(270);

@@ -171,10 +171,14 @@ describeForStack(['local', 'external'], 'spark-launcher + users stream job in mi
       picture: 'https://randomuser.me/api/portraits/med/women/75.jpg',
       nationality: 'US',
       staged_at: jennie.staged_at,
+      published_at: expect.any(Number),
       processed_at: expect.any(Number),
     });
     expect(j.processed_at).toBeGreaterThanOrEqual(started);
     expect(j.processed_at).toBeLessThanOrEqual(Date.now());
+    // Its record's Kafka timestamp: set, and before the job processed it.
+    expect(j.published_at).toBeGreaterThan(0);
+    expect(j.published_at).toBeLessThanOrEqual(j.processed_at);
 
     const h = byId.get(harvey.id)!.decoded!;
     expect(h).toMatchObject({ id: 'b4c3f7a8-1e5e-4a6c-9c57-1f0e7b4c2d11', post_code: 'F7 2QJ', address: '4212 Church Road, Leeds, Cheshire, United Kingdom', nationality: 'GB' });
