@@ -1,5 +1,6 @@
 // The schema registry through its Confluent REST API: subjects, their versions and compatibility.
 import pLimit from 'p-limit';
+import { registryHeaders } from '@streamline/clients';
 
 export interface SubjectInfo {
   subject: string;
@@ -37,8 +38,8 @@ export function createRegistryReader(
   first: readonly string[],
   options: { maxSubjects?: number; timeoutMs?: number; othersTtlMs?: number; now?: () => number; headers?: Record<string, string> } = {},
 ): RegistryReader {
-  // The registry's login travels in `headers` (registryHeaders of @streamline/clients).
-  const headers = options.headers ?? { accept: 'application/vnd.schemaregistry.v1+json, application/json' };
+  // The registry's accept header and login: registryHeaders of @streamline/clients, its one owner.
+  const headers = options.headers ?? registryHeaders({ url: baseUrl });
   const timeoutMs = options.timeoutMs ?? 5_000;
   const max = options.maxSubjects ?? 50;
   const othersTtlMs = options.othersTtlMs ?? 300_000;

@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import type { ConfigResourceTypes } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAdmin, connectConsumer, createCassandraClient, createKafka } from '@streamline/clients';
-import { createIsolatedRun, lastJsonLine, repoRoot, runAppToEnd, startApp, stopApp, type AppProcess, type IsolatedRun, type ServingApp } from '@streamline/app-runner';
-import { fetchHealth, stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { lastJsonLine, repoRoot, runAppToEnd } from '@streamline/app-runner';
+import { testConnections, uniqueName, waitFor } from '@streamline/testing';
 import type { FindResult } from '../src/find-user.js';
-import { freeAppPortsEnv, storedRows } from './support/pipeline-probes.js';
+import { storedRows } from './support/pipeline-probes.js';
+import { startIsolatedPipeline, type IsolatedPipeline } from './support/isolated-pipeline.js';
 
 const config = testConnections();
 
@@ -30,27 +31,17 @@ describe('hop times add up (real pipeline)', () => {
   const id = uniqueName('hops');
   const logDir = join(repoRoot, '.stack', 'logs', 'hop-times-it', id);
   const n = 300;
-  let run: IsolatedRun;
+  let pipeline: IsolatedPipeline;
   let env: Record<string, string> = {};
   const cassandra = createCassandraClient(config.cassandra);
   const kafka = createKafka(config.kafka);
-  const apps = new Map<ServingApp, AppProcess>();
   /** Each user's users_created record timestamp as a consumer reads it (epoch ms), by key. */
   const kafkaTime = new Map<string, number>();
 
   beforeAll(async () => {
-    run = await createIsolatedRun(config, id);
-    env = {
-      ...run.env,
-      ...(await freeAppPortsEnv()),
-      LOG_LEVEL: 'info',
-      // One search per user of the run, within a minute.
-      MONITOR_FIND_PER_MINUTE: String(10 * n),
-      // Real-time Mode needs a thread per partition of users_created (3).
-      ...(stackMode() === 'docker' ? { SPARK_MASTER_URL: 'local[3]' } : {}),
-    };
-    for (const name of ['monitor', 'relay', 'spark-launcher', 'cassandra-writer'] as const) apps.set(name, await startApp(name, { logDir, env }));
-    await waitFor(async () => (await fetchHealth(apps.get('relay')!.endpoint)).status === 200, { timeoutMs: 120_000, what: 'relay ready' });
+    // One search per user of the run, within a minute.
+    pipeline = await startIsolatedPipeline(config, id, { logDir, ready: ['relay'], env: { MONITOR_FIND_PER_MINUTE: String(10 * n) } });
+    env = pipeline.env;
 
     const ingested = lastJsonLine<{ staged: number }>(
       runAppToEnd('ingestor', ['--source', 'generator', '--seed', id, '--count', String(n), '--json'], { env: { ...env, LOG_LEVEL: 'warn' } }),
@@ -71,9 +62,8 @@ describe('hop times add up (real pipeline)', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([...apps.values()].map((a) => stopApp(a)));
+    await pipeline?.stop();
     await cassandra.shutdown();
-    await run?.drop();
   });
 
   it('the created topic stamps records with the broker clock (LogAppendTime)', async () => {
@@ -103,7 +93,7 @@ describe('hop times add up (real pipeline)', () => {
   });
 
   it('find-a-user shows every user of the run with the four times in order, published the broker time', async () => {
-    const monitor = apps.get('monitor')!.endpoint;
+    const monitor = pipeline.endpoint('monitor');
     const problems: string[] = [];
     for (const user of kafkaTime.keys()) {
       const res = await fetch(`${monitor}/api/find?q=${user}`);

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCassandraClient, createKafka } from '@streamline/clients';
-import { createIsolatedRun, lastJsonLine, repoRoot, runAppToEnd, startApp, stopApp, type AppProcess, type IsolatedRun, type ServingApp } from '@streamline/app-runner';
+import { lastJsonLine, repoRoot, runAppToEnd } from '@streamline/app-runner';
 import { parsePrometheusText, sumSamples } from '@streamline/runtime';
-import { fetchHealth, stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
-import { freeAppPortsEnv, storedRows, topicMessages } from './support/pipeline-probes.js';
+import { testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { storedRows, topicMessages } from './support/pipeline-probes.js';
 import { ensureSystemChromium } from './support/system-chromium.js';
+import { startIsolatedPipeline, type IsolatedPipeline } from './support/isolated-pipeline.js';
 
 const config = testConnections();
 
@@ -23,15 +24,13 @@ describe('monitor labels (real browser, fresh pipeline)', () => {
   const id = uniqueName('monlabels');
   const outDir = join(repoRoot, '.stack', 'logs', 'monitor-it', id);
   const n = 300;
-  let run: IsolatedRun;
+  let pipeline: IsolatedPipeline;
   let env: Record<string, string> = {};
   const cassandra = createCassandraClient(config.cassandra);
   const kafka = createKafka(config.kafka);
-  const apps = new Map<ServingApp, AppProcess>();
   let browser: Browser;
   let page: Page;
 
-  const start = async (name: ServingApp) => apps.set(name, await startApp(name, { logDir: outDir, env }));
   const storedInCassandra = () => storedRows(cassandra, id);
   const messages = (topic: string) => topicMessages(kafka, topic);
   /** The Real-time Mode query's checkpoint: begun (its metadata, written at the start) and the batches committed. */
@@ -46,37 +45,30 @@ describe('monitor labels (real browser, fresh pipeline)', () => {
   beforeAll(async () => {
     const executablePath = await ensureSystemChromium();
     mkdirSync(outDir, { recursive: true });
-    run = await createIsolatedRun(config, id);
-    env = {
-      ...run.env,
-      ...(await freeAppPortsEnv()),
-      LOG_LEVEL: 'info',
-      MONITOR_SAMPLE_INTERVAL_MS: '1000',
-      MONITOR_SLOW_INTERVAL_MS: '3000',
-      // Every user of this test in the latency window, however slowly this machine stores them.
-      MONITOR_LATENCY_WINDOW_MS: '900000',
-      // The first Real-time Mode batch outlasts the test: its end is what the page must not call a stall.
-      SPARK_JOB_REALTIME_BATCH_DURATION: '30 minutes',
-      ...(stackMode() === 'docker' ? { SPARK_MASTER_URL: 'local[3]' } : {}),
-    };
-    await start('monitor');
-    await start('relay');
-    await start('spark-launcher');
-    await start('cassandra-writer');
-    for (const name of ['monitor', 'relay', 'spark-launcher', 'cassandra-writer'] as const) {
-      await waitFor(async () => (await fetchHealth(apps.get(name)!.endpoint)).status === 200, { timeoutMs: 240_000, what: `${name} ready` });
-    }
+    pipeline = await startIsolatedPipeline(config, id, {
+      logDir: outDir,
+      ready: ['monitor', 'relay', 'spark-launcher', 'cassandra-writer'],
+      readyTimeoutMs: 240_000,
+      env: {
+        MONITOR_SAMPLE_INTERVAL_MS: '1000',
+        MONITOR_SLOW_INTERVAL_MS: '3000',
+        // Every user of this test in the latency window, however slowly this machine stores them.
+        MONITOR_LATENCY_WINDOW_MS: '900000',
+        // The first Real-time Mode batch outlasts the test: its end is what the page must not call a stall.
+        SPARK_JOB_REALTIME_BATCH_DURATION: '30 minutes',
+      },
+    });
+    env = pipeline.env;
     browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
-    await page.goto(apps.get('monitor')!.endpoint);
+    await page.goto(pipeline.endpoint('monitor'));
     await page.locator('#live[data-state="live"]').waitFor({ timeout: 30_000 });
   }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all([...apps.values()].map((a) => stopApp(a)));
+    await pipeline?.stop();
     await cassandra.shutdown();
-    await run?.drop();
   });
 
   it('says no users were stored while the latency chart draws no point', { timeout: 60_000 }, async () => {
@@ -115,7 +107,7 @@ describe('monitor labels (real browser, fresh pipeline)', () => {
   it('names the latency of the users stored, and the chart draws them', { timeout: 120_000 }, async () => {
     await page.locator('#latency-now span[data-figures="yes"]').waitFor({ timeout: 60_000 });
     // The heading counts the users the writer observed: its histogram's count, and Cassandra's rows.
-    const writerCount = sumSamples(parsePrometheusText(await (await fetch(`${apps.get('cassandra-writer')!.endpoint}/metrics`)).text()), 'streamline_end_to_end_latency_seconds_count');
+    const writerCount = sumSamples(parsePrometheusText(await (await fetch(`${pipeline.endpoint('cassandra-writer')}/metrics`)).text()), 'streamline_end_to_end_latency_seconds_count');
     expect(writerCount).toBe(n);
     await waitFor(async () => (await heading().textContent())!.includes(`(${n} users stored in the last 15 min)`), { timeoutMs: 30_000, what: `the heading naming ${n} users` });
     expect(await heading().textContent()).toMatch(new RegExp(`^p50 \\d[\\d.]* (?:m?s|min) · p95 \\d[\\d.]* (?:m?s|min) · p99 \\d[\\d.]* (?:m?s|min) \\(${n} users stored in the last 15 min\\)$`));

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectProducer, createAvroSerde, createCassandraClient, createKafka, createPgPool, createRegistryClient, type PgPool } from '@streamline/clients';
-import { createIsolatedRun, lastJsonLine, repoRoot, runAppToEnd, startApp, stopApp, type AppProcess, type IsolatedRun, type ServingApp } from '@streamline/app-runner';
+import { lastJsonLine, repoRoot, runAppToEnd } from '@streamline/app-runner';
 import { parsePrometheusText, sumSamples } from '@streamline/runtime';
-import { fetchHealth, stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { testConnections, uniqueName, waitFor } from '@streamline/testing';
 import { mapApiUser, type UserCreated } from '@streamline/user-schema';
 import { apiUserNumericPostcode } from '@streamline/user-schema/testing';
-import { freeAppPortsEnv, storedRows, topicMessages } from './support/pipeline-probes.js';
+import { storedRows, topicMessages } from './support/pipeline-probes.js';
 import { ensureSystemChromium } from './support/system-chromium.js';
+import { startIsolatedPipeline, type IsolatedPipeline } from './support/isolated-pipeline.js';
 
 const config = testConnections();
 
@@ -25,12 +26,11 @@ describe('monitor (real browser, real pipeline)', () => {
   const id = uniqueName('monitor');
   const outDir = join(repoRoot, '.stack', 'logs', 'monitor-it', id);
   const n = 300;
-  let run: IsolatedRun;
+  let pipeline: IsolatedPipeline;
   let env: Record<string, string> = {};
   let pool: PgPool;
   const cassandra = createCassandraClient(config.cassandra);
   const kafka = createKafka(config.kafka);
-  const apps = new Map<ServingApp, AppProcess>();
   let browser: Browser;
   let page: Page;
   let monitorUrl = '';
@@ -43,7 +43,6 @@ describe('monitor (real browser, real pipeline)', () => {
   const cspViolations: string[] = [];
   let pageHeaders: Record<string, string> = {};
 
-  const start = async (name: ServingApp) => apps.set(name, await startApp(name, { logDir: outDir, env }));
   const count = async (sql: string) => Number((await pool.query<{ n: string }>(sql)).rows[0]!.n);
   const storedInCassandra = () => storedRows(cassandra, id);
   const messages = (topic: string) => topicMessages(kafka, topic);
@@ -58,30 +57,22 @@ describe('monitor (real browser, real pipeline)', () => {
   beforeAll(async () => {
     const executablePath = await ensureSystemChromium();
     mkdirSync(outDir, { recursive: true });
-    run = await createIsolatedRun(config, id);
-    env = {
-      ...run.env,
-      ...(await freeAppPortsEnv()),
-      LOG_LEVEL: 'info',
-      MONITOR_AUTH: 'on',
-      MONITOR_AUTH_TOKEN: token,
-      MONITOR_SAMPLE_INTERVAL_MS: '1000',
-      MONITOR_SLOW_INTERVAL_MS: '3000',
-      // Real-time Mode checkpoints its position at each batch end: short batches, so that the job's
-      // row in the lag table catches up within this test (5 minutes by default).
-      SPARK_JOB_REALTIME_BATCH_DURATION: '10 seconds',
-      // Real-time Mode needs a thread per partition of users_created (3).
-      ...(stackMode() === 'docker' ? { SPARK_MASTER_URL: 'local[3]' } : {}),
-    };
+    pipeline = await startIsolatedPipeline(config, id, {
+      logDir: outDir,
+      ready: ['monitor', 'relay'],
+      env: {
+        MONITOR_AUTH: 'on',
+        MONITOR_AUTH_TOKEN: token,
+        MONITOR_SAMPLE_INTERVAL_MS: '1000',
+        MONITOR_SLOW_INTERVAL_MS: '3000',
+        // Real-time Mode checkpoints its position at each batch end: short batches, so that the job's
+        // row in the lag table catches up within this test (5 minutes by default).
+        SPARK_JOB_REALTIME_BATCH_DURATION: '10 seconds',
+      },
+    });
+    env = pipeline.env;
     pool = createPgPool({ ...config.pg, database: id }, { max: 2 });
-    await start('monitor');
-    await start('relay');
-    await start('spark-launcher');
-    await start('cassandra-writer');
-    monitorUrl = apps.get('monitor')!.endpoint;
-    for (const name of ['monitor', 'relay'] as const) {
-      await waitFor(async () => (await fetchHealth(apps.get(name)!.endpoint)).status === 200, { timeoutMs: 120_000, what: `${name} ready` });
-    }
+    monitorUrl = pipeline.endpoint('monitor');
 
     // The users, then the poison: the relay has created the topic and registered the schema.
     const ingested = lastJsonLine<{ staged: number; fetched: number }>(
@@ -131,10 +122,9 @@ describe('monitor (real browser, real pipeline)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all([...apps.values()].map((a) => stopApp(a)));
     await pool?.end();
+    await pipeline?.stop();
     await cassandra.shutdown();
-    await run?.drop();
   });
 
   it('shows the five stage counts that staging, the Kafka offsets and Cassandra hold', { timeout: 240_000 }, async () => {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
 import { CASSANDRA } from '@streamline/config';
-import { storedRows } from '@streamline/app-runner';
 import {
   CLUSTER_TEST_PORTS,
   CLUSTER_TEST_PROJECT,
@@ -15,6 +14,7 @@ import {
   testConnections,
   waitFor,
 } from '@streamline/testing';
+import { expectExactlyTheStagedSet as expectExactSet } from './support/exact-set.js';
 
 /**
  * The pipeline on the cluster topology (deploy/docker-compose.yml + deploy/docker-compose.cluster.yml,
@@ -33,23 +33,15 @@ describeWithEngine('the cluster topology, end to end under cluster faults (clust
 
   const ingest = (seed: string, count: number) => composeIngest(seed, count, { project: CLUSTER_TEST_PROJECT, files: [composeFile, clusterComposeFile], ports: CLUSTER_TEST_PORTS });
 
-  const stagedIds = async () => (await pool.query<{ id: string }>('SELECT id FROM users_raw')).rows.map((r) => r.id);
   const storedCount = async () => Number((await cassandra.execute(`SELECT count(*) FROM ${CASSANDRA.keyspace}.${CASSANDRA.table}`)).first().get('count'));
 
   /**
-   * Every staged user stored, and as many rows as staged users: 0 lost, 0 extra. A quorum read that
-   * times out on two busy cores (the first run's did: "0 replica(s) responded over 2 required") is
-   * asked again; only an answer counts. `allStored` runs once the count has reached the staged set.
+   * Every staged user stored, no other row (0 lost, 0 extra). A quorum read that times out on two
+   * busy cores (the first run's did: "0 replica(s) responded over 2 required") is asked again; only
+   * an answer counts. `allStored` runs once the count has reached the staged set.
    */
-  async function expectExactlyTheStagedSet(what: string, allStored?: () => Promise<void>) {
-    const ids = await stagedIds();
-    await waitFor(async () => (await storedCount()) >= ids.length, { timeoutMs: 600_000, intervalMs: 2_000, what: `${ids.length} users in Cassandra ${what}` });
-    await allStored?.();
-    const stored = await waitFor(() => storedRows(cassandra, ids), { timeoutMs: 300_000, intervalMs: 2_000, what: `the staged users read back ${what}` });
-    expect(stored.length, `staged users stored ${what}`).toBe(ids.length);
-    const rows = await waitFor(() => storedCount(), { timeoutMs: 300_000, intervalMs: 2_000, what: `the rows counted ${what}` });
-    expect(rows, `rows in Cassandra ${what}`).toBe(ids.length);
-  }
+  const expectExactlyTheStagedSet = (what: string, allStored?: () => Promise<void>) =>
+    expectExactSet({ pool, cassandra, table: `${CASSANDRA.keyspace}.${CASSANDRA.table}`, what, countTimeoutMs: 600_000, readTimeoutMs: 300_000, ...(allStored ? { beforeReadBack: allStored } : {}) });
 
   const waitHealthy = (service: string) =>
     waitFor(() => containerHealth(container(service)) === 'healthy', { timeoutMs: 600_000, intervalMs: 1_000, what: `${service} healthy again` });

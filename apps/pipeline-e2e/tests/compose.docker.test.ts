@@ -1,12 +1,13 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
 import { CASSANDRA } from '@streamline/config';
-import { storedRows } from '@streamline/app-runner';
+import { allStagedIds } from '@streamline/staging';
 import { COMPOSE_TEST_PORTS, COMPOSE_TEST_PROJECT, composeFile, composeIngest, containerHealth, containerState, describeWithEngine, docker, serviceContainer, testConnections, waitFor } from '@streamline/testing';
+import { expectExactlyTheStagedSet as expectExactSet } from './support/exact-set.js';
 
 /**
  * The whole pipeline as the compose stack runs it (deploy/docker-compose.yml on the project's own
@@ -19,19 +20,11 @@ describeWithEngine('the compose stack, end to end and under faults (docker suite
   let pool: PgPool;
   const cassandra = createCassandraClient(config.cassandra);
 
-  const stagedIds = async () => (await pool.query<{ id: string }>('SELECT id FROM users_raw')).rows.map((r) => r.id);
   const storedCount = async () => Number((await cassandra.execute(`SELECT count(*) FROM ${CASSANDRA.keyspace}.${CASSANDRA.table}`)).first().get('count'));
 
-  /** Every staged user stored, and as many rows as staged users: 0 lost, 0 extra. */
-  async function expectExactlyTheStagedSet(what: string) {
-    const ids = await stagedIds();
-    await waitFor(async () => (await storedCount()) >= ids.length, { timeoutMs: 300_000, intervalMs: 2_000, what: `${ids.length} users in Cassandra ${what}` });
-    // A read may time out while a restarted node warms up on a busy machine: asked again, not a loss.
-    const again = { timeoutMs: 120_000, intervalMs: 2_000 };
-    const stored = await waitFor(() => storedRows(cassandra, ids), { ...again, what: `the staged users read back ${what}` });
-    expect(stored.length, `staged users stored ${what}`).toBe(ids.length);
-    expect(await waitFor(storedCount, { ...again, what: `the rows counted ${what}` }), `rows in Cassandra ${what}`).toBe(ids.length);
-  }
+  /** Every staged user stored, no other row (0 lost, 0 extra); reads retried while a restarted node warms up. */
+  const expectExactlyTheStagedSet = (what: string) =>
+    expectExactSet({ pool, cassandra, table: `${CASSANDRA.keyspace}.${CASSANDRA.table}`, what, countTimeoutMs: 300_000, readTimeoutMs: 120_000 });
 
   const waitHealthy = (service: string) =>
     waitFor(() => containerHealth(serviceContainer(service)) === 'healthy', { timeoutMs: 240_000, intervalMs: 1_000, what: `${service} healthy again` });
@@ -109,7 +102,7 @@ describeWithEngine('the compose stack, end to end and under faults (docker suite
     const state = await fetch(`${url}/api/state`, { headers: { authorization: `Bearer ${token}` } });
     expect(state.status).toBe(200);
     const body = (await state.json()) as { flow: Array<{ stage: string; count: number }> };
-    expect(body.flow.find((s) => s.stage === 'staged')?.count).toBe((await stagedIds()).length);
+    expect(body.flow.find((s) => s.stage === 'staged')?.count).toBe((await allStagedIds(pool)).length);
     // fetch sets Host from the URL: a plain request sends the foreign one (as a rebinding page would).
     const foreign = await new Promise<number>((resolve, reject) =>
       request(`${url}/api/state`, { headers: { authorization: `Bearer ${token}`, host: 'evil.example' } }, (res) => {
@@ -137,14 +130,20 @@ describeWithEngine('the compose stack, end to end and under faults (docker suite
    * and output. Secrets go in by name (`-e NAME`, the value from this process's environment), so no
    * command line carries them.
    */
-  function onProjectNetwork(service: string, script: string, secrets: Record<string, string> = {}) {
+  function onProjectNetwork(service: string, script: string, secrets: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
     const image = docker(['inspect', '--format', '{{.Config.Image}}', serviceContainer(service)]);
     const args = ['run', '--rm', '--network', projectNetwork(), '--entrypoint', 'bash', ...Object.keys(secrets).flatMap((k) => ['-e', k]), image, '-c', script];
-    const res = spawnSync('docker', args, { encoding: 'utf8', timeout: 240_000, env: { ...process.env, ...secrets } });
-    return { code: res.status, output: `${res.stdout}${res.stderr}` };
+    return new Promise((resolve, reject) => {
+      const child = spawn('docker', args, { env: { ...process.env, ...secrets }, timeout: 240_000 });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => void (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => void (output += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, output }));
+    });
   }
 
-  it("refuses Kafka clients without the stack's SCRAM login on the project's network, and serves those with it", () => {
+  it("refuses Kafka clients without the stack's SCRAM login on the project's network, and serves those with it", async () => {
     // Kafka's own admin tool, from the broker's image; a short timeout: a refused client would retry for a minute.
     const listTopics = (props: string) =>
       `printf '%s\\n' 'default.api.timeout.ms=15000' 'request.timeout.ms=5000' ${props} > /tmp/client.properties && ` +
@@ -152,15 +151,43 @@ describeWithEngine('the compose stack, end to end and under faults (docker suite
     const scram = `'security.protocol=SASL_PLAINTEXT' 'sasl.mechanism=SCRAM-SHA-512' "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\\"$KAFKA_SASL_USERNAME\\" password=\\"$KAFKA_SASL_PASSWORD\\";"`;
     const login = { KAFKA_SASL_USERNAME: composeSecret('KAFKA_SASL_USERNAME'), KAFKA_SASL_PASSWORD: composeSecret('KAFKA_SASL_PASSWORD') };
 
-    const plain = onProjectNetwork('kafka', listTopics(''));
+    const plain = await onProjectNetwork('kafka', listTopics(''));
     expect(plain.code, plain.output).not.toBe(0);
     expect(plain.output).not.toMatch(/^users_created$/m);
-    const wrong = onProjectNetwork('kafka', listTopics(scram), { ...login, KAFKA_SASL_PASSWORD: 'not-the-password' });
+    const wrong = await onProjectNetwork('kafka', listTopics(scram), { ...login, KAFKA_SASL_PASSWORD: 'not-the-password' });
     expect(wrong.code, wrong.output).not.toBe(0);
     expect(wrong.output).toMatch(/Authentication failed.*invalid credentials/);
-    const served = onProjectNetwork('kafka', listTopics(scram), login);
+    const served = await onProjectNetwork('kafka', listTopics(scram), login);
     expect(served.code, served.output).toBe(0);
     expect(served.output.split('\n')).toEqual(expect.arrayContaining(['users_created', 'users_processed', 'users_dlq']));
+  });
+
+  it("refuses Spark clients without the stack's secret (spark.authenticate) on the project's network, and registers those with it", async () => {
+    // A PySpark driver from the Spark image asks the master to register an application. A refused
+    // one retries for a minute: it is stopped once the refusal is in its output (`refusal`), or
+    // after 240 s; one that is let in registers, prints its id and stops by itself.
+    const driver = (app: string, secretFile: boolean, refusal?: string) =>
+      `${secretFile ? `printf 'spark.authenticate=true\\nspark.authenticate.secret=%s\\n' "$SPARK_SECRET" > /tmp/secret.properties && export PYSPARK_SUBMIT_ARGS='--properties-file /tmp/secret.properties pyspark-shell' && ` : ''}` +
+      `{ python3 -c "from pyspark.sql import SparkSession; s = SparkSession.builder.master('spark://spark-master:7077').appName('${app}').getOrCreate(); print('REGISTERED', s.sparkContext.applicationId); s.stop()" > /tmp/out 2>&1 & } && pid=$! && ` +
+      `for i in $(seq 240); do ${refusal ? `grep -q '${refusal}' /tmp/out && break; ` : ''}kill -0 $pid 2>/dev/null || break; sleep 1; done; ` +
+      'kill $pid 2>/dev/null; wait $pid; code=$?; cat /tmp/out; exit $code';
+    const [plain, wrong, served] = await Promise.all([
+      onProjectNetwork('spark-master', driver('it-no-secret', false, 'Expected SaslMessage')),
+      onProjectNetwork('spark-master', driver('it-wrong-secret', true, 'SaslException'), { SPARK_SECRET: 'not-the-secret' }),
+      onProjectNetwork('spark-master', driver('it-with-secret', true), { SPARK_SECRET: composeSecret('SPARK_AUTH_SECRET') }),
+    ]);
+    expect(plain.code, plain.output).not.toBe(0);
+    expect(plain.output).toMatch(/Expected SaslMessage, received something else/);
+    expect(wrong.code, wrong.output).not.toBe(0);
+    expect(wrong.output).toMatch(/SaslException: DIGEST-MD5/);
+    expect(served.code, served.output).toBe(0);
+    expect(served.output).toMatch(/^REGISTERED app-\d+-\d+$/m);
+    // The master's own list: the application with the secret, and neither without it.
+    const master = JSON.parse(docker(['exec', serviceContainer('spark-master'), 'curl', '-fs', 'http://127.0.0.1:8090/json/'])) as Record<'activeapps' | 'completedapps', Array<{ name: string }>>;
+    const names = [...master.activeapps, ...master.completedapps].map((a) => a.name);
+    expect(names).toContain('it-with-secret');
+    expect(names).not.toContain('it-no-secret');
+    expect(names).not.toContain('it-wrong-secret');
   });
 
   it('runs every service of the compose file as a non-root user, each with its healthcheck passing', () => {

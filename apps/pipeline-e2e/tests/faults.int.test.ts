@@ -6,6 +6,7 @@ import { createCassandraClient, createPgPool, type PgPool } from '@streamline/cl
 import { createIsolatedRun, lastJsonLine, repoRoot, runAppToEnd, startApp, stopApp, type AppProcess, type IsolatedRun, type ServingApp } from '@streamline/app-runner';
 import { itForStack, localStack, scrapeMetric, testConnections, uniqueName, waitFor } from '@streamline/testing';
 import { stackCli, stackStatus } from '@streamline/stack-control';
+import { expectExactlyTheStagedSet } from './support/exact-set.js';
 
 const config = testConnections();
 
@@ -39,16 +40,7 @@ describe('pipeline faults (real servers): kills and outages end with the exact s
     }
   };
   /** Exactly the staged users, by id, are in Cassandra. */
-  async function expectExactSet(timeoutMs: number): Promise<void> {
-    const want = await staged();
-    await waitFor(async () => (await stored()) >= want, { timeoutMs, intervalMs: 1000, what: `${want} users in Cassandra` });
-    const ids = new Set((await pool.query<{ id: string }>('SELECT id::text FROM users_raw')).rows.map((r) => r.id));
-    const got = new Set<string>();
-    // Iterating the result set pages through the whole table (`.rows` is the first page only).
-    for await (const row of await cassandra.execute(`SELECT id FROM ${id}.created_users`, [], { fetchSize: 5000 })) got.add(row.get('id').toString());
-    expect(got.size).toBe(ids.size);
-    expect([...got].filter((u) => !ids.has(u))).toEqual([]);
-  }
+  const expectExactSet = (timeoutMs: number) => expectExactlyTheStagedSet({ pool, cassandra, table: `${id}.created_users`, what: 'after the fault', countTimeoutMs: timeoutMs });
   const launcherStatus = () => JSON.parse(readFileSync(env.SPARK_LAUNCHER_STATUS_FILE!, 'utf8')) as { state: string; childPid?: number; restarts: number };
 
   beforeAll(async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
 import { createIsolatedRun, repoRoot, type IsolatedRun } from '@streamline/app-runner';
 import { testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { expectExactlyTheStagedSet } from './support/exact-set.js';
 
 const config = testConnections();
 
@@ -61,9 +62,6 @@ describe('npm start --follow (real servers, whole pipeline)', () => {
     expect(text).toMatch(new RegExp(`^stored in Cassandra +${fetched} `, 'm'));
     // Every user fetched was staged once and is in Cassandra, exactly that set.
     expect(await staged()).toBe(fetched);
-    const ids = new Set((await pool.query<{ id: string }>('SELECT id::text FROM users_raw')).rows.map((r) => r.id));
-    const stored = new Set<string>();
-    for await (const row of await cassandra.execute(`SELECT id FROM ${id}.created_users`, [], { fetchSize: 5000 })) stored.add(row.get('id').toString());
-    expect(stored).toEqual(ids);
+    await expectExactlyTheStagedSet({ pool, cassandra, table: `${id}.created_users`, what: 'when npm start exited', countTimeoutMs: 1_000 });
   });
 });

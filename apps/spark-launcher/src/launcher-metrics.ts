@@ -1,13 +1,14 @@
 import { Counter, Gauge } from 'prom-client';
-import type { AppMetrics, Health } from '@streamline/runtime';
+import type { AppMetrics, Health, StageMetrics } from '@streamline/runtime';
 import type { LauncherStatus } from './status.js';
 
 /**
  * Turns the launcher's status changes into its metrics (stage `process`: the job's records in,
  * processed and DLQ'd, its micro-batches; Spark's own query progress) and its /healthz (ready while
- * the streaming query runs; the state, restarts and last progress in the details).
+ * the streaming query runs; the state, restarts and last progress in the details). `stage` is
+ * returned too: the stall watch counts the job's retried failures there.
  */
-export function createLauncherObserver(metrics: AppMetrics, health: Health): (status: LauncherStatus) => void {
+export function createLauncherObserver(metrics: AppMetrics, health: Health): { observe: (status: LauncherStatus) => void; stage: StageMetrics } {
   const stage = metrics.stage('process', ['dlq']);
   const registers = [metrics.registry];
   const offsetsBehind = new Gauge({ name: 'streamline_spark_offsets_behind_records', help: 'Records on the source topic the query has not read yet (Kafka source metrics).', registers });
@@ -27,7 +28,7 @@ export function createLauncherObserver(metrics: AppMetrics, health: Health): (st
     progress: last?.progress,
     error: last?.error,
   }));
-  return (status) => {
+  const observe = (status: LauncherStatus) => {
     last = status;
     const b = status.lastBatch;
     if (b && b.batch !== seenBatch) {
@@ -56,4 +57,5 @@ export function createLauncherObserver(metrics: AppMetrics, health: Health): (st
       health.down('spark-job', status.error ?? status.state);
     }
   };
+  return { observe, stage };
 }

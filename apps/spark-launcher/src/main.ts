@@ -31,8 +31,7 @@ withConfigFlags(program.command('run', { isDefault: true }).description('prepare
     const config = configOrExit('spark-launcher', () => loadSparkLauncherConfig(process.env, flags));
     await runApp({ name: 'spark-launcher', logLevel: config.logLevel, shutdownTimeoutMs: config.shutdownTimeoutMs, http: config.http, retry: config.retry }, async (ctx) => {
       ctx.log.info({ master: config.spark.masterUrl, topics: config.topics, checkpointDir: config.job.checkpointDir, statusFile: config.statusFile }, 'spark-launcher starting');
-      const observe = createLauncherObserver(ctx.metrics, ctx.health);
-      const stage = ctx.metrics.stage('process', ['dlq']);
+      const { observe, stage } = createLauncherObserver(ctx.metrics, ctx.health);
       const stall = createStallWatch({ health: ctx.health, onFailure: () => stage.error('retry'), log: ctx.log, bound: config.stall });
       // The job finishes its batch in flight when the signal aborts, then the launcher returns.
       const run = startLauncher(config, ctx.log, ctx.signal, process.env, observe, stall);

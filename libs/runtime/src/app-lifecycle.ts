@@ -3,6 +3,7 @@ import { createAppMetrics, type AppMetrics } from './app-metrics.js';
 import { createDependencyRetry, type DependencyRetry } from './dependency-retry.js';
 import { describeError } from './errors.js';
 import { createHealth, type Health } from './health.js';
+import { registerHealthMetrics } from './health-metrics.js';
 import { PortInUseError, startHttpEndpoint, type HttpEndpoint } from './http-endpoint.js';
 import { createLogger, type Logger } from './logger.js';
 import { createShutdown, type Shutdown } from './shutdown.js';
@@ -67,6 +68,7 @@ export async function runApp(spec: AppSpec, main: (ctx: AppContext) => Promise<A
   const shutdown = createShutdown(log, { timeoutMs: spec.shutdownTimeoutMs });
   const health = createHealth();
   const metrics = createAppMetrics(spec.name);
+  registerHealthMetrics(metrics.registry, health);
   const fail = async (error: unknown): Promise<never> => {
     const reason = describeError(error);
     log.error({ err: reason }, `${spec.name} failed`);

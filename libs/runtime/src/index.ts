@@ -5,6 +5,7 @@ export * from './shutdown.js';
 export * from './process-alive.js';
 export * from './transient-errors.js';
 export * from './health.js';
+export * from './health-metrics.js';
 export * from './app-metrics.js';
 export * from './http-endpoint.js';
 export * from './dependency-retry.js';

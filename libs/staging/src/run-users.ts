@@ -31,3 +31,9 @@ export async function stagedCount(pool: PgPool, runId: string): Promise<number> 
   const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM users_raw WHERE ingest_run_id = $1', [runId]);
   return Number(rows[0]!.n);
 }
+
+/** Every id in staging, whatever the run: the set Cassandra must hold once the pipeline caught up. */
+export async function allStagedIds(pool: PgPool): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>('SELECT id::text FROM users_raw');
+  return rows.map((r) => r.id);
+}
