@@ -13,7 +13,8 @@ from typing import Any, Callable, Dict, Mapping, Optional, Sequence
 from .job_contract import DURATION_PATTERN, OPTIONS
 from .kafka_login import kafka_login_options
 
-_DURATION = re.compile(DURATION_PATTERN)
+# ASCII, as the launcher (JavaScript) reads the same patterns.
+_DURATION = re.compile(DURATION_PATTERN, re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def _error(spec: Mapping[str, Any], value: str, expected: str) -> argparse.Argum
 
 
 def _duration(value: str) -> str:
-    if not _DURATION.match(value.strip()):
+    if not _DURATION.fullmatch(value.strip()):
         raise argparse.ArgumentTypeError(f'invalid duration "{value}": expected e.g. "10 minutes" or "30 seconds"')
     return value.strip()
 
@@ -90,7 +91,7 @@ def _bounded(spec: Mapping[str, Any]) -> Callable[[str], float]:
     def parse(value: str) -> float:
         number: Optional[float] = None
         if integer:
-            number = int(value) if value.isdigit() else None
+            number = int(value) if re.fullmatch(r"[0-9]+", value) else None
         else:
             try:
                 number = float(value)
@@ -110,7 +111,7 @@ def _text(spec: Mapping[str, Any]) -> Callable[[str], str]:
     def parse(value: str) -> str:
         if choices is not None and value not in choices:
             raise _error(spec, value, " or ".join(choices))
-        if pattern is not None and not re.match(pattern, value):
+        if pattern is not None and not re.fullmatch(pattern, value, re.ASCII):
             raise _error(spec, value, spec["patternHint"])
         return value
 

@@ -52,6 +52,8 @@ def test_realtime_mode_and_its_batch_duration():
         (["--starting-offsets", "{not json"], 'invalid starting offsets "{not json"'),
         (["--starting-offsets", "[1]"], 'invalid starting offsets "[1]"'),
         (["--warm-up-users", "-1"], 'invalid value "-1": expected a whole number of at least 0'),
+        (["--warm-up-users", "\u00b2"], 'invalid value "\u00b2": expected a whole number of at least 0'),
+        (["--app-name", "app\n"], 'invalid app-name "app\n"'),
         (["--stop-timeout-seconds", "nan"], 'invalid value "nan": expected a number above 0'),
         (["--app-name", "my app"], 'invalid app-name "my app": expected 1-100 letters, digits, _ . or -'),
     ],
