@@ -114,9 +114,9 @@ export function loadMonitorConfig(env: Env = process.env, flags: MonitorFlags = 
     userTable: loadUserTable(env),
     writerGroupId: readVar(env, 'WRITER_GROUP_ID', simpleName('cassandra-writer')),
     spark: {
-      // The launcher's variables, with the job's defaults (its contract).
-      checkpointDir: resolve(repoRoot, readVar(env, JOB_OPTIONS.checkpointDir.env, text(defaultCheckpointDir(stack.root)))),
-      appName: readVar(env, JOB_OPTIONS.appName.env, simpleName(JOB_OPTIONS.appName.default)),
+      // The launcher's variables (the job contract's `env`, config.test.ts checks), with the job's defaults.
+      checkpointDir: resolve(repoRoot, readVar(env, 'SPARK_JOB_CHECKPOINT_DIR', text(defaultCheckpointDir(stack.root)))),
+      appName: readVar(env, 'SPARK_JOB_APP_NAME', simpleName(JOB_OPTIONS.appName.default)),
     },
     appUrls,
     airflow: env.MONITOR_AIRFLOW_URL === 'none' ? null : {
