@@ -1,4 +1,6 @@
+import { relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { JOB_OPTIONS } from '@streamline/spark-job-contract';
 import { ConfigError } from '@streamline/config';
 import {
   appBasicsBadValues,
@@ -47,6 +49,16 @@ describe('loadMonitorConfig', () => {
     expect(c.writerGroupId).toBe('g');
     expect(c.spark.checkpointDir).toBe('/tmp/ck');
     expect(c.http.port).toBe(0);
+  });
+
+  it("reads the job's checkpoint and name where the launcher sets them (the job contract's variables), with the job's defaults", () => {
+    const { checkpointDir, appName } = JOB_OPTIONS;
+    const c = loadMonitorConfig({ [checkpointDir.env]: '/tmp/job-ck', [appName.env]: 'job-name' }, {}, '/repo');
+    expect(c.spark).toMatchObject({ checkpointDir: '/tmp/job-ck', appName: 'job-name' });
+    expect(loadMonitorConfig({ STREAMLINE_STACK_DIR: '/stack' }, {}, '/repo').spark).toMatchObject({
+      checkpointDir: resolve('/stack', relative('.stack', checkpointDir.default)),
+      appName: appName.default,
+    });
   });
 
   it('takes --port over MONITOR_HTTP_PORT, and MONITOR_APP_URLS over the ports', () => {

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { defaultCheckpointDir, JOB_OPTIONS } from '@streamline/spark-job-contract';
 import {
   APP_HTTP_PORT_VARS,
   APP_HTTP_PORTS,
@@ -113,8 +114,9 @@ export function loadMonitorConfig(env: Env = process.env, flags: MonitorFlags = 
     userTable: loadUserTable(env),
     writerGroupId: readVar(env, 'WRITER_GROUP_ID', simpleName('cassandra-writer')),
     spark: {
-      checkpointDir: resolve(repoRoot, readVar(env, 'SPARK_JOB_CHECKPOINT_DIR', text(join(stack.data('spark-checkpoints'), 'users_stream')))),
-      appName: readVar(env, 'SPARK_JOB_APP_NAME', simpleName('streamline-users-stream')),
+      // The launcher's variables (the job contract's `env`, config.test.ts checks), with the job's defaults.
+      checkpointDir: resolve(repoRoot, readVar(env, 'SPARK_JOB_CHECKPOINT_DIR', text(defaultCheckpointDir(stack.root)))),
+      appName: readVar(env, 'SPARK_JOB_APP_NAME', simpleName(JOB_OPTIONS.appName.default)),
     },
     appUrls,
     airflow: env.MONITOR_AIRFLOW_URL === 'none' ? null : {

@@ -6,12 +6,13 @@
 // position trails the records it has already processed by up to one batch.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { JOB_QUERY_NAMES } from '@streamline/spark-job-contract';
 
 /**
- * The job's queries, one per mode, each its checkpoint's subdirectory: `realtime` (QUERY_NAME in
- * apps/spark-job/streamline_job/realtime_query.py) and `cleanse` (micro-batches, stream.py).
+ * The job's queries, one per mode, each its checkpoint's subdirectory (named in the job's contract,
+ * libs/spark-job-contract); the default mode's first.
  */
-export const SPARK_QUERY_NAMES = ['realtime', 'cleanse'] as const;
+export const SPARK_QUERY_NAMES = [JOB_QUERY_NAMES.realtime, JOB_QUERY_NAMES.microbatch] as const;
 
 export interface SparkPosition {
   /** The query (mode) whose checkpoint this is. */

@@ -1,20 +1,20 @@
-"""Command-line options of the job. Defaults match the local stack and the pipeline contract."""
+"""Command-line options of the job, built from the contract (job_contract.py, generated from
+libs/spark-job-contract/job-contract.json): flags, defaults, bounds, choices and help live there."""
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Dict, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence
 
+from .job_contract import DURATION_PATTERN, OPTIONS
 from .kafka_login import kafka_login_options
 
-DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
-DEFAULT_REGISTRY = "http://127.0.0.1:8081/apis/ccompat/v7"
-DEFAULT_CHECKPOINT_DIR = ".stack/data/spark-checkpoints/users_stream"
-MODES = ("microbatch", "realtime")
-
-_DURATION = re.compile(r"^\d+(\.\d+)?\s+(millisecond|second|minute|hour|day)s?$")
+# ASCII, as the launcher (JavaScript) reads the same patterns.
+_DURATION = re.compile(DURATION_PATTERN, re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -50,43 +50,25 @@ class JobOptions:
         return f"{self.processed_topic}-value"
 
 
+def _error(spec: Mapping[str, Any], value: str, expected: str) -> argparse.ArgumentTypeError:
+    return argparse.ArgumentTypeError(f'invalid {spec["flag"][2:]} "{value}": expected {expected}')
+
+
 def _duration(value: str) -> str:
-    if not _DURATION.match(value.strip()):
+    if not _DURATION.fullmatch(value.strip()):
         raise argparse.ArgumentTypeError(f'invalid duration "{value}": expected e.g. "10 minutes" or "30 seconds"')
     return value.strip()
 
 
-def _mode(value: str) -> str:
-    if value not in MODES:
-        raise argparse.ArgumentTypeError(f'invalid mode "{value}": expected {" or ".join(MODES)}')
-    return value
-
-
-def _positive_float(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f'invalid value "{value}": expected a positive number')
-    return number
-
-
-def _positive_int(value: str) -> int:
-    if not value.isdigit() or int(value) <= 0:
-        raise argparse.ArgumentTypeError(f'invalid value "{value}": expected a positive integer')
-    return int(value)
-
-
-def _non_negative_int(value: str) -> int:
-    if not value.isdigit():
-        raise argparse.ArgumentTypeError(f'invalid value "{value}": expected 0 or a positive integer')
-    return int(value)
-
-
 def _offsets(value: str) -> str:
-    if value in ("earliest", "latest") or value.lstrip().startswith("{"):
+    # What the launcher accepts too: Spark reads a JSON object, anything else fails only at start.
+    if value in ("earliest", "latest"):
         return value
+    try:
+        if isinstance(json.loads(value), dict):
+            return value
+    except ValueError:
+        pass
     raise argparse.ArgumentTypeError(f'invalid starting offsets "{value}": expected earliest, latest or Spark offsets JSON')
 
 
@@ -98,39 +80,67 @@ def _bool(value: str) -> bool:
     raise argparse.ArgumentTypeError(f'invalid boolean "{value}": expected true or false')
 
 
+def _bounded(spec: Mapping[str, Any]) -> Callable[[str], float]:
+    """An integer or number within the contract's minimum / exclusiveMinimum."""
+    integer = spec["type"] == "integer"
+    minimum, above = spec.get("minimum"), spec.get("exclusiveMinimum")
+    expected = ("a whole number" if integer else "a number") + (
+        f" of at least {minimum}" if minimum is not None else f" above {above}" if above is not None else ""
+    )
+
+    def parse(value: str) -> float:
+        number: Optional[float] = None
+        if integer:
+            number = int(value) if re.fullmatch(r"[0-9]+", value) else None
+        else:
+            try:
+                number = float(value)
+            except ValueError:
+                pass
+        if number is None or not math.isfinite(number) or (minimum is not None and number < minimum) or (above is not None and number <= above):
+            raise argparse.ArgumentTypeError(f'invalid value "{value}": expected {expected}')
+        return number
+
+    return parse
+
+
+def _text(spec: Mapping[str, Any]) -> Callable[[str], str]:
+    """A string, one of the contract's choices or matching its pattern when it has one."""
+    choices, pattern = spec.get("choices"), spec.get("pattern")
+
+    def parse(value: str) -> str:
+        if choices is not None and value not in choices:
+            raise _error(spec, value, " or ".join(choices))
+        if pattern is not None and not re.fullmatch(pattern, value, re.ASCII):
+            raise _error(spec, value, spec["patternHint"])
+        return value
+
+    return parse
+
+
+def _argument(spec: Mapping[str, Any]) -> Dict[str, Any]:
+    """add_argument's keywords for one option of the contract."""
+    kind, default = spec["type"], spec["default"]
+    parse = {"duration": _duration, "offsets": _offsets, "boolean": _bool}.get(kind) or (
+        _bounded(spec) if kind in ("integer", "number") else _text(spec)
+    )
+    # argparse formats help with %: the contract's text is literal.
+    help_text = spec["description"].replace("%", "%%") + ("" if default is None else " (default %(default)s)")
+    return {
+        "type": parse,
+        "default": float(default) if kind == "number" and default is not None else default,
+        "help": help_text,
+        **({"metavar": "{" + ",".join(spec["choices"]) + "}"} if "choices" in spec else {}),
+    }
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="users_stream.py",
         description="Cleanses users_created into users_processed; invalid or undecodable records go to users_dlq.",
     )
-    p.add_argument("--bootstrap-servers", default=DEFAULT_BOOTSTRAP, help="Kafka bootstrap servers (default %(default)s)")
-    p.add_argument("--source-topic", default="users_created", help="input topic (default %(default)s)")
-    p.add_argument("--processed-topic", default="users_processed", help="output topic (default %(default)s)")
-    p.add_argument("--dlq-topic", default="users_dlq", help="dead-letter topic (default %(default)s)")
-    p.add_argument("--registry-url", default=DEFAULT_REGISTRY, help="Confluent-API schema registry (default %(default)s)")
-    p.add_argument("--checkpoint-dir", default=DEFAULT_CHECKPOINT_DIR, help="checkpoint root; one subdirectory per query")
-    p.add_argument("--trigger-seconds", type=_positive_float, default=5.0, help="micro-batch interval (default %(default)s)")
-    p.add_argument("--watermark", type=_duration, default="10 minutes", help="dedupe window, on processing time (default %(default)s)")
-    p.add_argument("--starting-offsets", type=_offsets, default="earliest", help="first start only; later starts resume from the checkpoint")
-    p.add_argument("--max-offsets-per-trigger", type=_positive_int, default=50000, help="records per micro-batch at most (back-pressure)")
-    p.add_argument("--fail-on-data-loss", type=_bool, default=True, help="fail when offsets were deleted before being read (default true)")
-    p.add_argument("--processed-schema-id", type=_positive_int, default=None, help="writer schema id; default: latest of <processed-topic>-value")
-    p.add_argument("--app-name", default="streamline-users-stream", help="Spark application name")
-    p.add_argument("--stop-file", default=None, help="when this file appears, finish the batch in flight and exit 0")
-    p.add_argument("--supervisor-pid", type=_positive_int, default=None, help="stop gracefully when this process is gone")
-    p.add_argument("--stop-timeout-seconds", type=_positive_float, default=30.0, help="wait this long for the batch in flight on stop")
-    p.add_argument(
-        "--mode", type=_mode, default="realtime",
-        help="microbatch (foreachBatch every --trigger-seconds, with dedupe) or realtime (Spark's Real-time Mode: stateless, lowest latency)",
-    )
-    p.add_argument(
-        "--realtime-batch-duration", type=_duration, default="5 minutes",
-        help="realtime mode: how long each long-running batch lasts = the checkpoint interval (default %(default)s)",
-    )
-    p.add_argument(
-        "--warm-up-users", type=_non_negative_int, default=3000,
-        help="made-up users run through decode/cleanse/encode on the executors before the query starts, so the first real ones do not wait for cold JVMs; 0: none (default %(default)s)",
-    )
+    for spec in OPTIONS:
+        p.add_argument(spec["flag"], **_argument(spec))
     return p
 
 

@@ -16,12 +16,13 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 
+from .job_contract import QUERY_NAMES
 from .options import JobOptions
 from .pipeline import encode_rows
 from .schemas import Schemas
 from .unknown_schemas import guard_unknown_schema_ids
 
-QUERY_NAME = "realtime"
+QUERY_NAME = QUERY_NAMES["realtime"]
 COUNTS = "counts"
 
 

@@ -16,6 +16,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 
 from .checkpoint_handover import handover_offsets
+from .job_contract import QUERY_NAMES
 from .log import JsonLog
 from .options import JobOptions
 from .pipeline import transform
@@ -27,7 +28,7 @@ from .warm_up import warm_up
 
 __all__ = ["Schemas", "load_schemas", "progress_fields", "run"]
 
-QUERY_NAME = "cleanse"
+QUERY_NAME = QUERY_NAMES["microbatch"]
 POLL_SECONDS = 1.0
 
 

@@ -1,12 +1,12 @@
 import pytest
 
-from streamline_job.options import DEFAULT_BOOTSTRAP, DEFAULT_REGISTRY, parse_options
+from streamline_job.options import build_parser, parse_options
 
 
 def test_defaults_match_the_local_stack_and_the_contract():
     o = parse_options([])
-    assert o.bootstrap_servers == DEFAULT_BOOTSTRAP == "127.0.0.1:9092"
-    assert o.registry_url == DEFAULT_REGISTRY == "http://127.0.0.1:8081/apis/ccompat/v7"
+    assert o.bootstrap_servers == "127.0.0.1:9092"
+    assert o.registry_url == "http://127.0.0.1:8081/apis/ccompat/v7"
     assert (o.source_topic, o.processed_topic, o.dlq_topic) == ("users_created", "users_processed", "users_dlq")
     assert (o.source_subject, o.processed_subject) == ("users_created-value", "users_processed-value")
     assert o.checkpoint_dir == ".stack/data/spark-checkpoints/users_stream"
@@ -17,6 +17,8 @@ def test_defaults_match_the_local_stack_and_the_contract():
     assert o.processed_schema_id is None
     assert o.mode == "realtime"
     assert o.realtime_batch_duration == "5 minutes"
+    assert (o.max_offsets_per_trigger, o.stop_timeout_seconds, o.warm_up_users) == (50000, 30.0, 3000)
+    assert o.app_name == "streamline-users-stream" and o.stop_file is None and o.supervisor_pid is None
 
 
 def test_overrides():
@@ -47,6 +49,13 @@ def test_realtime_mode_and_its_batch_duration():
         (["--fail-on-data-loss", "maybe"], 'invalid boolean "maybe"'),
         (["--mode", "continuous"], 'invalid mode "continuous": expected microbatch or realtime'),
         (["--realtime-batch-duration", "30"], 'invalid duration "30"'),
+        (["--starting-offsets", "{not json"], 'invalid starting offsets "{not json"'),
+        (["--starting-offsets", "[1]"], 'invalid starting offsets "[1]"'),
+        (["--warm-up-users", "-1"], 'invalid value "-1": expected a whole number of at least 0'),
+        (["--warm-up-users", "\u00b2"], 'invalid value "\u00b2": expected a whole number of at least 0'),
+        (["--app-name", "app\n"], 'invalid app-name "app\n"'),
+        (["--stop-timeout-seconds", "nan"], 'invalid value "nan": expected a number above 0'),
+        (["--app-name", "my app"], 'invalid app-name "my app": expected 1-100 letters, digits, _ . or -'),
     ],
 )
 def test_a_bad_value_exits_2_naming_it(argv, message, capsys):
@@ -85,3 +94,15 @@ def test_a_bad_kafka_login_is_a_one_line_usage_error(env, message, capsys):
         parse_options([], env=env)
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_offsets_json_is_passed_on_as_given():
+    offsets = '{"users_created":{"0":-2}}'
+    assert parse_options(["--starting-offsets", offsets]).starting_offsets == offsets
+
+
+def test_help_shows_each_default_and_the_mode_choices(capsys):
+    build_parser().print_help()
+    out = " ".join(capsys.readouterr().out.split())
+    assert "(default 10 minutes)" in out and "(default 50000)" in out
+    assert "--mode {microbatch,realtime}" in out

@@ -11,6 +11,7 @@ import {
   settingsRead,
   uncoveredSettings,
 } from '@streamline/config/testing';
+import { JOB_OPTIONS } from '@streamline/spark-job-contract';
 import { type SparkLauncherFlags, loadSparkLauncherConfig } from './config.js';
 
 describe('loadSparkLauncherConfig', () => {
@@ -156,6 +157,12 @@ describe('loadSparkLauncherConfig: every variable and flag refuses a bad value, 
   it('has a case for every variable and flag it reads (a new setting needs one here)', () => {
     expect(uncoveredSettings(read.variables, variables, free)).toEqual({ untested: [], unread: [] });
     expect(uncoveredSettings(read.flags, flags, freeFlags)).toEqual({ untested: [], unread: [] });
+  });
+
+  it("reads each job option's launcher variable named in the job's contract", () => {
+    const contractVars = Object.values(JOB_OPTIONS).flatMap((o) => ('env' in o ? [o.env] : []));
+    expect(contractVars.length).toBeGreaterThan(10);
+    expect(contractVars.filter((name) => !read.variables.includes(name))).toEqual([]);
   });
 
   it.each(badValueCases(variables))('refuses $name=$value', ({ name, value, env }) => {

@@ -12,9 +12,7 @@ import {
   loadStallBound,
   loadStackLayout,
   nonNegativeInt,
-  oneOf,
   positiveInt,
-  positiveNumber,
   readRange,
   readVar,
   sparkMasterUrl,
@@ -24,17 +22,11 @@ import {
   TOPICS,
 } from '@streamline/config';
 import { TOPIC_PARTITIONS } from '@streamline/clients';
+import { defaultCheckpointDir, JOB_OPTIONS, type JobMode } from '@streamline/spark-job-contract';
+import { jobChoice, jobDuration, jobNumber, jobOffsets, jobPattern } from './job-option-settings.js';
 
 /** The job's entry point, relative to the repository (or the image's work dir). */
 const JOB_FILE = join('apps', 'spark-job', 'users_stream.py');
-
-/**
- * realtime (the default): Spark's Real-time Mode, stateless, one task slot per source partition; p99
- * staging -> Cassandra well under 1 s (bench/). microbatch: foreachBatch every trigger, with dedupe;
- * seconds of latency, fewer cores.
- */
-export const JOB_MODES = ['microbatch', 'realtime'] as const;
-export type JobMode = (typeof JOB_MODES)[number];
 
 export interface SparkLauncherConfig extends AppBasics {
   topics: { created: string; processed: string; dlq: string };
@@ -68,6 +60,11 @@ export interface SparkLauncherConfig extends AppBasics {
     driverHost: string;
   };
   job: {
+    /**
+     * realtime (the default): Spark's Real-time Mode, stateless, one task slot per source partition; p99
+     * staging -> Cassandra well under 1 s (bench/). microbatch: foreachBatch every trigger, with dedupe;
+     * seconds of latency, fewer cores.
+     */
     mode: JobMode;
     /** Realtime mode: how long each long-running batch lasts (the checkpoint interval), e.g. `5 minutes` (the default). */
     realtimeBatchDuration: string;
@@ -75,7 +72,7 @@ export interface SparkLauncherConfig extends AppBasics {
     appName: string;
     checkpointDir: string;
     triggerSeconds: number;
-    /** Dedupe window on the Kafka timestamp, e.g. `10 minutes`. */
+    /** Micro-batch mode: the dedupe window on processing time (not the Kafka timestamp), e.g. `10 minutes`. */
     watermark: string;
     /** First start only: later starts resume from the checkpoint. */
     startingOffsets: string;
@@ -116,23 +113,6 @@ export interface SparkLauncherFlags {
   triggerSeconds?: string | number;
 }
 
-const duration = (fallback: string) =>
-  z
-    .string()
-    .regex(/^\d+(\.\d+)?\s+(millisecond|second|minute|hour|day)s?$/, `expected a duration such as "${fallback}"`)
-    .default(fallback);
-const isOffsetsJson = (s: string) => {
-  try {
-    const parsed: unknown = JSON.parse(s);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
-  } catch {
-    return false;
-  }
-};
-const startingOffsets = z
-  .string()
-  .refine((s) => s === 'earliest' || s === 'latest' || isOffsetsJson(s), 'expected earliest, latest or Spark offsets JSON (an object, e.g. {"users_created":{"0":-2}})')
-  .default('earliest');
 const jarList = z
   .string()
   .optional()
@@ -152,7 +132,9 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
   const venvBin = join(stack.venv, 'bin');
   const path = (value: string) => resolve(repoRoot, value);
   const uiPort = readVar(env, 'SPARK_JOB_UI_PORT', intInRange(1, 65535).optional());
-  const mode = readVar(env, 'SPARK_JOB_MODE', oneOf(JOB_MODES, 'realtime'));
+  // The job's options: each default, bound and choice is the job's own (its contract).
+  const option = JOB_OPTIONS;
+  const mode = readVar(env, option.mode.env, jobChoice(option.mode));
   // Sizes the job's cores only; the topics' partition count is TOPIC_PARTITIONS (libs/clients), for every app.
   const topicPartitions = readVar(env, 'SPARK_LAUNCHER_TOPIC_PARTITIONS', positiveInt(TOPIC_PARTITIONS));
   // Realtime mode runs one long task per source partition at once: that many cores, in one executor.
@@ -199,16 +181,16 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
     },
     job: {
       mode,
-      realtimeBatchDuration: readVar(env, 'SPARK_JOB_REALTIME_BATCH_DURATION', duration('5 minutes')),
+      realtimeBatchDuration: readVar(env, option.realtimeBatchDuration.env, jobDuration(option.realtimeBatchDuration)),
       file: path(readVar(env, 'SPARK_JOB_FILE', text(JOB_FILE))),
-      appName: readVar(env, 'SPARK_JOB_APP_NAME', z.string().regex(/^[\w.-]{1,100}$/, 'expected 1-100 letters, digits, _ . or -').default('streamline-users-stream')),
-      checkpointDir: path(pick('checkpointDir', 'SPARK_JOB_CHECKPOINT_DIR', text(join(stack.data('spark-checkpoints'), 'users_stream')))),
-      triggerSeconds: pick('triggerSeconds', 'SPARK_JOB_TRIGGER_SECONDS', positiveNumber(5)),
-      watermark: readVar(env, 'SPARK_JOB_WATERMARK', duration('10 minutes')),
-      startingOffsets: pick('startingOffsets', 'SPARK_JOB_STARTING_OFFSETS', startingOffsets),
-      maxOffsetsPerTrigger: readVar(env, 'SPARK_JOB_MAX_OFFSETS_PER_TRIGGER', positiveInt(50_000)),
-      stopTimeoutSeconds: readVar(env, 'SPARK_JOB_STOP_TIMEOUT_SECONDS', positiveNumber(30)),
-      warmUpUsers: readVar(env, 'SPARK_JOB_WARM_UP_USERS', nonNegativeInt(3000)),
+      appName: readVar(env, option.appName.env, jobPattern(option.appName)),
+      checkpointDir: path(pick('checkpointDir', option.checkpointDir.env, text(defaultCheckpointDir(stack.root)))),
+      triggerSeconds: pick('triggerSeconds', option.triggerSeconds.env, jobNumber(option.triggerSeconds)),
+      watermark: readVar(env, option.watermark.env, jobDuration(option.watermark)),
+      startingOffsets: pick('startingOffsets', option.startingOffsets.env, jobOffsets(option.startingOffsets)),
+      maxOffsetsPerTrigger: readVar(env, option.maxOffsetsPerTrigger.env, jobNumber(option.maxOffsetsPerTrigger)),
+      stopTimeoutSeconds: readVar(env, option.stopTimeoutSeconds.env, jobNumber(option.stopTimeoutSeconds)),
+      warmUpUsers: readVar(env, option.warmUpUsers.env, jobNumber(option.warmUpUsers)),
     },
     supervisor: {
       minBackoffMs: backoff.min,

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { configOrExit, createStallWatch, describeError, runApp } from '@streamline/runtime';
+import { JOB_OPTIONS } from '@streamline/spark-job-contract';
 import { loadSparkLauncherConfig, type SparkLauncherFlags } from './config.js';
+import { jobFlagHelp } from './job-option-settings.js';
 import { createLauncherObserver } from './launcher-metrics.js';
 import { startLauncher } from './launcher.js';
 import { describeStatus, readStatusFile } from './status.js';
@@ -17,9 +19,9 @@ const withConfigFlags = (command: Command) =>
     .option('--created-topic <name>', 'source topic (default TOPIC_USERS_CREATED, users_created)')
     .option('--processed-topic <name>', 'output topic (default TOPIC_USERS_PROCESSED, users_processed)')
     .option('--dlq-topic <name>', 'dead-letter topic (default TOPIC_USERS_DLQ, users_dlq)')
-    .option('--checkpoint-dir <path>', 'checkpoint root (default SPARK_JOB_CHECKPOINT_DIR, .stack/data/spark-checkpoints/users_stream)')
-    .option('--starting-offsets <offsets>', 'earliest | latest | Spark offsets JSON, first start only (default earliest)')
-    .option('--trigger-seconds <n>', 'micro-batch interval (default 5)')
+    .option('--checkpoint-dir <path>', jobFlagHelp(JOB_OPTIONS.checkpointDir))
+    .option('--starting-offsets <offsets>', jobFlagHelp(JOB_OPTIONS.startingOffsets))
+    .option('--trigger-seconds <n>', jobFlagHelp(JOB_OPTIONS.triggerSeconds))
     .option('--status-file <path>', 'status file (default SPARK_LAUNCHER_STATUS_FILE, .stack/data/spark-launcher/status.json)');
 
 const program = new Command('spark-launcher').description(

@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { JOB_MODES, JOB_OPTIONS } from '@streamline/spark-job-contract';
 import { loadSparkLauncherConfig } from './config.js';
-import { buildSparkSubmit, resolveConnectorJars } from './spark-submit-command.js';
+import { buildSparkSubmit, type JobRunOptions, resolveConnectorJars } from './spark-submit-command.js';
 import { SparkSetupError } from './errors.js';
 
 const config = loadSparkLauncherConfig({}, {}, '/repo');
@@ -146,5 +148,32 @@ describe('buildSparkSubmit', () => {
     expect([flagOf(cmd.args, '--source-topic'), flagOf(cmd.args, '--processed-topic'), flagOf(cmd.args, '--dlq-topic')]).toEqual(['it_in', 'it_out', 'it_dlq']);
     expect(flagOf(cmd.args, '--bootstrap-servers')).toBe('k1:9092,k2:9092');
     expect(cmd.args).not.toContain('--processed-schema-id');
+  });
+});
+
+describe('buildSparkSubmit and the job contract (libs/spark-job-contract)', () => {
+  const declared = new Map(Object.values(JOB_OPTIONS).map((o) => [o.flag as string, o]));
+  const jobArgsOf = (c: typeof config, run: JobRunOptions) => {
+    const args = buildSparkSubmit(c, ['/j/a.jar'], run).args;
+    const after = args.slice(args.indexOf(c.job.file) + 1);
+    return new Map(after.flatMap((arg, i) => (i % 2 === 0 ? [[arg, after[i + 1]!] as const] : [])));
+  };
+  const modes = JOB_MODES.map((mode) => loadSparkLauncherConfig({ SPARK_JOB_MODE: mode }, {}, '/repo'));
+
+  it.each(modes.map((c) => [c.job.mode, c] as const))('%s mode: passes only flags the job declares', (_mode, c) => {
+    const flags = [...jobArgsOf(c, { stopFile: '/s', supervisorPid: 1, processedSchemaId: 2 }).keys()];
+    expect(flags.length).toBeGreaterThan(10);
+    expect(flags.filter((flag) => !declared.has(flag))).toEqual([]);
+  });
+
+  it('with no settings, passes the job its own defaults (the connections and topics agree with them)', () => {
+    const passed = jobArgsOf(loadSparkLauncherConfig({}, {}, '/repo'), { stopFile: '/s', supervisorPid: 1 });
+    const differing = [...passed].filter(([flag, value]) => {
+      const own = declared.get(flag)!.default;
+      if (own === null) return false; // per-run values: the stop file, the launcher's pid
+      return value !== (flag === '--checkpoint-dir' ? resolve('/repo', String(own)) : String(own));
+    });
+    expect(differing).toEqual([]);
+    expect(passed.size).toBe(Object.values(JOB_OPTIONS).filter((o) => 'env' in o).length + 2);
   });
 });

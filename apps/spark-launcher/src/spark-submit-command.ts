@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { JOB_OPTIONS, type JobOptionName } from '@streamline/spark-job-contract';
 import type { SparkLauncherConfig } from './config.js';
 import { SparkSetupError } from './errors.js';
 
@@ -94,26 +95,27 @@ export function buildSparkSubmit(config: SparkLauncherConfig, jars: string[], ru
         ] as Array<[string, string]>)
       : []),
   ];
-  const jobArgs: Array<[string, string | number | undefined]> = [
-    ['--bootstrap-servers', config.connections.kafka.brokers.join(',')],
-    ['--source-topic', topics.created],
-    ['--processed-topic', topics.processed],
-    ['--dlq-topic', topics.dlq],
-    ['--registry-url', config.connections.registry.url],
-    ['--checkpoint-dir', job.checkpointDir],
-    ['--trigger-seconds', job.triggerSeconds],
-    ['--watermark', job.watermark],
-    ['--starting-offsets', job.startingOffsets],
-    ['--max-offsets-per-trigger', job.maxOffsetsPerTrigger],
-    ['--app-name', job.appName],
-    ['--stop-file', run.stopFile],
-    ['--supervisor-pid', run.supervisorPid],
-    ['--stop-timeout-seconds', job.stopTimeoutSeconds],
-    ['--processed-schema-id', run.processedSchemaId],
-    ['--mode', job.mode],
-    ['--realtime-batch-duration', job.mode === 'realtime' ? job.realtimeBatchDuration : undefined],
-    ['--warm-up-users', job.warmUpUsers],
-  ];
+  // Keyed by the job's option names, so only options the job declares can be passed (tsc checks it).
+  const jobArgs: { [name in JobOptionName]?: string | number | undefined } = {
+    bootstrapServers: config.connections.kafka.brokers.join(','),
+    sourceTopic: topics.created,
+    processedTopic: topics.processed,
+    dlqTopic: topics.dlq,
+    registryUrl: config.connections.registry.url,
+    checkpointDir: job.checkpointDir,
+    triggerSeconds: job.triggerSeconds,
+    watermark: job.watermark,
+    startingOffsets: job.startingOffsets,
+    maxOffsetsPerTrigger: job.maxOffsetsPerTrigger,
+    appName: job.appName,
+    stopFile: run.stopFile,
+    supervisorPid: run.supervisorPid,
+    stopTimeoutSeconds: job.stopTimeoutSeconds,
+    processedSchemaId: run.processedSchemaId,
+    mode: job.mode,
+    realtimeBatchDuration: job.mode === 'realtime' ? job.realtimeBatchDuration : undefined,
+    warmUpUsers: job.warmUpUsers,
+  };
   const secretProperties = join(dirname(run.stopFile), 'spark-secret.properties');
   return {
     command: spark.submitBin,
@@ -129,7 +131,7 @@ export function buildSparkSubmit(config: SparkLauncherConfig, jars: string[], ru
       '--jars', jars.join(','),
       ...conf.flatMap(([key, value]) => ['--conf', `${key}=${value}`]),
       job.file,
-      ...jobArgs.filter(([, value]) => value !== undefined).flatMap(([flag, value]) => [flag, String(value)]),
+      ...Object.entries(jobArgs).flatMap(([name, value]) => (value === undefined ? [] : [JOB_OPTIONS[name as JobOptionName].flag, String(value)])),
     ],
     env: { SPARK_LOCAL_IP: spark.driverHost, PYSPARK_PYTHON: spark.python, PYTHONUNBUFFERED: '1', ...kafkaLoginEnv(config.connections.kafka.sasl), ...registryLoginEnv(config.connections.registry.auth) },
     privateFiles: spark.authSecret ? [{ path: secretProperties, text: `spark.authenticate.secret=${spark.authSecret}\n` }] : [],
