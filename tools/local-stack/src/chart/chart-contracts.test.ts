@@ -12,6 +12,7 @@ import { CASSANDRA_VERSION } from '../components/cassandra.js';
 import { SPARK_VERSION } from '../components/spark.js';
 import { IMAGE_SPECS } from '../images/specs.js';
 import { CHART_DIR } from './chart-paths.js';
+import { JOB_OPTIONS } from '@streamline/spark-job-contract';
 
 const values = parse(readFileSync(`${CHART_DIR}/values.yaml`, 'utf8'));
 const sparkTemplate = readFileSync(`${CHART_DIR}/templates/spark.yaml`, 'utf8');
@@ -54,8 +55,7 @@ describe('the chart restates the project contracts as their owners define them',
   });
 
   it("passes only options the Spark job defines, and the launcher's Spark settings", () => {
-    const options = readFileSync('apps/spark-job/streamline_job/options.py', 'utf8');
-    const defined = new Set([...options.matchAll(/add_argument\(\s*"(--[a-z-]+)"/g)].map((m) => m[1]));
+    const defined = new Set<string>(Object.values(JOB_OPTIONS).map((o) => o.flag));
     const passed = [...sparkTemplate.matchAll(/^\s+- (--[a-z-]+)$/gm)].map((m) => m[1]!);
     expect(passed.length).toBeGreaterThan(5);
     expect(passed.filter((flag) => !defined.has(flag))).toEqual([]);
