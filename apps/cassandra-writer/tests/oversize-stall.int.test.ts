@@ -129,14 +129,14 @@ describe('cassandra-writer: users too wide for a batch, and a partition that can
       }
       expect(Object.keys(stalls).length).toBeGreaterThan(0);
       // The dashboard's error panel draws the stalled partitions (a gauge read at scrape time).
-      expect(await scrapeMetric(writer.endpoint, 'streamline_stalls')).toBeGreaterThanOrEqual(1);
+      expect(await scrapeMetric(writer.endpoint, 'streamline_stalled_items')).toBeGreaterThanOrEqual(1);
       expect(await scrapeMetric(writer.endpoint, 'streamline_errors_total', { stage: 'write', kind: 'retry' })).toBeGreaterThanOrEqual(3);
 
       // Mended: the writes go through, every partition catches up and the writer is ready again.
       await cassandra.execute(`ALTER TABLE ${n.keyspace}.created_users ADD first_name text`);
       await waitFor(() => caughtUp(admin, n, 300), { timeoutMs: 180_000, intervalMs: 500, what: 'every partition committed to its end' });
       await waitFor(async () => (await fetchHealth(writer.endpoint)).body.status === 'ready', { timeoutMs: 30_000, what: '/healthz ready again' });
-      expect(await scrapeMetric(writer.endpoint, 'streamline_stalls')).toBe(0);
+      expect(await scrapeMetric(writer.endpoint, 'streamline_stalled_items')).toBe(0);
     } finally {
       await stopApp(writer);
     }

@@ -168,7 +168,7 @@ describe('pipeline end to end (real servers, all four apps)', () => {
       for (const { metric, type } of types) {
         expect(metric, `${name}: ${metric}`).toMatch(/^(streamline_|process_|nodejs_)/);
         if (type === 'counter') expect(metric, `${name}: ${metric}`).toMatch(/_total$/);
-        if (metric.startsWith('streamline_') && type !== 'counter') expect(metric, `${name}: ${metric}`).toMatch(/_(seconds|records|bytes|ratio|per_second|running|clients|info)$/);
+        if (metric.startsWith('streamline_') && type !== 'counter') expect(metric, `${name}: ${metric}`).toMatch(/_(seconds|records|bytes|ratio|per_second|running|clients|info|items)$/);
       }
       expect(text, name).not.toMatch(/="[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"/);
     }

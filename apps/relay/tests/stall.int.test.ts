@@ -70,14 +70,14 @@ describe('relay: a publish that keeps failing is a stall, counted and shown in /
       expect(await unpublished()).toBe(200);
       expect(await scrapeMetric(relay.endpoint, 'streamline_errors_total', { stage: 'relay', kind: 'retry' })).toBeGreaterThanOrEqual(2);
       // The same for the dashboard's error panel.
-      expect(await scrapeMetric(relay.endpoint, 'streamline_stalls')).toBe(1);
+      expect(await scrapeMetric(relay.endpoint, 'streamline_stalled_items')).toBe(1);
 
       // Mended: the same rows go through, the relay is ready again and every row is on the topic once.
       await waitFor(async () => !(await admin.listTopics()).includes(topic), { timeoutMs: 60_000, what: 'the topic gone' });
       await ensureTopics(admin, [{ topic }]);
       await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 120_000, intervalMs: 500, what: 'the held rows published' });
       await waitFor(async () => (await fetchHealth(relay.endpoint)).body.status === 'ready', { timeoutMs: 30_000, what: '/healthz ready again' });
-      expect(await scrapeMetric(relay.endpoint, 'streamline_stalls')).toBe(0);
+      expect(await scrapeMetric(relay.endpoint, 'streamline_stalled_items')).toBe(0);
     } finally {
       await stopApp(relay);
     }

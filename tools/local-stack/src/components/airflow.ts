@@ -39,6 +39,10 @@ export function airflowEnv(config: StackConfig, stackDir: string): Record<string
     AIRFLOW__CORE__EXECUTION_API_SERVER_URL: `${api}/execution/`,
     AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS: 'admin:admin',
     STREAMLINE_ROOT: root,
+    // Airflow renders tracebacks with rich, local variables included (the metadata URL and its
+    // password among them), whenever DEV is non-empty, and vitest sets DEV=1 in the environment the
+    // tests' global setup starts the stack from: always off, so logs never show a secret.
+    DEV: '',
     PATH: `${join(venvOf(stackDir), 'bin')}:${process.env.PATH}`,
   };
 }
