@@ -10,6 +10,10 @@ export interface ComposeSuiteProject {
   files: string[];
   ports: Readonly<Record<string, string>>;
   settings?: Readonly<Record<string, string>>;
+  /** The services to start (with what they depend on); all of the files' by default. */
+  services?: readonly string[];
+  /** Settings of the test processes and the apps they start (also given to testConnections). */
+  clientEnv?: Readonly<Record<string, string>>;
 }
 
 /** Each of the project's containers that is not up and healthy (or done), with its last health output: why the stack did not come up. */
@@ -39,10 +43,13 @@ function unhealthyServices(project: string): string {
 export async function startComposeSuite(project: TestProject, suite: ComposeSuiteProject) {
   if (!dockerAvailable()) return; // the suite shows as skipped (describeWithEngine)
   process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+  // The test workers (and the apps they start) inherit this process's environment.
+  Object.assign(process.env, suite.clientEnv);
+  const stackEnv = { ...suite.ports, ...suite.clientEnv };
   // STREAMLINE_REUSE_COMPOSE=1: the tests against the project as it runs already (started by hand
   // with the same files, project name and ports), left running at the end.
   if (process.env.STREAMLINE_REUSE_COMPOSE === '1') {
-    project.provide('stackEnv', { ...suite.ports });
+    project.provide('stackEnv', stackEnv);
     return;
   }
   const env = { ...suite.ports, ...suite.settings };
@@ -56,7 +63,8 @@ export async function startComposeSuite(project: TestProject, suite: ComposeSuit
   if (images.status !== 0) throw new Error(`npm run images failed (exit ${images.status})`);
   removeProject();
   const { DockerComposeEnvironment, Wait } = await import('testcontainers');
-  const services = docker(['compose', ...fileArgs, 'config', '--services']).split('\n').filter(Boolean);
+  const all = docker(['compose', ...fileArgs, 'config', '--services']).split('\n').filter(Boolean);
+  const services = suite.services ? [...suite.services] : all;
   let environment = new DockerComposeEnvironment(
     dirname(composeFile),
     suite.files.map((f) => basename(f)),
@@ -64,7 +72,8 @@ export async function startComposeSuite(project: TestProject, suite: ComposeSuit
     .withProjectName(suite.project)
     .withEnvironment(env)
     .withStartupTimeout(900_000);
-  for (const service of services) {
+  // Every service may start (a dependency of one asked for): each is waited for its own way.
+  for (const service of all) {
     environment = environment.withWaitStrategy(`${service}-1`, ONE_SHOT_SERVICES.includes(service) ? Wait.forOneShotStartup() : Wait.forHealthCheck());
   }
   // Testcontainers removes the containers when one fails and names none: what was not healthy is
@@ -84,7 +93,7 @@ export async function startComposeSuite(project: TestProject, suite: ComposeSuit
       throw new Error(`the compose stack did not come up: ${(error as Error).message}; not healthy at the last look: ${lastLook}`);
     })
     .finally(() => clearInterval(look));
-  project.provide('stackEnv', { ...suite.ports });
+  project.provide('stackEnv', stackEnv);
   return async () => {
     if (process.env.STREAMLINE_KEEP_STACK === '1') return;
     await started.down({ removeVolumes: true, timeout: 20_000 }).catch(() => undefined);

@@ -8,6 +8,21 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 export const composeFile = join(repoRoot, 'deploy', 'docker-compose.yml');
 /** The clustered topology, an override of composeFile (docs/scaling-out.md). */
 export const clusterComposeFile = join(repoRoot, 'deploy', 'docker-compose.cluster.yml');
+/** The override publishing the broker and the registry on 127.0.0.1, for clients on the host. */
+export const hostClientsComposeFile = join(repoRoot, 'deploy', 'docker-compose.host-clients.yml');
+
+/**
+ * STACK=docker: the servers of composeFile (+ hostClientsComposeFile), no app, on the local stack's
+ * usual ports; the integration suites run their apps as processes against them, as on the local
+ * stack. Spark runs in the launcher's driver (local[3]) there, so no Spark container.
+ */
+export const STACK_TEST_PROJECT = 'streamline-stack-test';
+export const STACK_TEST_SERVICES: readonly string[] = ['postgres', 'kafka', 'schema-registry', 'cassandra', 'stack-setup'];
+/**
+ * What host clients of that stack set: the broker's host listener asks for SCRAM (the stack's login);
+ * Spark in the launcher's driver, a thread per partition of users_created (3).
+ */
+export const STACK_TEST_CLIENT_ENV: Readonly<Record<string, string>> = Object.freeze({ KAFKA_SASL_MECHANISM: 'scram-sha-512', SPARK_MASTER_URL: 'local[3]' });
 
 /** The docker suite's compose project: its own containers, network and volumes, removed at the end. */
 export const COMPOSE_TEST_PROJECT = 'streamline-docker-test';

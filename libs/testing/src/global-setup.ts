@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { stackCli } from './local-stack-control.js';
-import { stackMode } from './stack-mode.js';
+import { composeFile, hostClientsComposeFile, STACK_TEST_CLIENT_ENV, STACK_TEST_PROJECT, STACK_TEST_SERVICES } from './compose-suite.js';
+import { dockerAvailable, stackMode } from './stack-mode.js';
 
 /**
  * Starts the servers once per test run. STACK=local (the default without Docker) brings up the
@@ -16,15 +17,18 @@ export default async function setup(project: TestProject) {
     return;
   }
   if (mode === 'docker') {
-    const { startDockerStack } = await import('./docker-stack.js');
-    // The apps run as processes on this machine against the containers; the spark-launcher
-    // submits from the local pyspark venv (installed, not started: the cluster is the containers').
+    if (!dockerAvailable()) throw new Error('STACK=docker: no Docker engine answers (docker info); start dockerd, or run without STACK=docker');
+    // The apps run as processes on this machine against the containers; the spark-launcher runs
+    // the job in its driver (local[3]) from the local pyspark venv (installed, not started).
     stackCli(['install', 'spark-master'], 'inherit');
-    const docker = await startDockerStack();
-    project.provide('stackEnv', docker.env);
-    return async () => {
-      if (!keep) await docker.stop();
-    };
+    const { startComposeSuite } = await import('./compose-global-setup.js');
+    return startComposeSuite(project, {
+      project: STACK_TEST_PROJECT,
+      files: [composeFile, hostClientsComposeFile],
+      ports: {},
+      services: STACK_TEST_SERVICES,
+      clientEnv: STACK_TEST_CLIENT_ENV,
+    });
   }
   const before = (JSON.parse(stackCli(['status', '--json'], 'pipe')) as Array<{ name: string; running: boolean }>).filter((c) => c.running);
   // The servers only: tests run their own apps, on their own data and ports.
