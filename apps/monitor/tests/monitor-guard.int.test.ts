@@ -65,7 +65,8 @@ describe('monitor guards (real app on 0.0.0.0, real servers)', () => {
 
   it('refuses to start beyond loopback without a token, naming the setting', () => {
     const res = runAppToEnd('monitor', [], {
-      env: { ...run.env, STREAMLINE_HTTP_HOST: '0.0.0.0', MONITOR_HTTP_PORT: '0', MONITOR_AUTH_TOKEN: '', PG_PASSWORD: config.pg.password ?? '', STREAMLINE_STACK_DIR: mkdtempSync(join(tmpdir(), 'no-stack-')) },
+      // No stack dir, so no generated login: nor a Kafka login asked for (STACK=docker's SCRAM), which would fail first.
+      env: { ...run.env, STREAMLINE_HTTP_HOST: '0.0.0.0', MONITOR_HTTP_PORT: '0', MONITOR_AUTH_TOKEN: '', PG_PASSWORD: config.pg.password ?? '', KAFKA_SASL_MECHANISM: '', STREAMLINE_STACK_DIR: mkdtempSync(join(tmpdir(), 'no-stack-')) },
       timeoutMs: 60_000,
     });
     expect(res.status).toBe(2);

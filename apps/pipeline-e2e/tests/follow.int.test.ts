@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
 import { createIsolatedRun, repoRoot, type IsolatedRun } from '@streamline/app-runner';
-import { testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { itForStack, testConnections, uniqueName, waitFor } from '@streamline/testing';
 import { expectExactlyTheStagedSet } from './support/exact-set.js';
 
 const config = testConnections();
@@ -29,7 +29,12 @@ describe('npm start --follow (real servers, whole pipeline)', () => {
     await run?.drop();
   });
 
-  it('streams at the rate until SIGINT, then stages what it fetched and waits until every user is stored; exit 0', { timeout: 600_000 }, async () => {
+  itForStack(
+    ['local'],
+    'streams at the rate until SIGINT, then stages what it fetched and waits until every user is stored; exit 0',
+    "npm start under STACK=docker brings up deploy/docker-compose.yml's own project on the usual ports, where this run's servers are",
+    { timeout: 600_000 },
+    async () => {
     const out: string[] = [];
     const child = spawn(process.execPath, ['--import', 'tsx', 'tools/pipeline-runner/src/main.ts', '--follow', '--rate', '200', '--source', 'generator', '--seed', 'follow-it', '--timeout', '300'], {
       cwd: repoRoot,
@@ -63,5 +68,6 @@ describe('npm start --follow (real servers, whole pipeline)', () => {
     // Every user fetched was staged once and is in Cassandra, exactly that set.
     expect(await staged()).toBe(fetched);
     await expectExactlyTheStagedSet({ pool, cassandra, table: `${id}.created_users`, what: 'when npm start exited', countTimeoutMs: 1_000 });
-  });
+  },
+  );
 });
