@@ -70,7 +70,7 @@ export async function startWriterApp(config: CassandraWriterConfig, log: Logger,
 
     const kafka = createKafka(config.connections.kafka, log);
     const admin = resources.add('kafka-admin', await retry('connect to Kafka', () => connectAdmin(kafka), 'kafka'));
-    await retry('create topics', () => ensureTopics(admin, [{ topic: config.topic }, { topic: config.dlqTopic }]), 'kafka');
+    await retry('create topics', () => ensureTopics(admin, [{ topic: config.topic }, { topic: config.dlqTopic }], config.topicLayout), 'kafka');
     const producer = resources.add('dlq-producer', await retry('connect the DLQ producer', () => connectProducer(kafka), 'kafka'));
     // The client's request timeout bounds a hung lookup; decoding turns it into a retriable error.
     const registry = createRegistryClient(config.connections.registry, { timeoutMs: config.registryTimeoutMs });

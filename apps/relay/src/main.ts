@@ -96,7 +96,7 @@ else
     const maxRequestBytes = await retry('create topics', async () => {
       const admin = await connectAdmin(kafka);
       try {
-        await ensureTopics(admin, topics.map((topic) => ({ topic })));
+        await ensureTopics(admin, topics.map((topic) => ({ topic })), config.topicLayout);
         const limits = await Promise.all(topics.map((topic) => topicMaxMessageBytes(admin, topic)));
         return Math.min(config.maxRequestBytes, ...limits);
       } finally {

@@ -78,6 +78,8 @@ describe('loadSparkLauncherConfig', () => {
     expect(realtime.job).toMatchObject({ mode: 'realtime', realtimeBatchDuration: '5 minutes' });
     expect(realtime.spark).toMatchObject({ coresMax: 3, executorCores: 3 });
     expect(loadSparkLauncherConfig({ SPARK_JOB_MODE: 'realtime', SPARK_LAUNCHER_TOPIC_PARTITIONS: '6' }).spark).toMatchObject({ coresMax: 6, executorCores: 6 });
+    // The topics' layout sizes it too: a cluster's 6 partitions, 6 cores.
+    expect(loadSparkLauncherConfig({ SPARK_JOB_MODE: 'realtime', TOPIC_PARTITIONS: '6' })).toMatchObject({ topicPartitions: 6, topicLayout: { partitions: 6 }, spark: { coresMax: 6 } });
     expect(loadSparkLauncherConfig({ SPARK_JOB_MODE: 'realtime', SPARK_JOB_CORES_MAX: '4', SPARK_JOB_EXECUTOR_CORES: '2' }).spark).toMatchObject({ coresMax: 4, executorCores: 2 });
     expect(loadSparkLauncherConfig({ SPARK_JOB_MODE: 'microbatch' }).spark).toMatchObject({ coresMax: 1, executorCores: 1 });
   });
@@ -115,6 +117,9 @@ describe('loadSparkLauncherConfig: every variable and flag refuses a bad value, 
     TOPIC_USERS_PROCESSED: ['bad/topic'],
     TOPIC_USERS_DLQ: ['dlq!'],
     SPARK_LAUNCHER_TOPIC_PARTITIONS: ['0'],
+    TOPIC_PARTITIONS: ['0', 'six'],
+    TOPIC_REPLICATION_FACTOR: ['0'],
+    TOPIC_MIN_INSYNC_REPLICAS: ['0', '2'],
     SPARK_CONNECTOR_JARS: ['x.zip', 'a.jar,b.zip', ','],
     SPARK_JOB_CORES_MAX: ['0'],
     SPARK_JOB_EXECUTOR_CORES: ['0', '4', { value: '3', env: { SPARK_JOB_CORES_MAX: '2' } }],

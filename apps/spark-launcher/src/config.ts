@@ -19,9 +19,10 @@ import {
   text,
   topicName,
   TOPIC_VARS,
+  loadTopicLayout,
+  type TopicLayout,
   TOPICS,
 } from '@streamline/config';
-import { TOPIC_PARTITIONS } from '@streamline/clients';
 import { defaultCheckpointDir, JOB_OPTIONS, type JobMode } from '@streamline/spark-job-contract';
 import { jobChoice, jobDuration, jobNumber, jobOffsets, jobPattern } from './job-option-settings.js';
 
@@ -30,7 +31,9 @@ const JOB_FILE = join('apps', 'spark-job', 'users_stream.py');
 
 export interface SparkLauncherConfig extends AppBasics {
   topics: { created: string; processed: string; dlq: string };
-  /** Partitions of users_created the job expects (its cores in realtime mode); the topics are created with TOPIC_PARTITIONS. */
+  /** How prepare creates the topics when missing (TOPIC_* of libs/config, as every creator). */
+  topicLayout: TopicLayout;
+  /** Partitions of users_created the job expects (its cores in realtime mode); the layout's by default. */
   topicPartitions: number;
   spark: {
     /** `spark://…` (the cluster) or `local[*]` (`--local`). */
@@ -135,8 +138,9 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
   // The job's options: each default, bound and choice is the job's own (its contract).
   const option = JOB_OPTIONS;
   const mode = readVar(env, option.mode.env, jobChoice(option.mode));
-  // Sizes the job's cores only; the topics' partition count is TOPIC_PARTITIONS (libs/clients), for every app.
-  const topicPartitions = readVar(env, 'SPARK_LAUNCHER_TOPIC_PARTITIONS', positiveInt(TOPIC_PARTITIONS));
+  const topicLayout = loadTopicLayout(env);
+  // Sizes the job's cores only: the topics' partition count is the layout's, for every creator.
+  const topicPartitions = readVar(env, 'SPARK_LAUNCHER_TOPIC_PARTITIONS', positiveInt(topicLayout.partitions));
   // Realtime mode runs one long task per source partition at once: that many cores, in one executor.
   const coresMax = readVar(env, 'SPARK_JOB_CORES_MAX', positiveInt(mode === 'realtime' ? topicPartitions : 1));
   // An executor wider than the job's cores never starts: the job would wait for resources forever.
@@ -161,6 +165,7 @@ export function loadSparkLauncherConfig(env: Env = process.env, flags: SparkLaun
       processed: pick('processedTopic', TOPIC_VARS.processed, topicName(TOPICS.processed)),
       dlq: pick('dlqTopic', TOPIC_VARS.dlq, topicName(TOPICS.dlq)),
     },
+    topicLayout,
     topicPartitions,
     spark: {
       // Realtime mode needs a thread per source partition, whatever the machine's cores.

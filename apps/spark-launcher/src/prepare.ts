@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import type { Admin } from 'kafkajs';
-import { Compatibility, ensureTopics, registerAvroSchema, TOPIC_PARTITIONS, type RegistryClient } from '@streamline/clients';
+import { Compatibility, ensureTopics, registerAvroSchema, type RegistryClient } from '@streamline/clients';
 import type { SparkLauncherConfig } from './config.js';
 import { pollUntil, type Logger } from '@streamline/runtime';
 import { usersProcessedSchema } from '@streamline/user-schema';
@@ -42,7 +42,7 @@ const isNotFound = (error: unknown) => (error as { status?: unknown } | null)?.s
 
 /**
  * What must hold before spark-submit: the programs and jars exist, the three topics exist
- * (`ensureTopics`, created with TOPIC_PARTITIONS like every app creates them, when missing), users_processed-value is
+ * (`ensureTopics`, created with the topic layout like every creator, when missing), users_processed-value is
  * registered (BACKWARD) and the source topic's schema is registered (by the relay; waited for).
  * Realtime mode: the cluster has a task slot per source partition (`checkRealtimeSlots`).
  */
@@ -59,9 +59,9 @@ export async function prepareJob(deps: PrepareDeps, signal: AbortSignal): Promis
 
   const { created, processed, dlq } = config.topics;
   const createdTopics = await deps.withAdmin((admin) =>
-    ensureTopics(admin, [created, processed, dlq].map((topic) => ({ topic }))),
+    ensureTopics(admin, [created, processed, dlq].map((topic) => ({ topic })), config.topicLayout),
   );
-  if (createdTopics.length > 0) log.info({ topics: createdTopics, partitions: TOPIC_PARTITIONS }, 'topics created');
+  if (createdTopics.length > 0) log.info({ topics: createdTopics, ...config.topicLayout }, 'topics created');
   if (config.job.mode === 'realtime') await checkSlots(deps);
 
   const processedSchemaId = await registerAvroSchema(deps.registry, `${processed}-value`, usersProcessedSchema, Compatibility.BACKWARD);

@@ -7,3 +7,4 @@ export * from './stack-layout.js';
 export * from './app-endpoint.js';
 export * from './user-table.js';
 export * from './stack-credentials.js';
+export * from './topic-layout.js';

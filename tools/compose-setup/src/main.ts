@@ -1,11 +1,13 @@
 // The compose stack's one-shot setup (service `stack-setup` in deploy/docker-compose.yml): what the
 // local stack does for its servers after starting them, done once the servers are healthy and
 // before the apps start: Cassandra's login (the stack's superuser from CASSANDRA_USERNAME /
-// CASSANDRA_PASSWORD, the default one switched off), as the local stack's `up` does; and a check
-// that the broker takes the stack's SCRAM login (KAFKA_SASL_*, made when its volume was formatted),
-// so a wrong password stops the stack here in one line rather than in every app.
-import { connectAdmin, createKafka, ensureCassandraLogin } from '@streamline/clients';
-import { loadConnectionConfig } from '@streamline/config';
+// CASSANDRA_PASSWORD, the default one switched off), as the local stack's `up` does; a check that
+// the broker takes the stack's SCRAM login (KAFKA_SASL_*, made when its volume was formatted), so a
+// wrong password stops the stack here in one line rather than in every app; and the pipeline's
+// topics, laid out as TOPIC_* say (one node by default; the cluster overlay sets its own), before
+// any app would create them.
+import { connectAdmin, createKafka, ensureCassandraLogin, ensureTopics } from '@streamline/clients';
+import { loadConnectionConfig, loadTopicLayout, readVar, topicName, TOPIC_VARS, TOPICS } from '@streamline/config';
 import { createLogger, describeError, withRetry } from '@streamline/runtime';
 
 const log = createLogger('stack-setup');
@@ -18,11 +20,17 @@ const retryPolicy = (what: string) => ({
   onRetry: (error: unknown, attempt: number) => log.warn({ attempt, err: describeError(error) }, `${what} not ready, retrying`),
 });
 
-async function checkKafkaLogin(kafka: ReturnType<typeof loadConnectionConfig>['kafka']): Promise<number> {
+/** Logs in with the stack's SCRAM user, then creates the pipeline's topics that are missing. */
+async function setUpKafka(kafka: ReturnType<typeof loadConnectionConfig>['kafka']): Promise<{ brokers: number; created: string[] }> {
   if (!kafka.sasl) throw new Error('KAFKA_SASL_MECHANISM is not set: the compose broker takes SCRAM logins only');
+  const layout = loadTopicLayout(process.env);
+  const topics = (['created', 'processed', 'dlq'] as const).map((t) => ({ topic: readVar(process.env, TOPIC_VARS[t], topicName(TOPICS[t])) }));
   const admin = await connectAdmin(createKafka({ ...kafka, clientId: 'stack-setup' }, undefined, { quiet: true }));
   try {
-    return (await admin.describeCluster()).brokers.length;
+    const brokers = (await admin.describeCluster()).brokers.length;
+    // Fewer brokers than replicas: the cluster is still coming up (retried), not a topic to make smaller.
+    if (brokers < layout.replicationFactor) throw new Error(`${brokers} broker(s) registered, ${layout.replicationFactor} needed for TOPIC_REPLICATION_FACTOR`);
+    return { brokers, created: await ensureTopics(admin, topics, layout) };
   } finally {
     await admin.disconnect();
   }
@@ -33,8 +41,9 @@ async function main(): Promise<void> {
   // Healthy (its CQL port open) can still mean "roles not set up yet" for a few seconds.
   const created = await withRetry(() => ensureCassandraLogin(cassandra), retryPolicy('Cassandra login'));
   log.info({ user: cassandra.auth?.username, created }, created ? "created the stack's Cassandra superuser; the default login is off" : "the stack's Cassandra login works");
-  const brokers = await withRetry(() => checkKafkaLogin(kafka), retryPolicy('Kafka SCRAM login'));
+  const { brokers, created: topics } = await withRetry(() => setUpKafka(kafka), retryPolicy('Kafka'));
   log.info({ user: kafka.sasl?.username, mechanism: kafka.sasl?.mechanism, brokers }, "the stack's Kafka SCRAM login works");
+  log.info({ topics, ...loadTopicLayout(process.env) }, topics.length > 0 ? 'pipeline topics created' : 'pipeline topics there already');
 }
 
 main().then(

@@ -1,0 +1,33 @@
+import { ConfigError } from './config-error.js';
+import { type Env, intInRange, readVar } from './env-reader.js';
+
+/**
+ * How the pipeline's topics are laid out: one setting read by every process that creates them
+ * (stack-setup, the relay, the writer, the launcher's prepare) or sizes by them (the launcher's
+ * realtime slots), so whoever creates a topic first creates the same topic.
+ */
+export interface TopicLayout {
+  partitions: number;
+  replicationFactor: number;
+  /** The topic's min.insync.replicas: with acks=all, a write needs this many replicas in sync. */
+  minInsyncReplicas: number;
+}
+
+/** One node: 3 partitions (a Spark task per partition), one replica. */
+export const DEFAULT_TOPIC_LAYOUT: Readonly<TopicLayout> = Object.freeze({ partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 });
+
+export const TOPIC_LAYOUT_VARS = Object.freeze({
+  partitions: 'TOPIC_PARTITIONS',
+  replicationFactor: 'TOPIC_REPLICATION_FACTOR',
+  minInsyncReplicas: 'TOPIC_MIN_INSYNC_REPLICAS',
+});
+
+export function loadTopicLayout(env: Env): TopicLayout {
+  const partitions = readVar(env, TOPIC_LAYOUT_VARS.partitions, intInRange(1, 10_000).default(DEFAULT_TOPIC_LAYOUT.partitions));
+  const replicationFactor = readVar(env, TOPIC_LAYOUT_VARS.replicationFactor, intInRange(1, 100).default(DEFAULT_TOPIC_LAYOUT.replicationFactor));
+  const minInsyncReplicas = readVar(env, TOPIC_LAYOUT_VARS.minInsyncReplicas, intInRange(1, 100).default(DEFAULT_TOPIC_LAYOUT.minInsyncReplicas));
+  if (minInsyncReplicas > replicationFactor) {
+    throw new ConfigError(TOPIC_LAYOUT_VARS.minInsyncReplicas, String(minInsyncReplicas), `expected at most ${TOPIC_LAYOUT_VARS.replicationFactor} (${replicationFactor}): no write could be acknowledged`);
+  }
+  return { partitions, replicationFactor, minInsyncReplicas };
+}
