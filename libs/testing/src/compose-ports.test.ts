@@ -8,7 +8,7 @@ const composeFiles = readdirSync(deploy).filter((f) => /^docker-compose.*\.ya?ml
 
 /** Every `ports:` entry of every service in a compose file, as written. */
 function publishedPorts(file: string): Array<{ service: string; entry: string }> {
-  const doc = parse(readFileSync(join(deploy, file), 'utf8'), { merge: true }) as { services?: Record<string, { ports?: unknown[] } | null> };
+  const doc = parse(readFileSync(join(deploy, file), 'utf8'), { merge: true, logLevel: 'error' }) as { services?: Record<string, { ports?: unknown[] } | null> };
   return Object.entries(doc.services ?? {}).flatMap(([service, spec]) => (spec?.ports ?? []).map((p) => ({ service, entry: typeof p === 'string' ? p : JSON.stringify(p) })));
 }
 
