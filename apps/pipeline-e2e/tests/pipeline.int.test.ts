@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
 import { readStackCredentials } from '@streamline/config';
 import { createIsolatedRun, lastJsonLine, repoRoot, runAppToEnd, startApp, stopApp, type AppProcess, type ServingApp, type IsolatedRun } from '@streamline/app-runner';
-import { fetchHealth, itForStack, scrapeMetric, stackMode, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { fetchHealth, itForStack, scrapeMetric, testConnections, uniqueName, waitFor } from '@streamline/testing';
 import type { apiUserNumericPostcode } from '@streamline/user-schema/testing';
 
 const config = testConnections();
@@ -48,8 +48,6 @@ describe('pipeline end to end (real servers, all four apps)', () => {
       ...run.env,
       LOG_LEVEL: 'info',
       SPARK_JOB_REALTIME_BATCH_DURATION: '15 seconds',
-      // Real-time Mode needs a thread per partition of users_created (3).
-      ...(stackMode() === 'docker' ? { SPARK_MASTER_URL: 'local[3]' } : {}),
     };
     pool = createPgPool({ ...config.pg, database: id }, { max: 2 });
     await start('relay');

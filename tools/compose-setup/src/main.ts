@@ -7,7 +7,7 @@
 // topics, laid out as TOPIC_* say (one node by default; the cluster overlay sets its own), before
 // any app would create them.
 import { connectAdmin, createKafka, ensureCassandraLogin, ensureTopics } from '@streamline/clients';
-import { loadConnectionConfig, loadTopicLayout, readVar, topicName, TOPIC_VARS, TOPICS } from '@streamline/config';
+import { loadConnectionConfig, loadTopicLayout, readVar, topicName, TOPIC_VARS, TOPICS, type TopicLayout } from '@streamline/config';
 import { createLogger, describeError, withRetry } from '@streamline/runtime';
 
 const log = createLogger('stack-setup');
@@ -21,9 +21,8 @@ const retryPolicy = (what: string) => ({
 });
 
 /** Logs in with the stack's SCRAM user, then creates the pipeline's topics that are missing. */
-async function setUpKafka(kafka: ReturnType<typeof loadConnectionConfig>['kafka']): Promise<{ brokers: number; created: string[] }> {
+async function setUpKafka(kafka: ReturnType<typeof loadConnectionConfig>['kafka'], layout: TopicLayout): Promise<{ brokers: number; created: string[] }> {
   if (!kafka.sasl) throw new Error('KAFKA_SASL_MECHANISM is not set: the compose broker takes SCRAM logins only');
-  const layout = loadTopicLayout(process.env);
   const topics = (['created', 'processed', 'dlq'] as const).map((t) => ({ topic: readVar(process.env, TOPIC_VARS[t], topicName(TOPICS[t])) }));
   const admin = await connectAdmin(createKafka({ ...kafka, clientId: 'stack-setup' }, undefined, { quiet: true }));
   try {
@@ -41,9 +40,10 @@ async function main(): Promise<void> {
   // Healthy (its CQL port open) can still mean "roles not set up yet" for a few seconds.
   const created = await withRetry(() => ensureCassandraLogin(cassandra), retryPolicy('Cassandra login'));
   log.info({ user: cassandra.auth?.username, created }, created ? "created the stack's Cassandra superuser; the default login is off" : "the stack's Cassandra login works");
-  const { brokers, created: topics } = await withRetry(() => setUpKafka(kafka), retryPolicy('Kafka'));
+  const layout = loadTopicLayout(process.env);
+  const { brokers, created: topics } = await withRetry(() => setUpKafka(kafka, layout), retryPolicy('Kafka'));
   log.info({ user: kafka.sasl?.username, mechanism: kafka.sasl?.mechanism, brokers }, "the stack's Kafka SCRAM login works");
-  log.info({ topics, ...loadTopicLayout(process.env) }, topics.length > 0 ? 'pipeline topics created' : 'pipeline topics there already');
+  log.info({ topics, ...layout }, topics.length > 0 ? 'pipeline topics created' : 'pipeline topics there already');
 }
 
 main().then(

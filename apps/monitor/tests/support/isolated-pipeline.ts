@@ -1,6 +1,6 @@
 import { createIsolatedRun, startApp, stopApp, type AppProcess, type IsolatedRun, type ServingApp } from '@streamline/app-runner';
 import type { ConnectionConfig } from '@streamline/config';
-import { fetchHealth, stackMode, waitFor } from '@streamline/testing';
+import { fetchHealth, waitFor } from '@streamline/testing';
 import { freeAppPortsEnv } from './pipeline-probes.js';
 
 /** The apps a monitor test watches, started in this order (the monitor first, to see them come up). */
@@ -31,8 +31,7 @@ export async function startIsolatedPipeline(
     ...run.env,
     ...(await freeAppPortsEnv()),
     LOG_LEVEL: 'info',
-    // Real-time Mode needs a thread per partition of users_created (3); the docker stack's cluster is the containers'.
-    ...(stackMode() === 'docker' ? { SPARK_MASTER_URL: 'local[3]' } : {}),
+    // Under STACK=docker the global setup sets SPARK_MASTER_URL=local[3] for every app (STACK_TEST_CLIENT_ENV).
     ...options.env,
   };
   const apps = new Map<ServingApp, AppProcess>();
