@@ -40,6 +40,23 @@ export default tseslint.config(
     },
   },
   {
+    // One owner for the pipeline's topics and subjects: libs/provisioning makes them (the stack,
+    // compose's stack-setup and the tests run it); the apps and tools only check for them.
+    files: ['apps/*/src/**/*.ts', 'tools/*/src/**/*.ts', 'libs/*/src/**/*.ts'],
+    ignores: ['libs/clients/**', 'libs/provisioning/**', 'libs/staging/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'pg', message: 'PostgreSQL goes through @streamline/clients (connections) or @streamline/staging (SQL).' },
+            { name: '@streamline/clients', importNames: ['registerAvroSchema'], message: 'Subjects are registered by @streamline/provisioning only; apps look their schema up (requireSchemaId).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests may use the testing lib and fixtures of any project.
     files: ['**/tests/**/*.ts', '**/*.test.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },

@@ -7,7 +7,8 @@
  */
 import { join } from 'node:path';
 import { connectAdmin, createKafka, fetchConsumerLag } from '@streamline/clients';
-import type { ConnectionConfig } from '@streamline/config';
+import { DEFAULT_TOPIC_LAYOUT, type ConnectionConfig } from '@streamline/config';
+import { provisionPipeline } from '@streamline/provisioning';
 import { createIsolatedRun, startApp, stopApp, type AppProcess, type ServingApp } from '@streamline/app-runner';
 import { ingestSummary, messagesIn, root, runCommand, serveGenerator, stackServerPids } from './local-run.js';
 import { GENERATOR_ROOT } from './live-pipeline.js';
@@ -95,7 +96,7 @@ export async function measureStages(config: ConnectionConfig, floors: Floor[], u
     // Spark: the floor job (decode + encode, into a topic of its own), then the real job.
     const sparkRoots = (launcher: AppProcess) => new Map([...pick('kafka', 'spark-master', 'spark-worker'), ['spark-launcher', launcher.child.pid!]]);
     const floorTopic = `${id}_floor`;
-    await admin.createTopics({ topics: [{ topic: floorTopic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+    await provisionPipeline(config, { processed: floorTopic }, DEFAULT_TOPIC_LAYOUT);
     const floorJob = await start('spark-launcher', { SPARK_JOB_FILE: SPARK_FLOOR_JOB, TOPIC_USERS_PROCESSED: floorTopic, SPARK_JOB_CHECKPOINT_DIR: join(env.SPARK_JOB_CHECKPOINT_DIR!, 'floor') });
     const kafkaFloor = floorUs(floors, ['kafka-produce', 'kafka-consume'], 'server');
     await drain('Spark floor: decode + encode only', sparkRoots(floorJob), () => messagesIn(admin, floorTopic), kafkaFloor);

@@ -20,7 +20,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { percentile, startApp, stopApp, type AppProcess } from '@streamline/app-runner';
 import { Compatibility, connectAdmin, connectConsumer, connectProducer, createAvroSerde, createKafka, createRegistryClient, registerAvroSchema } from '@streamline/clients';
-import { loadConnectionConfig } from '@streamline/config';
+import { DEFAULT_TOPIC_LAYOUT, loadConnectionConfig } from '@streamline/config';
+import { provisionPipeline, valueSubject } from '@streamline/provisioning';
 import { mapApiUser, usersCreatedSchema, type UserCreated } from '@streamline/user-schema';
 import { cpuByTree, cpuDelta } from '../cpu-usage.js';
 import { fetchGeneratedPages, messagesIn, root, stackServerPids } from '../local-run.js';
@@ -97,8 +98,8 @@ async function main(): Promise<void> {
   const producer = await connectProducer(kafka, { idempotent: false, maxInFlightRequests: 5 });
   try {
     say(`${id}: mode ${mode}, trigger ${opts.trigger} s, batch duration ${opts.batchDuration}, master ${opts.master}`);
-    await admin.createTopics({ topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })), waitForLeaders: true });
-    const createdId = await registerAvroSchema(registry, `${topics.created}-value`, usersCreatedSchema, Compatibility.BACKWARD);
+    const { schemaIds } = await provisionPipeline(config, topics, DEFAULT_TOPIC_LAYOUT);
+    const createdId = schemaIds[valueSubject(topics.created)]!;
     const pool = (await fetchGeneratedPages(`${id}-pool`, 2000)).map((u) => mapApiUser(u, { source: 'generator', ingestRunId: id }));
     let serde = createAvroSerde<UserCreated>(registry, topics.created, { schemaId: createdId });
 

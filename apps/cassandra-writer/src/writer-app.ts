@@ -7,9 +7,9 @@ import {
   createCassandraClient,
   createKafka,
   createRegistryClient,
-  ensureTopics,
 } from '@streamline/clients';
 import { type AppMetrics, createResources, createStallWatch, type DependencyRetry, type Health, type Logger } from '@streamline/runtime';
+import { requireTopics } from '@streamline/provisioning';
 import { createBatchHandler, runCassandraWriter } from './cassandra-writer.js';
 import type { CassandraWriterConfig } from './config.js';
 import { fetchConsumerLag, type LagReport } from '@streamline/clients';
@@ -70,7 +70,7 @@ export async function startWriterApp(config: CassandraWriterConfig, log: Logger,
 
     const kafka = createKafka(config.connections.kafka, log);
     const admin = resources.add('kafka-admin', await retry('connect to Kafka', () => connectAdmin(kafka), 'kafka'));
-    await retry('create topics', () => ensureTopics(admin, [{ topic: config.topic }, { topic: config.dlqTopic }], config.topicLayout), 'kafka');
+    await retry('check the topics', () => requireTopics(admin, [config.topic, config.dlqTopic]), 'kafka');
     const producer = resources.add('dlq-producer', await retry('connect the DLQ producer', () => connectProducer(kafka), 'kafka'));
     // The client's request timeout bounds a hung lookup; decoding turns it into a retriable error.
     const registry = createRegistryClient(config.connections.registry, { timeoutMs: config.registryTimeoutMs });

@@ -1,8 +1,9 @@
 import type { Admin, Kafka, Message } from 'kafkajs';
-import { Compatibility, connectProducer, createAvroSerde, createRegistryClient, ensureTopics, registerAvroSchema, type CassandraClient, registryHeaders } from '@streamline/clients';
+import { connectProducer, createAvroSerde, createRegistryClient, type CassandraClient, registryHeaders } from '@streamline/clients';
 import { loadCassandraWriterConfig, type CassandraWriterConfig } from '../src/config.js';
 import { testConnections } from '@streamline/testing';
-import { usersProcessedSchema, type UserProcessed } from '@streamline/user-schema';
+import { provisionForTest } from '@streamline/provisioning/testing';
+import type { UserProcessed } from '@streamline/user-schema';
 import { fromRow, selectUsersCql, type StoredUser } from '@streamline/user-table';
 
 export interface TestNames {
@@ -32,8 +33,14 @@ export function writerConfig(names: TestNames, extra: Record<string, string> = {
   return { ...config, connections: testConnections() };
 }
 
+/** The writer's topics and `<topic>-value` (users_processed), as the stack provisions them; returns the schema id. */
+export async function provisionWriter(names: TestNames): Promise<number> {
+  const { schemaIds } = await provisionForTest(testConnections(), { processed: names.topic, dlq: names.dlqTopic });
+  return schemaIds[`${names.topic}-value`]!;
+}
+
 /**
- * Creates the topics, registers users_processed under `<topic>-value` and produces the users
+ * Provisions the writer's topics and subject (`provisionWriter`) and produces the users
  * (key = id, Confluent-framed Avro) followed by `extra` raw messages. Returns the schema id.
  */
 export async function produceUsers(
@@ -43,9 +50,8 @@ export async function produceUsers(
   users: readonly UserProcessed[],
   extra: Message[] = [],
 ): Promise<number> {
-  await ensureTopics(admin, [{ topic: names.topic }, { topic: names.dlqTopic }]);
+  const schemaId = await provisionWriter(names);
   const registry = createRegistryClient(testConnections().registry);
-  const schemaId = await registerAvroSchema(registry, `${names.topic}-value`, usersProcessedSchema, Compatibility.BACKWARD);
   const serde = createAvroSerde<UserProcessed>(registry, names.topic, { schemaId });
   const messages: Message[] = await Promise.all(users.map(async (u) => ({ key: u.id, value: await serde.serialize(u) })));
   const producer = await connectProducer(kafka);

@@ -1,17 +1,15 @@
 import { Command } from 'commander';
 import { Counter, Gauge } from 'prom-client';
 import {
-  Compatibility,
   connectAdmin,
   connectProducer,
   createAvroSerde,
   createKafka,
   createPgPool,
   createRegistryClient,
-  ensureTopics,
-  registerAvroSchema,
   topicMaxMessageBytes,
 } from '@streamline/clients';
+import { requireSchemaId, requireTopics, valueSubject } from '@streamline/provisioning';
 import { configOrExit, createStallWatch, describeError, runApp } from '@streamline/runtime';
 import { listenForOutbox, migrateStaging, outboxLag, replayStagedUsers, requeueDeadLetters, requireStaging } from '@streamline/staging';
 import { mapApiUser, usersCreatedSchema, type UserCreated, type UserSource } from '@streamline/user-schema';
@@ -93,10 +91,10 @@ else
     const topics = [...new Set(config.routes.values())];
     const kafka = createKafka(config.connections.kafka, log);
     // The least max.message.bytes of the routed topics bounds every request (each partition's batch in it).
-    const maxRequestBytes = await retry('create topics', async () => {
+    const maxRequestBytes = await retry('check the topics', async () => {
       const admin = await connectAdmin(kafka);
       try {
-        await ensureTopics(admin, topics.map((topic) => ({ topic })), config.topicLayout);
+        await requireTopics(admin, topics);
         const limits = await Promise.all(topics.map((topic) => topicMaxMessageBytes(admin, topic)));
         return Math.min(config.maxRequestBytes, ...limits);
       } finally {
@@ -106,7 +104,7 @@ else
     const registry = createRegistryClient(config.connections.registry);
     const serdes = new Map<string, ReturnType<typeof createAvroSerde<UserCreated>>>();
     for (const topic of topics) {
-      const schemaId = await retry('register the schema', () => registerAvroSchema(registry, `${topic}-value`, usersCreatedSchema, Compatibility.BACKWARD), 'schema-registry');
+      const schemaId = await retry('look up the schema', () => requireSchemaId(registry, { subject: valueSubject(topic), schema: usersCreatedSchema }), 'schema-registry');
       serdes.set(topic, createAvroSerde<UserCreated>(registry, topic, { schemaId }));
     }
     const producer = shutdown.add('kafka', await retry('connect to Kafka', () => connectProducer(kafka), 'kafka'));

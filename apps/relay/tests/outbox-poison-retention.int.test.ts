@@ -6,6 +6,7 @@ import { repoRoot, runAppToEnd, startApp, stopApp } from '@streamline/app-runner
 import { createKafka, type PgPool } from '@streamline/clients';
 import { pruneOutbox, stageUsers } from '@streamline/staging';
 import { scrapeMetric, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { provisionForTest } from '@streamline/provisioning/testing';
 
 import { apiUsers, createStagingDatabase, topicMessages as topicMessagesIn } from './support.js';
 
@@ -47,6 +48,7 @@ describe('relay: poison outbox rows and outbox retention (real PostgreSQL, Kafka
     const orderSeq = (await pool.query<{ seq: string }>(`INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload) VALUES ($1, 'order', 'o-1', 'OrderPlaced', '{}') RETURNING seq`, [randomUUID()])).rows[0]!.seq;
     await stageUsers(pool, users(100, 'after'));
 
+    await provisionForTest(config, { created: topic });
     const relay = await startApp('relay', { logDir, args: ['--once'], env: env(topic) });
     expect(await relay.exited).toBe(0);
 
@@ -71,6 +73,7 @@ describe('relay: poison outbox rows and outbox retention (real PostgreSQL, Kafka
     const requeue = runAppToEnd('relay', ['--requeue-dead-letters'], { env: env(topic, { LOG_LEVEL: 'warn' }) });
     expect(JSON.parse(requeue.stdout)).toEqual({ requeued: 2 });
     const orders = uniqueName('it_relay_orders');
+    await provisionForTest(config, { created: orders });
     const again = await startApp('relay', { logDir, args: ['--once'], env: env(topic, { RELAY_ROUTES: `user=${topic},order=${orders}` }) });
     expect(await again.exited).toBe(0);
     expect(await count('SELECT count(*) AS n FROM outbox_dead_letters')).toBe(1); // '{}' is no user: set aside again
@@ -82,6 +85,7 @@ describe('relay: poison outbox rows and outbox retention (real PostgreSQL, Kafka
     await pool.query('DELETE FROM outbox');
     const runs = 3;
     const perRun = 400;
+    await provisionForTest(config, { created: topic });
     const relay = await startApp('relay', {
       logDir,
       env: env(topic, { RELAY_OUTBOX_RETENTION_MS: '0', RELAY_OUTBOX_PRUNE_INTERVAL_MS: '200', RELAY_OUTBOX_PRUNE_BATCH: '50', RELAY_BATCH_SIZE: '100' }),

@@ -5,6 +5,7 @@ import { repoRoot, startApp } from '@streamline/app-runner';
 import { connectAdmin, createKafka, type PgPool } from '@streamline/clients';
 import { stageUsers } from '@streamline/staging';
 import { testConnections, uniqueName } from '@streamline/testing';
+import { provisionForTest } from '@streamline/provisioning/testing';
 
 import { apiUsers, createStagingDatabase, topicMessages as topicMessagesIn } from './support.js';
 
@@ -59,6 +60,7 @@ describe('relay: rows too large for the broker, and batches whose sum is (real P
     // 120 users of 25 KB each: about 3 MB claimed in one batch, over the broker's 1 MiB limit in sum.
     await insertWide(120, 25_000);
 
+    await provisionForTest(config, { created: topic });
     const relay = await startApp('relay', { logDir, args: ['--once'], env: env(topic) });
     expect(await relay.exited).toBe(0);
 
@@ -79,6 +81,7 @@ describe('relay: rows too large for the broker, and batches whose sum is (real P
     const [tooBig] = await insertWide(1, 150_000);
     await stageUsers(pool, apiUsers(5, 'small-after', 'small'));
 
+    await provisionForTest(config, { created: topic });
     const relay = await startApp('relay', { logDir, args: ['--once'], env: env(topic) });
     expect(await relay.exited).toBe(0);
 

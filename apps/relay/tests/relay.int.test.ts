@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runAppToEnd, startApp, stopApp, type AppProcess } from '@streamline/app-runner';
-import { Compatibility, connectConsumer, createAvroSerde, createKafka, createRegistryClient, registerAvroSchema, type PgPool, registryHeaders } from '@streamline/clients';
+import { Compatibility, connectAdmin, connectConsumer, createAvroSerde, createKafka, createRegistryClient, registerAvroSchema, type PgPool, registryHeaders } from '@streamline/clients';
+import { ensureTopics, PROVISIONED_BY } from '@streamline/provisioning';
 import { stageUsers } from '@streamline/staging';
 import type { UserCreated } from '@streamline/user-schema';
 import { fetchHealth, itForStack, localStack, scrapeMetric, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { provisionForTest } from '@streamline/provisioning/testing';
 import { withEmptyDatabase } from '@streamline/staging/testing';
 
 import { apiUsers, createStagingDatabase, topicMessages as topicMessagesIn } from './support.js';
@@ -43,6 +45,7 @@ describe('relay (real PostgreSQL, Kafka, registry)', () => {
     const batch = users(300);
     expect(await stageUsers(pool, batch)).toEqual({ staged: 300, duplicates: 0 });
 
+    await provisionForTest(config, { created: topic });
     const relay = await startRelay({ PG_DATABASE: database, TOPIC_USERS_CREATED: topic }, ['--once']);
     expect(await exited(relay)).toBe(0);
     expect(await unpublished()).toBe(0);
@@ -72,6 +75,7 @@ describe('relay (real PostgreSQL, Kafka, registry)', () => {
     const topic = uniqueName('it_relay_kill');
     await stageUsers(pool, users(3000));
     const env = { PG_DATABASE: database, TOPIC_USERS_CREATED: topic, RELAY_BATCH_SIZE: '100' };
+    await provisionForTest(config, { created: topic });
 
     const victim = await startRelay(env);
     await waitFor(async () => (await unpublished()) < 3000 && (await unpublished()) > 0, { timeoutMs: 60_000, what: 'first batches published' });
@@ -92,18 +96,30 @@ describe('relay (real PostgreSQL, Kafka, registry)', () => {
     expect(total).toBeLessThanOrEqual(3000 + 100);
   });
 
-  it('refuses to start when the registry holds a schema its own is incompatible with, saying so in one line', async () => {
-    const topic = uniqueName('it_relay_incompatible');
+  it('creates and registers nothing: without its topic, or with a subject not holding its schema, it stops in one line', async () => {
+    const topic = uniqueName('it_relay_unprovisioned');
     const subject = `${topic}-value`;
-    // An older, unrelated version under the subject: ours adds required fields it cannot fill (BACKWARD).
-    const registry = createRegistryClient(config.registry);
-    await registerAvroSchema(registry, subject, { type: 'record', name: 'UserCreated', namespace: 'io.streamline', fields: [{ name: 'id', type: 'string' }] }, Compatibility.BACKWARD);
-    try {
+    const relayOnce = () => {
       const run = runAppToEnd('relay', ['--once'], { env: { PG_DATABASE: database, TOPIC_USERS_CREATED: topic, LOG_LEVEL: 'fatal', RELAY_HTTP_PORT: '0' } });
       expect(run.status).not.toBe(0);
       const lines = run.stderr.trim().split('\n').filter((l) => l.startsWith('relay:'));
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(new RegExp(`^relay: the schema registry refused the new schema of ${subject} as incompatible with its versions: Incompatible artifact: `));
+      return lines[0];
+    };
+    expect(relayOnce()).toBe(`relay: topic ${topic} missing: ${PROVISIONED_BY}`);
+    const admin = await connectAdmin(kafka);
+    try {
+      expect(await admin.listTopics()).not.toContain(topic);
+      await ensureTopics(admin, [{ topic }]);
+    } finally {
+      await admin.disconnect();
+    }
+    // An unrelated version under the subject: the relay's schema is not among its versions.
+    const registry = createRegistryClient(config.registry);
+    await registerAvroSchema(registry, subject, { type: 'record', name: 'UserCreated', namespace: 'io.streamline', fields: [{ name: 'id', type: 'string' }] }, Compatibility.BACKWARD);
+    try {
+      expect(relayOnce()).toBe(`relay: schema registry subject ${subject} does not hold this app's schema: ${PROVISIONED_BY}`);
+      expect(await registry.getAllVersions(subject)).toHaveLength(1);
     } finally {
       await fetch(`${config.registry.url}/subjects/${subject}`, { method: 'DELETE', headers: registryHeaders(config.registry) }).catch(() => undefined);
     }
@@ -130,6 +146,7 @@ describe('relay (real PostgreSQL, Kafka, registry)', () => {
     const topic = uniqueName('it_relay_pg');
     const staged = users(20_000);
     await stageUsers(pool, staged);
+    await provisionForTest(config, { created: topic });
     const relay = await startRelay({ PG_DATABASE: database, TOPIC_USERS_CREATED: topic, RELAY_BATCH_SIZE: '50', RELAY_RETRY_MAX_DELAY_MS: '2000' });
     try {
       const url = relay.endpoint;

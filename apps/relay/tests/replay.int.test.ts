@@ -4,6 +4,7 @@ import { connectConsumer, createAvroSerde, createKafka, createRegistryClient, ty
 import { stageUsers } from '@streamline/staging';
 import type { UserCreated } from '@streamline/user-schema';
 import { testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { provisionForTest } from '@streamline/provisioning/testing';
 import { apiUsers, createStagingDatabase, topicMessages } from './support.js';
 
 const config = testConnections();
@@ -26,6 +27,7 @@ describe('relay --replay (npm run replay): staged users through the pipeline aga
 
   it('re-sends the users a run fetched as new events with the same records; --since takes a time; a bad filter is refused in one line', async () => {
     const topic = uniqueName('it_relay_replay_topic');
+    await provisionForTest(config, { created: topic });
     const before = new Date();
     await stageUsers(pool, apiUsers(300, 'replay-run', 'replay'));
     await stageUsers(pool, apiUsers(50, 'other-run', 'other'));

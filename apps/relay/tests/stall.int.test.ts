@@ -2,9 +2,11 @@ import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, startApp, stopApp } from '@streamline/app-runner';
-import { connectAdmin, createKafka, ensureTopics, type PgPool } from '@streamline/clients';
+import { connectAdmin, createKafka, type PgPool } from '@streamline/clients';
+import { ensureTopics } from '@streamline/provisioning';
 import { stageUsers } from '@streamline/staging';
 import { fetchHealth, scrapeMetric, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { provisionForTest } from '@streamline/provisioning/testing';
 
 import { apiUsers, createStagingDatabase, topicMessages } from './support.js';
 
@@ -39,7 +41,7 @@ describe('relay: a publish that keeps failing is a stall, counted and shown in /
   const unpublished = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0]!.n);
 
   it('counts each failed publish in streamline_errors_total, turns /healthz degraded naming the outbox row, and once mended publishes every row and is ready', async () => {
-    await ensureTopics(admin, [{ topic }]);
+    await provisionForTest(config, { created: topic });
     const relay = await startApp('relay', {
       logDir,
       env: { PG_DATABASE: database, TOPIC_USERS_CREATED: topic, RELAY_STALL_AFTER_ATTEMPTS: '2', LOG_LEVEL: 'info' },

@@ -17,10 +17,10 @@ export class SparkJobFailedError extends StreamlineError {
   }
 }
 
-/** The source topic's schema is not registered yet (the relay registers it): try again later. */
+/** The source topic's subject is not registered yet (provisioning runs beside the launcher on Kubernetes): try again later. */
 export class SourceSchemaMissingError extends StreamlineError {
   constructor(readonly subject: string) {
-    super(`subject ${subject} has no registered schema yet (the relay registers it on start)`, { retriable: true });
+    super(`subject ${subject} has no registered schema yet (the stack provisions it: npm run stack -- up; stack-setup in compose)`, { retriable: true });
   }
 }
 

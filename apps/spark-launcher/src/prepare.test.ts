@@ -3,6 +3,7 @@ import type { Admin } from 'kafkajs';
 import { loadSparkLauncherConfig } from './config.js';
 import type { RegistryClient } from '@streamline/clients';
 import { silentLogger } from '@streamline/runtime';
+import { NotProvisionedError, PROVISIONED_BY } from '@streamline/provisioning';
 import { prepareJob } from './prepare.js';
 import { SourceSchemaMissingError, SparkSetupError, SparkSlotsBusyError } from './errors.js';
 
@@ -14,10 +15,10 @@ const jars = [
   'spark-avro_2.13-4.2.0.jar',
 ];
 
-function fakes(options: { existingTopics?: string[]; sourceSchemaAfter?: number; sourcePartitions?: number } = {}) {
+function fakes(options: { existingTopics?: string[]; sourceSchemaAfter?: number; sourcePartitions?: number; processedSubject?: boolean } = {}) {
   const created: Array<{ topic: string; numPartitions: number }> = [];
   const admin = {
-    listTopics: async () => options.existingTopics ?? [],
+    listTopics: async () => options.existingTopics ?? ['in', 'out', 'dlq'],
     fetchTopicMetadata: async ({ topics }: { topics: string[] }) => ({
       topics: topics.map((name) => ({ name, partitions: Array.from({ length: options.sourcePartitions ?? 3 }, (_, partitionId) => ({ partitionId })) })),
     }),
@@ -26,17 +27,23 @@ function fakes(options: { existingTopics?: string[]; sourceSchemaAfter?: number;
       return true;
     },
   } as unknown as Admin;
-  const registered: Array<{ subject: string; compatibility: string }> = [];
+  const registered: string[] = [];
+  const idLookups: string[] = [];
   let lookups = 0;
   const registry = {
-    updateCompatibility: async (subject: string, compatibility: string) => registered.push({ subject, compatibility }),
-    register: async () => 42,
+    updateCompatibility: async (subject: string) => registered.push(subject),
+    register: async (subject: string) => registered.push(subject),
+    getId: async (subject: string) => {
+      idLookups.push(subject);
+      if (options.processedSubject === false) throw Object.assign(new Error('Subject not found'), { status: 404 });
+      return 42;
+    },
     getLatestSchemaMetadata: async () => {
       if (++lookups <= (options.sourceSchemaAfter ?? 0)) throw Object.assign(new Error('Subject not found'), { status: 404 });
       return { id: 1 };
     },
   } as unknown as RegistryClient;
-  return { admin, registry, created, registered, lookups: () => lookups };
+  return { admin, registry, created, registered, idLookups, lookups: () => lookups };
 }
 
 const config = loadSparkLauncherConfig({ SPARK_LAUNCHER_SOURCE_SCHEMA_WAIT_MS: '50' }, { createdTopic: 'in', processedTopic: 'out', dlqTopic: 'dlq' });
@@ -53,16 +60,26 @@ const deps = (f: ReturnType<typeof fakes>) => ({
 });
 
 describe('prepareJob', () => {
-  it('creates the missing topics with 3 partitions, registers the processed schema BACKWARD, returns jars and id', async () => {
-    const f = fakes({ existingTopics: ['in'] });
+  it('checks the provisioned topics and looks up the processed schema id, creating and registering nothing', async () => {
+    const f = fakes();
     const prepared = await prepareJob(deps(f), new AbortController().signal);
-    expect(f.created).toEqual([
-      { topic: 'out', numPartitions: 3 },
-      { topic: 'dlq', numPartitions: 3 },
-    ]);
-    expect(f.registered).toEqual([{ subject: 'out-value', compatibility: 'BACKWARD' }]);
+    expect(f.idLookups).toEqual(['out-value']);
     expect(prepared.processedSchemaId).toBe(42);
     expect(prepared.jars).toHaveLength(5);
+    expect(f.created).toEqual([]);
+    expect(f.registered).toEqual([]);
+  });
+
+  it('fails in one line, creating nothing, when a topic or the processed subject was not provisioned', async () => {
+    const noTopics = fakes({ existingTopics: ['in'] });
+    const error = await prepareJob(deps(noTopics), new AbortController().signal).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotProvisionedError);
+    expect((error as Error).message).toBe(`topics out, dlq missing: ${PROVISIONED_BY}`);
+    expect(noTopics.created).toEqual([]);
+
+    const noSubject = fakes({ processedSubject: false });
+    await expect(prepareJob(deps(noSubject), new AbortController().signal)).rejects.toThrow(`schema registry subject out-value does not hold this app's schema: ${PROVISIONED_BY}`);
+    expect(noSubject.registered).toEqual([]);
   });
 
   it('waits for the source schema, then gives up with a retriable error', async () => {
@@ -74,7 +91,7 @@ describe('prepareJob', () => {
     const error = await prepareJob(deps(never), new AbortController().signal).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceSchemaMissingError);
     expect((error as SourceSchemaMissingError).retriable).toBe(true);
-    expect((error as Error).message).toBe('subject in-value has no registered schema yet (the relay registers it on start)');
+    expect((error as Error).message).toBe('subject in-value has no registered schema yet (the stack provisions it: npm run stack -- up; stack-setup in compose)');
   });
 
   it('fails at once, naming the path, when spark-submit is missing', async () => {
@@ -107,7 +124,7 @@ describe('prepareJob', () => {
     });
 
     it('counts the partitions of the topic as it is, not as the launcher would create it', async () => {
-      const error = await prepareJob(realtimeDeps(fakes({ existingTopics: ['in'], sourcePartitions: 5 }), worker(8, 0)), new AbortController().signal).catch((e: unknown) => e);
+      const error = await prepareJob(realtimeDeps(fakes({ sourcePartitions: 5 }), worker(8, 0)), new AbortController().signal).catch((e: unknown) => e);
       expect((error as Error).message).toMatch(/needs 5 task slots .* but SPARK_JOB_CORES_MAX=3/);
     });
 

@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import type { Admin } from 'kafkajs';
-import { Compatibility, ensureTopics, registerAvroSchema, type RegistryClient } from '@streamline/clients';
+import type { RegistryClient } from '@streamline/clients';
+import { requireSchemaId, requireTopics, valueSubject } from '@streamline/provisioning';
 import type { SparkLauncherConfig } from './config.js';
 import { pollUntil, type Logger } from '@streamline/runtime';
 import { usersProcessedSchema } from '@streamline/user-schema';
@@ -41,9 +42,9 @@ const executable = (path: string) => {
 const isNotFound = (error: unknown) => (error as { status?: unknown } | null)?.status === 404;
 
 /**
- * What must hold before spark-submit: the programs and jars exist, the three topics exist
- * (`ensureTopics`, created with the topic layout like every creator, when missing), users_processed-value is
- * registered (BACKWARD) and the source topic's schema is registered (by the relay; waited for).
+ * What must hold before spark-submit: the programs and jars exist, the three topics exist and
+ * users_processed-value holds the job's output schema (both provisioned by the stack, see
+ * libs/provisioning: checked, never created here), and the source topic's subject exists (waited for).
  * Realtime mode: the cluster has a task slot per source partition (`checkRealtimeSlots`).
  */
 export async function prepareJob(deps: PrepareDeps, signal: AbortSignal): Promise<PreparedJob> {
@@ -58,15 +59,12 @@ export async function prepareJob(deps: PrepareDeps, signal: AbortSignal): Promis
   const jars = resolveConnectorJars(config.spark, deps.listDir);
 
   const { created, processed, dlq } = config.topics;
-  const createdTopics = await deps.withAdmin((admin) =>
-    ensureTopics(admin, [created, processed, dlq].map((topic) => ({ topic })), config.topicLayout),
-  );
-  if (createdTopics.length > 0) log.info({ topics: createdTopics, ...config.topicLayout }, 'topics created');
+  await deps.withAdmin((admin) => requireTopics(admin, [created, processed, dlq]));
   if (config.job.mode === 'realtime') await checkSlots(deps);
 
-  const processedSchemaId = await registerAvroSchema(deps.registry, `${processed}-value`, usersProcessedSchema, Compatibility.BACKWARD);
+  const processedSchemaId = await requireSchemaId(deps.registry, { subject: valueSubject(processed), schema: usersProcessedSchema });
 
-  const subject = `${created}-value`;
+  const subject = valueSubject(created);
   let logged = false;
   await pollUntil(
     async () => {

@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Admin, Consumer, IHeaders, Producer } from 'kafkajs';
-import { Compatibility, connectAdmin, connectConsumer, connectProducer, createAvroSerde, createKafka, createRegistryClient, ensureTopics, readSchemaId, registerAvroSchema, registryHeaders } from '@streamline/clients';
+import { Compatibility, connectAdmin, connectConsumer, connectProducer, createAvroSerde, createKafka, createRegistryClient, readSchemaId, registerAvroSchema, registryHeaders } from '@streamline/clients';
+import { ensureTopics } from '@streamline/provisioning';
 import { createLogger } from '@streamline/runtime';
 import { mapApiUser, usersCreatedSchema, type UserCreated, type UserProcessed } from '@streamline/user-schema';
 import { apiUserNumericPostcode, apiUserTextPostcode } from '@streamline/user-schema/testing';
 import { describeForStack, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { provisionForTest } from '@streamline/provisioning/testing';
 import { loadSparkLauncherConfig } from '../src/config.js';
 import { startLauncher, type LauncherRun } from '../src/launcher.js';
 import type { LauncherStatus } from '../src/status.js';
@@ -68,7 +70,9 @@ describeForStack(['local', 'external'], 'spark-launcher + users stream job in Re
   beforeAll(async () => {
     admin = await connectAdmin(kafka);
     await ensureTopics(admin, [{ topic: topics.created, numPartitions: PARTITIONS }]);
-    const schemaId = await registerAvroSchema(registry, `${topics.created}-value`, usersCreatedSchema, Compatibility.BACKWARD);
+    // The rest as the stack provisions it (the source topic above has its own partition count).
+    const { schemaIds } = await provisionForTest(connections, topics);
+    const schemaId = schemaIds[`${topics.created}-value`]!;
     serdeV1 = createAvroSerde<UserCreated>(registry, topics.created, { schemaId });
     producer = await connectProducer(kafka);
     const started = Date.now();

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Admin, Consumer, IHeaders, Producer } from 'kafkajs';
-import { Compatibility, connectAdmin, connectConsumer, connectProducer, createAvroSerde, createKafka, createRegistryClient, ensureTopics, readSchemaId, registerAvroSchema, registryHeaders } from '@streamline/clients';
+import { connectAdmin, connectConsumer, connectProducer, createAvroSerde, createKafka, createRegistryClient, readSchemaId, registryHeaders } from '@streamline/clients';
 import { loadSparkLauncherConfig } from '../src/config.js';
 import { createLogger } from '@streamline/runtime';
-import { mapApiUser, usersCreatedSchema, type UserCreated, type UserProcessed } from '@streamline/user-schema';
+import { mapApiUser, type UserCreated, type UserProcessed } from '@streamline/user-schema';
 import { apiUserNumericPostcode, apiUserTextPostcode } from '@streamline/user-schema/testing';
 import { describeForStack, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { provisionForTest } from '@streamline/provisioning/testing';
 import { startLauncher, type LauncherRun } from '../src/launcher.js';
 import { describeStatus, readStatusFile } from '../src/status.js';
 
@@ -101,9 +102,9 @@ describeForStack(['local', 'external'], 'spark-launcher + users stream job in mi
 
   beforeAll(async () => {
     admin = await connectAdmin(kafka);
-    // What the relay does: the source topic and its schema.
-    await ensureTopics(admin, [{ topic: topics.created, numPartitions: 3 }]);
-    const schemaId = await registerAvroSchema(registry, `${topics.created}-value`, usersCreatedSchema, Compatibility.BACKWARD);
+    // What the stack does before the apps start: the topics and their subjects.
+    const { schemaIds } = await provisionForTest(connections, topics);
+    const schemaId = schemaIds[`${topics.created}-value`]!;
     serde = createAvroSerde<UserCreated>(registry, topics.created, { schemaId });
     producer = await connectProducer(kafka);
   });

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAdmin, createCassandraClient, createKafka, createPgPool } from '@streamline/clients';
-import type { ConnectionConfig } from '@streamline/config';
+import { loadTopicLayout, type ConnectionConfig } from '@streamline/config';
+import { provisionPipeline } from '@streamline/provisioning';
 
 export interface IsolatedRun {
   /** Env for every app: its own database, topics, keyspace, consumer group and Spark checkpoint. */
@@ -13,7 +14,8 @@ export interface IsolatedRun {
 
 /**
  * A pipeline run that shares the servers but no data with any other (tests, benchmarks): creates
- * the PostgreSQL database; the apps create the rest (topics, keyspace) on start.
+ * the PostgreSQL database and provisions its topics and subjects (as the stack does for its own);
+ * the writer creates its keyspace on start.
  */
 export async function createIsolatedRun(config: ConnectionConfig, id: string): Promise<IsolatedRun> {
   const checkpoint = mkdtempSync(join(tmpdir(), `streamline-${id}-`));
@@ -34,6 +36,8 @@ export async function createIsolatedRun(config: ConnectionConfig, id: string): P
   } finally {
     await admin.end();
   }
+  const topics = { created: env.TOPIC_USERS_CREATED!, processed: env.TOPIC_USERS_PROCESSED!, dlq: env.TOPIC_USERS_DLQ! };
+  await provisionPipeline(config, topics, loadTopicLayout(process.env));
   return {
     env,
     async drop() {

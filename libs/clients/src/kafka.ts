@@ -1,5 +1,5 @@
 import { Kafka, Partitioners, logLevel, type ConfigResourceTypes, type SASLOptions, type Admin, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig } from 'kafkajs';
-import { DEFAULT_TOPIC_LAYOUT, type ConnectionConfig, type TopicLayout } from '@streamline/config';
+import type { ConnectionConfig } from '@streamline/config';
 import type { Logger } from '@streamline/runtime';
 
 const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -62,35 +62,6 @@ export async function connectAdmin(kafka: Kafka): Promise<Admin> {
   const admin = kafka.admin();
   await admin.connect();
   return admin;
-}
-
-/**
- * Every pipeline topic stamps a record with the broker's clock when it appends it (LogAppendTime),
- * not the producer's: the timestamp a consumer reads is when the record reached Kafka, the
- * "published" hop time (the Spark job carries it into users_processed.published_at).
- */
-export const PIPELINE_TOPIC_CONFIG: ReadonlyArray<{ name: string; value: string }> = [{ name: 'message.timestamp.type', value: 'LogAppendTime' }];
-
-/**
- * Creates the topics that do not exist yet, laid out as `layout` says (TopicLayout of libs/config:
- * partitions, replicas, min.insync.replicas; a topic's own numPartitions wins), with
- * PIPELINE_TOPIC_CONFIG; returns the names it created. Every creator of the pipeline's topics
- * passes the layout it read from the same variables, so whichever runs first makes the same topic.
- */
-export async function ensureTopics(
-  admin: Admin,
-  topics: Array<{ topic: string; numPartitions?: number }>,
-  layout: TopicLayout = DEFAULT_TOPIC_LAYOUT,
-): Promise<string[]> {
-  const existing = new Set(await admin.listTopics());
-  const missing = topics.filter((t) => !existing.has(t.topic));
-  if (missing.length === 0) return [];
-  const configEntries = [...PIPELINE_TOPIC_CONFIG, { name: 'min.insync.replicas', value: String(layout.minInsyncReplicas) }];
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions ?? layout.partitions, replicationFactor: layout.replicationFactor, configEntries })),
-  });
-  return missing.map((t) => t.topic);
 }
 
 /**

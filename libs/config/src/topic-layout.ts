@@ -1,5 +1,6 @@
 import { ConfigError } from './config-error.js';
-import { type Env, intInRange, readVar } from './env-reader.js';
+import { type Env, intInRange, readVar, topicName } from './env-reader.js';
+import { TOPICS, TOPIC_VARS } from './names.js';
 
 /**
  * How the pipeline's topics are laid out: one setting read by every process that creates them
@@ -30,4 +31,20 @@ export function loadTopicLayout(env: Env): TopicLayout {
     throw new ConfigError(TOPIC_LAYOUT_VARS.minInsyncReplicas, String(minInsyncReplicas), `expected at most ${TOPIC_LAYOUT_VARS.replicationFactor} (${replicationFactor}): no write could be acknowledged`);
   }
   return { partitions, replicationFactor, minInsyncReplicas };
+}
+
+/** The pipeline's three topics by role. */
+export interface PipelineTopics {
+  created: string;
+  processed: string;
+  dlq: string;
+}
+
+/** The topic names from TOPIC_USERS_* (a test run's own topics), else the usual ones. */
+export function loadTopicNames(env: Env): PipelineTopics {
+  return {
+    created: readVar(env, TOPIC_VARS.created, topicName(TOPICS.created)),
+    processed: readVar(env, TOPIC_VARS.processed, topicName(TOPICS.processed)),
+    dlq: readVar(env, TOPIC_VARS.dlq, topicName(TOPICS.dlq)),
+  };
 }

@@ -11,6 +11,16 @@ describe('loadStackConfig', () => {
     expect(() => loadStackConfig({ KAFKA_MODE: 'zk' }, '/repo')).toThrow(/invalid KAFKA_MODE="zk"/);
   });
 
+  it('provisions the usual topics, one node, or those of TOPIC_* and checks them', () => {
+    expect(loadStackConfig({}, '/repo').pipeline).toEqual({
+      topics: { created: 'users_created', processed: 'users_processed', dlq: 'users_dlq' },
+      topicLayout: { partitions: 3, replicationFactor: 1, minInsyncReplicas: 1 },
+    });
+    expect(loadStackConfig({ TOPIC_USERS_CREATED: 'mine', TOPIC_PARTITIONS: '6' }, '/repo').pipeline).toMatchObject({ topics: { created: 'mine' }, topicLayout: { partitions: 6 } });
+    expect(() => loadStackConfig({ TOPIC_USERS_DLQ: 'a b' }, '/repo')).toThrow(/^invalid TOPIC_USERS_DLQ="a b": expected a Kafka topic name/);
+    expect(() => loadStackConfig({ TOPIC_PARTITIONS: '0' }, '/repo')).toThrow(/^invalid TOPIC_PARTITIONS="0"/);
+  });
+
   it('runs every pipeline app by default, on its usual port; none or a subset by STREAMLINE_STACK_APPS', () => {
     expect(loadStackConfig({}, '/repo').apps).toMatchObject({
       enabled: ['relay', 'spark-launcher', 'cassandra-writer', 'monitor'],

@@ -8,11 +8,15 @@ import {
   heap,
   loadConnectionConfig,
   loadStackLayout,
+  loadTopicLayout,
+  loadTopicNames,
+  type PipelineTopics,
   oneOf,
   port,
   positiveInt,
   readVar,
   text,
+  type TopicLayout,
 } from '@streamline/config';
 
 /** Settings of the local stack: where it lives, which ports it binds, how much memory each JVM gets. */
@@ -31,6 +35,8 @@ export interface StackConfig {
    */
   spark: { workerCores: number; workerMemory: string };
   startTimeoutMs: number;
+  /** What the stack provisions once its Kafka and registry serve (libs/provisioning): the topics and their layout. */
+  pipeline: { topics: PipelineTopics; topicLayout: TopicLayout };
   /** The pipeline apps the stack runs beside the servers (supervised), and their ports. */
   apps: { enabled: StackApp[]; ports: Record<StackApp, number>; portVars: Record<StackApp, string> };
 }
@@ -101,6 +107,7 @@ export function loadStackConfig(env: Env = process.env, repoRoot = process.cwd()
       workerMemory: readVar(env, 'SPARK_WORKER_MEMORY', heap('2g')),
     },
     startTimeoutMs: readVar(env, 'STREAMLINE_STACK_START_TIMEOUT_MS', positiveInt(300_000)),
+    pipeline: { topics: loadTopicNames(env), topicLayout: loadTopicLayout(env) },
     apps: {
       enabled: readVar(env, 'STREAMLINE_STACK_APPS', appList),
       ports: Object.fromEntries(STACK_APPS.map((a) => [a, readVar(env, APP_HTTP_PORT_VARS[a], port(APP_HTTP_PORTS[a]))])) as Record<StackApp, number>,

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { repoRoot } from '@streamline/app-runner';
-import { connectAdmin, createKafka, ensureTopics } from '@streamline/clients';
+import { connectAdmin, createKafka } from '@streamline/clients';
+import { ensureTopics } from '@streamline/provisioning';
 import { describeForStack, testConnections, uniqueName } from '@streamline/testing';
 
 const config = testConnections();

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { loadConnectionConfig } from '@streamline/config';
 import { loadStackConfig } from '../src/config.js';
-import { connectAdmin, connectConsumer, connectProducer, createKafka, ensureTopics } from '@streamline/clients';
+import { connectAdmin, connectConsumer, connectProducer, createKafka } from '@streamline/clients';
+import { ensureTopics } from '@streamline/provisioning';
 import { describeForStack, waitFor } from '@streamline/testing';
 
 const root = join(import.meta.dirname, '..', '..', '..');

@@ -32,7 +32,7 @@ describe('the chart restates the project contracts as their owners define them',
 
   it('uses the image names and tags npm run images builds', () => {
     const tags = new Map(IMAGE_SPECS.map((s) => [s.name, s.tag]));
-    const byImage = { ingestor: 'ingestor', relay: 'relay', cassandraWriter: 'cassandra-writer', monitor: 'monitor', sparkLauncher: 'spark-launcher', schemaRegistry: 'schema-registry' };
+    const byImage = { ingestor: 'ingestor', relay: 'relay', cassandraWriter: 'cassandra-writer', monitor: 'monitor', sparkLauncher: 'spark-launcher', schemaRegistry: 'schema-registry', stackSetup: 'stack-setup' };
     for (const [key, name] of Object.entries(byImage)) {
       const image = values.images[key];
       expect(`${image.repository}:${image.tag}`, key).toBe(tags.get(name));

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAdmin, createKafka } from '@streamline/clients';
+import { provisionTopics } from '@streamline/provisioning';
 import { readStackCredentials } from '@streamline/config';
 import type { StackConfig } from '../config.js';
 import { probe, type Component, type StackContext } from '../component.js';
@@ -125,7 +126,10 @@ export const kafka: Component = {
     return javaLaunch(ctx, 'kafka', jvmFlags(ctx), ['kafka.Kafka', join(confDir(ctx), 'server.properties')]);
   },
   stopTimeoutMs: 60_000,
-  afterStart: (ctx) => ensureScramUser(ctx),
+  afterStart: async (ctx) => {
+    await ensureScramUser(ctx);
+    await provisionStackTopics(ctx);
+  },
   health: (ctx) =>
     probe(async () => {
       const admin = await connectAdmin(createKafka(plainConnection(ctx), undefined, { quiet: true }));
@@ -140,6 +144,13 @@ export const kafka: Component = {
 };
 
 /** The stack's own calls go to the PLAINTEXT listener, whatever SASL settings the clients have. */
+/** The pipeline's topics (libs/provisioning), before any app starts: the apps only check for them. */
+async function provisionStackTopics(ctx: StackContext): Promise<void> {
+  const { topics, topicLayout } = ctx.config.pipeline;
+  const created = await provisionTopics(ctx.config.connections.kafka, topics, topicLayout);
+  if (created.length > 0) ctx.reporter.step('kafka', `created the pipeline's topics ${created.join(', ')} (${topicLayout.partitions} partitions each)`);
+}
+
 function plainConnection(ctx: StackContext) {
   const { sasl: _sasl, ...plain } = ctx.config.connections.kafka;
   return { ...plain, brokers: [`${ctx.config.host}:${ctx.config.ports.kafka}`], clientId: 'stack-health' };

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { registryHeaders } from '@streamline/clients';
 import { repoRoot } from '@streamline/app-runner';
+import { provisionSubjects } from '@streamline/provisioning';
 import { probe, type Component, type StackContext } from '../component.js';
 import { resolveWithMaven } from '../maven.js';
 import { ensureDir } from '../paths.js';
@@ -92,6 +93,11 @@ export const schemaRegistry: Component = {
       // /proc/<pid>/environ is readable by its user only; the command line, by everyone (`ps`).
       env: { APICURIO_DATASOURCE_PASSWORD: pg.password, SCHEMA_REGISTRY_PASSWORD: registryPassword(ctx) },
     };
+  },
+  // The pipeline's subjects with their schemas (libs/provisioning), before any app starts.
+  afterStart: async (ctx) => {
+    const ids = await provisionSubjects(ctx.config.connections.registry, ctx.config.pipeline.topics);
+    ctx.reporter.step('schema-registry', `subjects ready: ${Object.entries(ids).map(([subject, id]) => `${subject} (id ${id})`).join(', ')}`);
   },
   health: (ctx) =>
     probe(async () => {

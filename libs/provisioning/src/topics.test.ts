@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TOPIC_LAYOUT } from '@streamline/config';
-import { ensureTopics, PIPELINE_TOPIC_CONFIG } from './kafka.js';
+import { ensureTopics, PIPELINE_TOPIC_CONFIG } from './topics.js';
 
 /** An admin that knows `existing` topics and records what it is asked to create. */
 function fakeAdmin(existing: string[]) {
