@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { isProcessAlive } from '@streamline/runtime';
+import { isProcessAlive, pollUntil } from '@streamline/runtime';
 import { ensureDir } from './paths.js';
 
 export interface LaunchSpec {
@@ -67,14 +67,18 @@ export async function stopProcess(pid: number, signal: NodeJS.Signals = 'SIGTERM
   send(signal);
   const start = Date.now();
   let resignalled = resignalAfterMs === undefined;
-  while (Date.now() < start + timeoutMs) {
-    if (!isProcessAlive(pid)) return 'stopped';
-    if (!resignalled && Date.now() >= start + resignalAfterMs!) {
-      send(signal);
-      resignalled = true;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const gone = await pollUntil(
+    () => {
+      if (!isProcessAlive(pid)) return true;
+      if (!resignalled && Date.now() >= start + resignalAfterMs!) {
+        send(signal);
+        resignalled = true;
+      }
+      return false;
+    },
+    { timeoutMs, what: `pid ${pid} to exit`, onTimeout: () => new Error('still running') },
+  ).catch(() => false);
+  if (gone) return 'stopped';
   send('SIGKILL');
   return 'killed';
 }

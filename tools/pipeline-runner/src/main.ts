@@ -5,7 +5,7 @@ import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
 import { createCassandraClient, createPgPool } from '@streamline/clients';
 import { loadConnectionConfig, loadStackLayout, loadUserTable } from '@streamline/config';
-import { dependencyOf, describeError, isTransientDependencyError, parsePrometheusText, pollUntil, sumSamples } from '@streamline/runtime';
+import { dependencyOf, describeError, isTransientDependencyError, parsePrometheusText, pollUntil, sleep, sumSamples } from '@streamline/runtime';
 import { lastJsonLine, percentile, runAppToEnd, startApp, stopApp, storedRows, type AppProcess } from '@streamline/app-runner';
 import { fetchedIds, publishedCount, stagedCount } from '@streamline/staging';
 import { renderRunReport } from './run-report.js';
@@ -164,7 +164,7 @@ async function main(): Promise<number> {
       }
       bar.update(stored.length);
       await stalls.check();
-      if (stored.length < ids.length) await new Promise((r) => setTimeout(r, 1000));
+      if (stored.length < ids.length) await sleep(1000);
     }
     bar.update(stored.length);
     bar.stop();
