@@ -1,4 +1,3 @@
-import { relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JOB_OPTIONS } from '@streamline/spark-job-contract';
 import { ConfigError } from '@streamline/config';
@@ -27,7 +26,6 @@ describe('loadMonitorConfig', () => {
     });
     expect(c.topics).toEqual({ created: 'users_created', processed: 'users_processed', dlq: 'users_dlq' });
     expect(c.writerGroupId).toBe('cassandra-writer');
-    expect(c.spark.checkpointDir).toBe('/repo/.stack/data/spark-checkpoints/users_stream');
     expect(c.airflow?.passwordFile).toBe('/repo/.stack/data/airflow/simple_auth_manager_passwords.json.generated');
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -37,9 +35,9 @@ describe('loadMonitorConfig', () => {
     expect(loadMonitorConfig({ MONITOR_AIRFLOW_URL: 'http://airflow:8080/' }, {}, '/repo').airflow?.url).toBe('http://airflow:8080');
   });
 
-  it('follows the env a pipeline runs with: its ports, topics, group, checkpoint', () => {
+  it('follows the env a pipeline runs with: its ports, topics, group', () => {
     const c = loadMonitorConfig(
-      { RELAY_HTTP_PORT: '5001', WRITER_HTTP_PORT: '5002', TOPIC_USERS_DLQ: 'x_dlq', WRITER_GROUP_ID: 'g', SPARK_JOB_CHECKPOINT_DIR: '/tmp/ck', MONITOR_HTTP_PORT: '0' },
+      { RELAY_HTTP_PORT: '5001', WRITER_HTTP_PORT: '5002', TOPIC_USERS_DLQ: 'x_dlq', WRITER_GROUP_ID: 'g', MONITOR_HTTP_PORT: '0' },
       {},
       '/repo',
     );
@@ -47,18 +45,15 @@ describe('loadMonitorConfig', () => {
     expect(c.appUrls['cassandra-writer']).toBe('http://127.0.0.1:5002');
     expect(c.topics.dlq).toBe('x_dlq');
     expect(c.writerGroupId).toBe('g');
-    expect(c.spark.checkpointDir).toBe('/tmp/ck');
     expect(c.http.port).toBe(0);
   });
 
-  it("reads the job's checkpoint and name where the launcher sets them (the job contract's variables), with the job's defaults", () => {
+  it("reads the job's name where the launcher sets it (the job contract's variable), with the job's default; not its checkpoint", () => {
     const { checkpointDir, appName } = JOB_OPTIONS;
-    const c = loadMonitorConfig({ [checkpointDir.env]: '/tmp/job-ck', [appName.env]: 'job-name' }, {}, '/repo');
-    expect(c.spark).toMatchObject({ checkpointDir: '/tmp/job-ck', appName: 'job-name' });
-    expect(loadMonitorConfig({ STREAMLINE_STACK_DIR: '/stack' }, {}, '/repo').spark).toMatchObject({
-      checkpointDir: resolve('/stack', relative('.stack', checkpointDir.default)),
-      appName: appName.default,
-    });
+    expect(loadMonitorConfig({ [appName.env]: 'job-name' }, {}, '/repo').spark).toEqual({ appName: 'job-name' });
+    expect(loadMonitorConfig({}, {}, '/repo').spark).toEqual({ appName: appName.default });
+    // The job's position comes from its launcher's /healthz: the checkpoint's variable is not read.
+    expect(settingsRead((env, flags) => loadMonitorConfig(env, flags)).variables).not.toContain(checkpointDir.env);
   });
 
   it('takes --port over MONITOR_HTTP_PORT, and MONITOR_APP_URLS over the ports', () => {
@@ -114,7 +109,6 @@ describe('loadMonitorConfig: every variable refuses a bad value, naming it', () 
   const free: FreeForm = {
     ...CONNECTION_FREE_FORM,
     ...STACK_LAYOUT_FREE_FORM,
-    SPARK_JOB_CHECKPOINT_DIR: 'a path; a missing checkpoint reads as "no batch committed yet"',
     MONITOR_AIRFLOW_PASSWORD: 'any string is a password',
     MONITOR_AIRFLOW_PASSWORD_FILE: 'a path, read when Airflow is asked (its error shows on the page)',
     MONITOR_PUBLIC_DIR: 'a path, checked when the server starts',

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { defaultCheckpointDir, JOB_OPTIONS } from '@streamline/spark-job-contract';
+import { JOB_OPTIONS } from '@streamline/spark-job-contract';
 import {
   APP_HTTP_PORT_VARS,
   APP_HTTP_PORTS,
@@ -38,8 +38,8 @@ export interface MonitorConfig extends AppBasics {
   userTable: { keyspace: string; table: string };
   /** The writer's consumer group (WRITER_GROUP_ID, as the writer reads it). */
   writerGroupId: string;
-  /** The Spark job: its checkpoint holds its offsets (it commits none to a group); its app name names it. */
-  spark: { checkpointDir: string; appName: string };
+  /** The Spark job: its app name names it in the lag table (its position comes from its launcher's /healthz). */
+  spark: { appName: string };
   /** Base URLs of the apps' endpoints. */
   appUrls: Readonly<Record<WatchedApp, string>>;
   /** Null when MONITOR_AIRFLOW_URL=none: a stack without Airflow (compose, for now). */
@@ -114,8 +114,7 @@ export function loadMonitorConfig(env: Env = process.env, flags: MonitorFlags = 
     userTable: loadUserTable(env),
     writerGroupId: readVar(env, 'WRITER_GROUP_ID', simpleName('cassandra-writer')),
     spark: {
-      // The launcher's variables (the job contract's `env`, config.test.ts checks), with the job's defaults.
-      checkpointDir: resolve(repoRoot, readVar(env, 'SPARK_JOB_CHECKPOINT_DIR', text(defaultCheckpointDir(stack.root)))),
+      // The launcher's variable (the job contract's `env`, config.test.ts checks), with the job's default.
       appName: readVar(env, 'SPARK_JOB_APP_NAME', simpleName(JOB_OPTIONS.appName.default)),
     },
     appUrls,

@@ -11,25 +11,18 @@ import { createCounterTally } from './counter-tally.js';
 import type { DlqStore } from './dlq-store.js';
 import { createHistory, derive, flowView, type Counts, type Derived, type Sample, type StageView } from './flow.js';
 import { bucketsOf, type Quantiles } from './histogram-quantile.js';
-import { readGroupPositions, readSparkPositions, readTopicsOffsets, type GroupPositions, type TopicOffsets } from './kafka-state.js';
-import { groupLag, type GroupLag } from './lag-seconds.js';
+import { readGroupPositions, readTopicsOffsets, type GroupPositions, type TopicOffsets } from './kafka-state.js';
+import { knownPositions, lagView, type LagView } from './lag-view.js';
 import { createRegistryReader, type RegistryState } from './registry-state.js';
 import { probeServers, type ServerHealth } from './server-health.js';
+import { sparkPositions } from './spark-position.js';
 import { readStagingCounts, type StagingCounts } from '@streamline/staging';
 import type { StoredTally } from './stored-rounds.js';
 import type { MonitorConfig, WatchedApp } from './config.js';
 
 const LATENCY_METRIC = 'streamline_end_to_end_latency_seconds';
 
-export interface LagView {
-  group: string;
-  kind: GroupPositions['kind'];
-  topic: string;
-  batch: number | null;
-  /** Real-time Mode's checkpoint: it moves only at each batch end (the page does not call it stalled). */
-  checkpointedPerBatch: boolean;
-  lag: GroupLag | null;
-}
+export type { LagView } from './lag-view.js';
 
 /** What the page shows, as of the latest tick. */
 export interface MonitorState {
@@ -119,16 +112,15 @@ export function createSampler(deps: SamplerDeps): Sampler {
       Promise.all(appNames.map((app) => probeApp(app, config.appUrls[app], { metrics: true }))),
     ]);
     const [createdOffsets, processedOffsets] = offsets as [TopicOffsets, TopicOffsets, TopicOffsets];
-    const [writerGroup, sparkGroup] = await Promise.all([
-      read('writer group', () => readGroupPositions(deps.admin, config.writerGroupId, processedOffsets), null),
-      read('spark checkpoint', () => readSparkPositions(config.spark.checkpointDir, config.spark.appName, createdOffsets), null),
-    ]);
+    const byApp = new Map(probes.map((p) => [p.app, p]));
+    const writerGroup = await read('writer group', () => readGroupPositions(deps.admin, config.writerGroupId, processedOffsets), null);
+    // The job's position as its launcher serves it (this tick's probe of it).
+    const sparkGroup = sparkPositions(byApp.get('spark-launcher'), config.spark.appName, createdOffsets);
     staging = stagingNow;
     topics = offsets;
     groups = [sparkGroup, writerGroup].filter((g): g is GroupPositions => g !== null);
     apps = probes;
 
-    const byApp = new Map(probes.map((p) => [p.app, p]));
     const ingestor = byApp.get('ingestor');
     if (ingestor?.process) rejected.observe(sumSamples(ingestor.samples, 'streamline_records_out_total', { stage: 'ingest', outcome: 'rejected' }), ingestor.process.startedAt);
     const writer = byApp.get('cassandra-writer');
@@ -155,7 +147,8 @@ export function createSampler(deps: SamplerDeps): Sampler {
     history.push({
       t,
       counts,
-      groups: Object.fromEntries(groups.map((g) => [g.group, g.partitions])),
+      // A position not known is no sample: the lag's pace is taken from known ones only.
+      groups: knownPositions(groups),
       latencyBuckets: latencyBuckets.length > 0 ? latencyBuckets : null,
       writerStartedAt: writer?.process ? writer.process.startedAt * 1000 : null,
     });
@@ -165,17 +158,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
 
   function lagViews(): LagView[] {
     const all = history.all();
-    return groups.map((g) => ({
-      group: g.group,
-      kind: g.kind,
-      topic: g.topic,
-      batch: g.batch ?? null,
-      checkpointedPerBatch: g.checkpointedPerBatch ?? false,
-      lag: groupLag(
-        all.filter((s) => s.groups[g.group]).map((s) => ({ t: s.t, partitions: s.groups[g.group]! })),
-        config.lagWindowMs,
-      ),
-    }));
+    return groups.map((g) => lagView(g, all, config.lagWindowMs));
   }
 
   const registryReader = createRegistryReader(config.connections.registry.url, [`${config.topics.created}-value`, `${config.topics.processed}-value`], {
@@ -205,7 +188,10 @@ export function createSampler(deps: SamplerDeps): Sampler {
     tick,
     slowTick,
     points: () => points.all(),
-    sparkPosition: () => groups.find((g) => g.kind === 'spark checkpoint')?.partitions ?? null,
+    sparkPosition: () => {
+      const spark = groups.find((g) => g.kind === 'spark checkpoint');
+      return spark && spark.unknown === undefined ? spark.partitions : null;
+    },
     state: () => {
       const dlqCounts = deps.dlq.counts();
       return {

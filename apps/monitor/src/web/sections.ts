@@ -66,10 +66,10 @@ export function renderLag(state: MonitorState): void {
         h('td', { class: 'mono', text: groupLabel(g) }),
         h('td', { class: 'mono', text: g.topic }),
         h('td', { text: 'all' }),
-        h('td', { class: 'num', text: fmt(parts.reduce((s, p) => s + p.position, 0)) }),
-        h('td', { class: 'num', text: fmt(parts.reduce((s, p) => s + p.end, 0)) }),
+        h('td', { class: 'num', text: fmt(g.lag ? parts.reduce((s, p) => s + p.position, 0) : null) }),
+        h('td', { class: 'num', text: fmt(g.lag ? parts.reduce((s, p) => s + p.end, 0) : null) }),
         h('td', { class: 'num', 'data-value': g.lag ? g.lag.total : '', text: fmt(g.lag?.total) }),
-        g.lag ? cell(g.lag.total, g.lag.lagSeconds) : h('td', { class: 'num', text: '–' }),
+        g.lag ? cell(g.lag.total, g.lag.lagSeconds) : h('td', { class: 'num', 'data-lag-state': g.unknown === null ? '' : 'unknown', text: '–' }),
         h('td', { class: 'num', text: fmtRate(g.lag?.consumedPerSecond) }),
       ),
     );
