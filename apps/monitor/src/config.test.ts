@@ -19,10 +19,10 @@ describe('loadMonitorConfig', () => {
     const c = loadMonitorConfig({}, {}, '/repo');
     expect(c.http.port).toBe(9400);
     expect(c.appUrls).toEqual({
-      ingestor: 'http://127.0.0.1:9401',
-      relay: 'http://127.0.0.1:9402',
-      'spark-launcher': 'http://127.0.0.1:9403',
-      'cassandra-writer': 'http://127.0.0.1:9404',
+      ingestor: ['http://127.0.0.1:9401'],
+      relay: ['http://127.0.0.1:9402'],
+      'spark-launcher': ['http://127.0.0.1:9403'],
+      'cassandra-writer': ['http://127.0.0.1:9404'],
     });
     expect(c.topics).toEqual({ created: 'users_created', processed: 'users_processed', dlq: 'users_dlq' });
     expect(c.writerGroupId).toBe('cassandra-writer');
@@ -41,8 +41,8 @@ describe('loadMonitorConfig', () => {
       {},
       '/repo',
     );
-    expect(c.appUrls.relay).toBe('http://127.0.0.1:5001');
-    expect(c.appUrls['cassandra-writer']).toBe('http://127.0.0.1:5002');
+    expect(c.appUrls.relay).toEqual(['http://127.0.0.1:5001']);
+    expect(c.appUrls['cassandra-writer']).toEqual(['http://127.0.0.1:5002']);
     expect(c.topics.dlq).toBe('x_dlq');
     expect(c.writerGroupId).toBe('g');
     expect(c.http.port).toBe(0);
@@ -59,9 +59,15 @@ describe('loadMonitorConfig', () => {
   it('takes --port over MONITOR_HTTP_PORT, and MONITOR_APP_URLS over the ports', () => {
     const c = loadMonitorConfig({ MONITOR_HTTP_PORT: '9500', MONITOR_APP_URLS: 'relay=http://relay:9402/, cassandra-writer=http://writer:9404' }, { port: '9600' });
     expect(c.http.port).toBe(9600);
-    expect(c.appUrls.relay).toBe('http://relay:9402');
-    expect(c.appUrls['cassandra-writer']).toBe('http://writer:9404');
-    expect(c.appUrls.ingestor).toBe('http://127.0.0.1:9401');
+    expect(c.appUrls.relay).toEqual(['http://relay:9402']);
+    expect(c.appUrls['cassandra-writer']).toEqual(['http://writer:9404']);
+    expect(c.appUrls.ingestor).toEqual(['http://127.0.0.1:9401']);
+  });
+
+  it('watches every instance MONITOR_APP_URLS names an app with (the cluster: two relays, two writers)', () => {
+    const c = loadMonitorConfig({ MONITOR_APP_URLS: 'relay=http://relay:9402,relay=http://relay-2:9402,cassandra-writer=http://cassandra-writer:9404' });
+    expect(c.appUrls.relay).toEqual(['http://relay:9402', 'http://relay-2:9402']);
+    expect(c.appUrls['cassandra-writer']).toEqual(['http://cassandra-writer:9404']);
   });
 
   it('names the bad setting in one line', () => {

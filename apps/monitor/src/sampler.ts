@@ -6,7 +6,9 @@ import type { Admin } from 'kafkajs';
 import { registryHeaders, type CassandraClient, type PgPool } from '@streamline/clients';
 import { sumSamples } from '@streamline/runtime';
 import type { AirflowClient, AirflowState } from './airflow-state.js';
+import { mergeInstances } from './app-instances.js';
 import { probeApp, type AppProbe } from './app-probe.js';
+import { readCassandraNodes, readKafkaCluster, type CassandraNodeState, type KafkaClusterState } from './cluster-state.js';
 import { createCounterTally } from './counter-tally.js';
 import type { DlqStore } from './dlq-store.js';
 import { createHistory, derive, flowView, type Counts, type Derived, type Sample, type StageView } from './flow.js';
@@ -35,6 +37,8 @@ export interface MonitorState {
   latency: Quantiles | null;
   apps: Array<Omit<AppProbe, 'samples'>>;
   servers: ServerHealth[];
+  /** The servers as clusters: brokers and nodes up or down, partitions out of sync (null: not read). */
+  cluster: { kafka: KafkaClusterState | null; cassandra: CassandraNodeState[] | null };
   registry: RegistryState | null;
   airflow: AirflowState | null;
   dlq: { total: number; byStage: Record<string, number>; following: boolean };
@@ -83,6 +87,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
   let groups: GroupPositions[] = [];
   let apps: AppProbe[] = [];
   let servers: ServerHealth[] = [];
+  let cluster: MonitorState['cluster'] = { kafka: null, cassandra: null };
   let registry: RegistryState | null = null;
   let airflow: AirflowState | null = null;
   let derived: Derived | null = null;
@@ -109,10 +114,10 @@ export function createSampler(deps: SamplerDeps): Sampler {
       read('postgres', () => readStagingCounts(deps.pg), null),
       read('kafka', () => readTopicsOffsets(deps.admin, [created, processed, dlq]), [created, processed, dlq].map(missing)),
       read('cassandra', () => deps.stored.read(), null),
-      Promise.all(appNames.map((app) => probeApp(app, config.appUrls[app], { metrics: true }))),
+      Promise.all(appNames.flatMap((app) => config.appUrls[app].map((url) => probeApp(app, url, { metrics: true })))),
     ]);
     const [createdOffsets, processedOffsets] = offsets as [TopicOffsets, TopicOffsets, TopicOffsets];
-    const byApp = new Map(probes.map((p) => [p.app, p]));
+    const byApp = mergeInstances(probes);
     const writerGroup = await read('writer group', () => readGroupPositions(deps.admin, config.writerGroupId, processedOffsets), null);
     // The job's position as its launcher serves it (this tick's probe of it).
     const sparkGroup = sparkPositions(byApp.get('spark-launcher'), config.spark.appName, createdOffsets);
@@ -166,7 +171,8 @@ export function createSampler(deps: SamplerDeps): Sampler {
   });
 
   async function slowTick(): Promise<void> {
-    const [serversNow, registryNow, airflowNow] = await Promise.all([
+    const { created, processed, dlq } = config.topics;
+    const [serversNow, kafkaCluster, registryNow, airflowNow] = await Promise.all([
       probeServers({
         pg: deps.pg,
         admin: deps.admin,
@@ -176,10 +182,13 @@ export function createSampler(deps: SamplerDeps): Sampler {
         sparkMasterUiUrl: config.connections.spark.masterUiUrl,
         airflowUrl: config.airflow?.url,
       }),
+      read('kafka cluster', () => readKafkaCluster(deps.admin, config.connections.kafka.brokers, [created, processed, dlq]), null),
       read('schema registry', () => registryReader.read(), registry),
       deps.airflow ? read('airflow api', () => deps.airflow!.read(), airflow) : Promise.resolve(null),
     ]);
     servers = serversNow;
+    // The driver's view, kept current by the cluster's own up/down events.
+    cluster = { kafka: kafkaCluster, cassandra: readCassandraNodes(deps.cassandra) };
     registry = registryNow;
     airflow = airflowNow;
   }
@@ -204,6 +213,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
         latency: derived?.latency ?? null,
         apps: apps.map(({ samples: _samples, ...rest }) => rest),
         servers,
+        cluster,
         registry,
         airflow,
         dlq: { ...dlqCounts, following: deps.dlqFollowing() },

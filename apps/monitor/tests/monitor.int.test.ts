@@ -246,6 +246,19 @@ describe('monitor (real browser, real pipeline)', () => {
     console.log(`monitor while watching: ${JSON.stringify(resources)}; screenshot ${join(outDir, 'monitor.png')}`);
   });
 
+  it('shows the servers as a cluster: the broker the clients are told of and the Cassandra node up, every partition of the run in sync', { timeout: 60_000 }, async () => {
+    const broker = page.locator(`#cluster tr[data-broker="${config.kafka.brokers[0]}"]`);
+    await broker.waitFor({ timeout: 30_000 });
+    expect(await broker.getAttribute('data-up')).toBe('true');
+    expect(await broker.textContent()).toMatch(/broker \d+, controller/);
+    expect(await page.locator('#cluster tr[data-broker]').count()).toBe(1);
+    expect(await page.locator('#cluster tr[data-node][data-up="true"]').count()).toBe(1);
+    // The run's three topics, three partitions each (as provisioned), each replica in sync.
+    expect(await page.locator('#cluster-summary').textContent()).toBe('9 of 9 partitions in sync');
+    // One instance of each app: listed by its name alone.
+    expect(await page.locator('#apps tr[data-app="relay"] td').first().textContent()).toBe('relay');
+  });
+
   it('works under its CSP with the token: no violation reported, no page without the token', { timeout: 60_000 }, async () => {
     expect(pageHeaders['content-security-policy']).toMatch(/script-src 'self'/);
     expect(pageHeaders['content-security-policy']).not.toContain('unsafe-inline');
