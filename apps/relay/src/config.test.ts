@@ -42,9 +42,6 @@ describe('loadRelayConfig: every variable refuses a bad value, naming it', () =>
     RELAY_OUTBOX_PRUNE_BATCH: ['0'],
     RELAY_MAX_REQUEST_BYTES: ['1023', '1MB'],
     RELAY_STALL_AFTER_ATTEMPTS: ['0'],
-    TOPIC_PARTITIONS: ['0', 'six'],
-    TOPIC_REPLICATION_FACTOR: ['0'],
-    TOPIC_MIN_INSYNC_REPLICAS: ['0', '2'],
     RELAY_STALL_AFTER_MS: ['-1'],
   };
 

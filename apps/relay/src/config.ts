@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type AppBasics, boundedInt, type Env, loadAppBasics, loadStallBound, loadTopicLayout, nonNegativeInt, type TopicLayout, positiveInt, readVar, TOPIC_VARS, TOPICS } from '@streamline/config';
+import { type AppBasics, boundedInt, type Env, loadAppBasics, loadStallBound, nonNegativeInt, positiveInt, readVar, TOPIC_VARS, TOPICS } from '@streamline/config';
 
 export interface RelayConfig extends AppBasics {
   /**
@@ -25,8 +25,6 @@ export interface RelayConfig extends AppBasics {
   maxRequestBytes: number;
   /** A publish failing on the same rows this often or this long is a stall: counted, then /healthz says degraded. */
   stall: { afterAttempts: number; afterMs: number };
-  /** How the relay creates its topics when missing (TOPIC_* of libs/config, as every creator). */
-  topicLayout: TopicLayout;
 }
 
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -65,6 +63,5 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     // Kafka's default max.message.bytes is 1,048,588; below 1 KiB not even one user fits.
     maxRequestBytes: readVar(env, 'RELAY_MAX_REQUEST_BYTES', boundedInt(1_048_576, 1024, 100 * 1_048_576)),
     stall: loadStallBound(env, 'RELAY'),
-    topicLayout: loadTopicLayout(env),
   });
 }
