@@ -14,9 +14,14 @@ describe('partitionsSummary', () => {
       { topic: 'users_dlq', partition: 0, replicas: 3, inSync: 0, offline: true },
     ];
     expect(partitionsSummary({ brokers: [broker], degraded, partitions: 18 })).toEqual({
-      text: '16 of 18 partitions in sync; under-replicated: users_created/1 (2 of 3); offline: users_dlq/0',
+      text: '16 of 18 partitions in sync; 1 under-replicated: users_created/1 (2 of 3); 1 offline: users_dlq/0',
       warn: true,
     });
+  });
+
+  it('a broker down: names a few of the partitions it left, counts the rest', () => {
+    const degraded = Array.from({ length: 6 }, (_, partition) => ({ topic: 't', partition, replicas: 3, inSync: 2, offline: false }));
+    expect(partitionsSummary({ brokers: [broker], degraded, partitions: 6 }).text).toBe('0 of 6 partitions in sync; 6 under-replicated: t/0 (2 of 3), t/1 (2 of 3), t/2 (2 of 3), t/3 (2 of 3) and 2 more');
   });
 
   it('a cluster not read says so', () => {

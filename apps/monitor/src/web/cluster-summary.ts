@@ -12,10 +12,14 @@ export function partitionsSummary(kafka: KafkaCluster): { text: string; warn: bo
   const under = kafka.degraded.filter((p) => !p.offline).map((p) => `${p.topic}/${p.partition} (${p.inSync} of ${p.replicas})`);
   const offline = kafka.degraded.filter((p) => p.offline).map((p) => `${p.topic}/${p.partition}`);
   return {
-    text: [head, under.length ? `under-replicated: ${under.join(', ')}` : '', offline.length ? `offline: ${offline.join(', ')}` : ''].filter(Boolean).join('; '),
+    text: [head, under.length ? `${under.length} under-replicated: ${firstFew(under)}` : '', offline.length ? `${offline.length} offline: ${firstFew(offline)}` : ''].filter(Boolean).join('; '),
     warn: true,
   };
 }
+
+/** A broker down leaves every partition it held behind: name a few, count the rest. */
+const SHOWN = 4;
+const firstFew = (names: string[]) => (names.length > SHOWN ? `${names.slice(0, SHOWN).join(', ')} and ${names.length - SHOWN} more` : names.join(', '));
 
 /** An instance's name on the page: the app alone, or with its host when the app runs as several. */
 export function instanceName(app: string, url: string, instancesOfApp: number): string {
