@@ -62,7 +62,7 @@ export async function ensureOutboxSlot(pool: PgPool, names: OutboxSlot): Promise
   }
   // What committed before the slot is not in its stream: the table's unpublished rows are owed once.
   await pool.query(
-    `INSERT INTO outbox_wal_positions (slot, confirmed_lsn, confirmed_seq) SELECT $1, confirmed_flush_lsn, 0 FROM pg_replication_slots WHERE slot_name = $1
+    `INSERT INTO outbox_wal_positions (slot, confirmed_lsn, confirmed_seq) SELECT $1::text, confirmed_flush_lsn, 0 FROM pg_replication_slots WHERE slot_name = $1::text
      ON CONFLICT (slot) DO UPDATE SET caught_up = false, confirmed_lsn = excluded.confirmed_lsn`,
     [names.slot],
   );
