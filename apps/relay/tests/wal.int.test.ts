@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repoRoot, runAppToEnd, startApp, type AppProcess } from '@streamline/app-runner';
+import { repoRoot, runAppToEnd, startApp, stopApp, type AppProcess } from '@streamline/app-runner';
 import { connectConsumer, createKafka, createPgPool, type PgPool } from '@streamline/clients';
-import { replayStagedUsers, stageUsers } from '@streamline/staging';
-import { testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { pruneOutbox, replayStagedUsers, stageUsers } from '@streamline/staging';
+import { fetchHealth, itForStack, localStack, scrapeMetric, testConnections, uniqueName, waitFor } from '@streamline/testing';
 import { provisionForTest } from '@streamline/provisioning/testing';
 import { mapApiUser, type UserSource } from '@streamline/user-schema';
 
@@ -102,6 +102,12 @@ describe('relay RELAY_SOURCE=wal (real PostgreSQL with wal_level=logical, Kafka,
     const lag = runAppToEnd('relay', ['--lag'], { env: env({ LOG_LEVEL: 'warn' }) });
     expect(lag.status, lag.stderr).toBe(0);
     expect(JSON.parse(lag.stdout)).toMatchObject({ unpublished: 0, oldestAgeMs: null, slot: { slot, lagBytes: expect.any(Number), confirmedLsn: after.confirmed, active: false } });
+
+    // Retention (what the relay's pass runs): rows at or below the confirmed seq go, a row past it stays.
+    await pool.query(`INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload, created_at) VALUES ($1, 'user', 'x', 'UserCreated', '{}', now() - interval '30 days')`, [randomUUID()]);
+    expect(await pruneOutbox(pool, 0, 10_000)).toBe(total);
+    expect(await count(pool, 'SELECT count(*) AS n FROM outbox')).toBe(1);
+    expect(JSON.parse(runAppToEnd('relay', ['--lag'], { env: env({ LOG_LEVEL: 'warn' }) }).stdout)).toMatchObject({ unpublished: 1 });
   });
 
   it('SIGKILLed mid-run and restarted: every user on the topic, duplicates only after the last recorded position', async () => {
@@ -185,5 +191,33 @@ describe('relay RELAY_SOURCE=wal (real PostgreSQL with wal_level=logical, Kafka,
     const again = runAppToEnd('relay', ['--drop-slot'], { env: env({ LOG_LEVEL: 'warn' }) });
     expect(again.status).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual({ slot, dropped: false });
+  });
+
+  // Stops the stack's PostgreSQL: only where this run owns it (the local stack).
+  itForStack(['local'], 'rides out a PostgreSQL restart mid-stream: reconnects from the recorded position, every user on the topic', "it stops and starts the local stack's PostgreSQL", {}, async () => {
+    const { pool, slot, topic, relay: start, admin } = await setup('pg');
+    expect(await (await start(['--once'])).exited).toBe(0);
+    const n = 20_000;
+    for (let i = 0; i < n / 500; i++) await stageUsers(pool, apiUsers(500, `wal-pg-${i}`, `pg${i}_`));
+    const relay = await start([], { RELAY_BATCH_SIZE: '50', RELAY_RETRY_MAX_DELAY_MS: '2000', RELAY_LAG_REPORT_INTERVAL_MS: '500' });
+    const confirmedSeq = async () => Number((await pool.query<{ s: string | null }>('SELECT max(confirmed_seq) AS s FROM outbox_wal_positions WHERE slot = $1', [slot])).rows[0]!.s ?? 0);
+    try {
+      await waitFor(async () => (await confirmedSeq()) > 0, { timeoutMs: 60_000, what: 'first WAL batches confirmed' });
+      localStack('down', ['postgres']);
+      await waitFor(async () => (await fetchHealth(relay.endpoint)).status === 503, { timeoutMs: 30_000, what: 'the relay reporting PostgreSQL down on /healthz' });
+      localStack('up', ['postgres']);
+      await pool.query('SELECT 1').catch(() => undefined);
+      await admin.query('SELECT 1').catch(() => undefined);
+      const lastSeq = Number((await pool.query<{ s: string }>('SELECT max(seq) AS s FROM outbox')).rows[0]!.s);
+      await waitFor(async () => (await confirmedSeq()) === lastSeq, { timeoutMs: 180_000, intervalMs: 500, what: 'every row confirmed after the restart' });
+      expect(relay.child.exitCode).toBeNull();
+      await waitFor(async () => (await fetchHealth(relay.endpoint)).status === 200, { timeoutMs: 30_000, what: 'the relay ready again' });
+      expect(await scrapeMetric(relay.endpoint, 'streamline_relay_slot_lag_bytes')).toBeGreaterThanOrEqual(0);
+    } finally {
+      await stopApp(relay);
+      localStack('up');
+    }
+    const messages = await consumeAll(topic, n);
+    expect(new Set(messages.map((m) => m.key)).size).toBe(n);
   });
 });
