@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot, runAppToEnd, startApp, stopApp, type AppProcess } from '@streamline/app-runner';
-import { connectConsumer, createKafka, createPgPool, type PgPool } from '@streamline/clients';
-import { pruneOutbox, replayStagedUsers, stageUsers } from '@streamline/staging';
+import { connectAdmin, connectConsumer, createKafka, createPgPool, type PgPool } from '@streamline/clients';
+import { ensureTopics } from '@streamline/provisioning';
+import { pruneOutbox, replayStagedUsers, stageUsers, UNPUBLISHED_WHERE } from '@streamline/staging';
 import { fetchHealth, itForStack, localStack, scrapeMetric, testConnections, uniqueName, waitFor } from '@streamline/testing';
 import { provisionForTest } from '@streamline/provisioning/testing';
 import { mapApiUser, type UserSource } from '@streamline/user-schema';
@@ -178,6 +179,45 @@ describe('relay RELAY_SOURCE=wal (real PostgreSQL with wal_level=logical, Kafka,
     expect(await (await relay(['--once'])).exited).toBe(0);
     expect(await topicMessages(topic)).toBe(201);
     expect(await count(pool, 'SELECT count(*) AS n FROM outbox_dead_letters')).toBe(0);
+  });
+
+  it('a publish that keeps failing is a stall in /healthz, holding the slot where it is; once mended every held row goes through once', async () => {
+    const { pool, topic, relay: start, slotRow } = await setup('stall');
+    expect(await (await start(['--once'])).exited).toBe(0);
+    const relay = await start([], { RELAY_STALL_AFTER_ATTEMPTS: '2' });
+    const admin = await connectAdmin(kafka);
+    const unpublished = () => count(pool, `SELECT count(*) AS n FROM outbox WHERE ${UNPUBLISHED_WHERE}`);
+    try {
+      await stageUsers(pool, apiUsers(100, 'wal-stall-before', 'sb'));
+      await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 60_000, what: 'the first 100 published' });
+      // No topic: every produce is refused (the broker creates none by itself).
+      await admin.deleteTopics({ topics: [topic] });
+      await stageUsers(pool, apiUsers(200, 'wal-stall-during', 'sd'));
+      const firstHeld = (await pool.query<{ seq: string }>('SELECT min(seq)::text AS seq FROM outbox WHERE seq > (SELECT max(confirmed_seq) FROM outbox_wal_positions)')).rows[0]!.seq;
+      const confirmedBefore = (await slotRow())!.confirmed;
+      const health = await waitFor(
+        async () => {
+          const h = await fetchHealth(relay.endpoint);
+          return h.body.status === 'degraded' && (h.body.stalls as Record<string, unknown> | undefined)?.outbox ? h : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 500, what: '/healthz degraded with the outbox stalled' },
+      );
+      expect(health.status).toBe(503);
+      expect((health.body.stalls as Record<string, { at: string }>).outbox).toMatchObject({ at: `seq ${firstHeld}` });
+      expect(await unpublished()).toBe(200);
+      expect((await slotRow())!.confirmed).toBe(confirmedBefore);
+      expect(await scrapeMetric(relay.endpoint, 'streamline_errors_total', { stage: 'relay', kind: 'retry' })).toBeGreaterThanOrEqual(2);
+
+      await waitFor(async () => !(await admin.listTopics()).includes(topic), { timeoutMs: 60_000, what: 'the topic gone' });
+      await ensureTopics(admin, [{ topic }]);
+      await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 120_000, intervalMs: 500, what: 'the held rows published' });
+      await waitFor(async () => (await fetchHealth(relay.endpoint)).body.status === 'ready', { timeoutMs: 30_000, what: '/healthz ready again' });
+    } finally {
+      await stopApp(relay);
+      await admin.disconnect();
+    }
+    expect(await relay.exited).toBe(0);
+    expect(await topicMessages(topic)).toBe(200);
   });
 
   it('--drop-slot drops the slot in one line, and says so when there is none', async () => {
