@@ -181,6 +181,32 @@ describe('relay RELAY_SOURCE=wal (real PostgreSQL with wal_level=logical, Kafka,
     expect(await count(pool, 'SELECT count(*) AS n FROM outbox_dead_letters')).toBe(0);
   });
 
+  it('streams TOASTed payloads whole: a 200 KB user is published, a 3 MB one set aside with its streamed payload', async () => {
+    const { pool, topic, relay } = await setup('toast');
+    expect(await (await relay(['--once'])).exited).toBe(0);
+    await stageUsers(pool, apiUsers(10, 'wal-toast', 'toast'));
+    // Random hex (stored out of line, compressed little) and a long run of one letter (compressed inline).
+    const wide = async (expr: string) =>
+      (
+        await pool.query<{ seq: string; len: number }>(
+          `INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload)
+           SELECT gen_random_uuid(), 'user', u.id, 'UserCreated', jsonb_set(jsonb_set(o.payload, '{first_name}', to_jsonb(${expr})), '{id}', to_jsonb(u.id))
+           FROM (SELECT payload FROM outbox ORDER BY seq LIMIT 1) o, (SELECT gen_random_uuid()::text AS id) u
+           RETURNING seq, length(payload::text) AS len`,
+        )
+      ).rows[0]!;
+    const medium = await wide(`(SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 6400))`);
+    const big = await wide(`repeat('w', 3000000)`);
+    expect(medium.len).toBeGreaterThan(200_000);
+    expect(await (await relay(['--once'])).exited).toBe(0);
+    expect(await topicMessages(topic)).toBe(11);
+    const messages = await consumeAll(topic, 11);
+    const { rows: ids } = await pool.query<{ id: string }>('SELECT id::text AS id FROM outbox WHERE seq = $1', [medium.seq]);
+    expect(messages.map((m) => m.id)).toContain(ids[0]!.id);
+    const dead = (await pool.query<{ seq: string; reason: string; len: number }>('SELECT seq, reason, length(payload::text) AS len FROM outbox_dead_letters')).rows;
+    expect(dead).toEqual([{ seq: big.seq, reason: expect.stringMatching(/bytes as a produce request, over the limit of \d+: too large for /), len: big.len }]);
+  });
+
   it('a publish that keeps failing is a stall in /healthz, holding the slot where it is; once mended every held row goes through once', async () => {
     const { pool, topic, relay: start, slotRow } = await setup('stall');
     expect(await (await start(['--once'])).exited).toBe(0);
