@@ -210,7 +210,7 @@ describe('relay RELAY_SOURCE=wal (real PostgreSQL with wal_level=logical, Kafka,
   it('a publish that keeps failing is a stall in /healthz, holding the slot where it is; once mended every held row goes through once', async () => {
     const { pool, topic, relay: start, slotRow } = await setup('stall');
     expect(await (await start(['--once'])).exited).toBe(0);
-    const relay = await start([], { RELAY_STALL_AFTER_ATTEMPTS: '2' });
+    const relay = await start([], { RELAY_STALL_AFTER_ATTEMPTS: '2', RELAY_LAG_REPORT_INTERVAL_MS: '200' });
     const admin = await connectAdmin(kafka);
     const unpublished = () => count(pool, `SELECT count(*) AS n FROM outbox WHERE ${UNPUBLISHED_WHERE}`);
     try {
@@ -233,6 +233,9 @@ describe('relay RELAY_SOURCE=wal (real PostgreSQL with wal_level=logical, Kafka,
       expect(await unpublished()).toBe(200);
       expect((await slotRow())!.confirmed).toBe(confirmedBefore);
       expect(await scrapeMetric(relay.endpoint, 'streamline_errors_total', { stage: 'relay', kind: 'retry' })).toBeGreaterThanOrEqual(2);
+      // The held rows' WAL is past the slot's confirmed position: the gauge shows the slot behind.
+      await waitFor(async () => (await scrapeMetric(relay.endpoint, 'streamline_relay_slot_lag_bytes')) > 0, { timeoutMs: 30_000, what: 'streamline_relay_slot_lag_bytes above 0' });
+      await waitFor(async () => (await scrapeMetric(relay.endpoint, 'streamline_outbox_unpublished_records')) === 200, { timeoutMs: 30_000, what: 'streamline_outbox_unpublished_records at 200' });
 
       await waitFor(async () => !(await admin.listTopics()).includes(topic), { timeoutMs: 60_000, what: 'the topic gone' });
       await ensureTopics(admin, [{ topic }]);
