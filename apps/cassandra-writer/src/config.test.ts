@@ -83,9 +83,6 @@ describe('loadCassandraWriterConfig: every variable refuses a bad value, naming 
     WRITER_HEARTBEAT_INTERVAL_MS: ['0', '30000', { value: '6000', env: { WRITER_SESSION_TIMEOUT_MS: '6000' } }],
     WRITER_REPORT_INTERVAL_MS: ['0'],
     WRITER_STALL_AFTER_ATTEMPTS: ['0', 'often'],
-    TOPIC_PARTITIONS: ['0', 'six'],
-    TOPIC_REPLICATION_FACTOR: ['0'],
-    TOPIC_MIN_INSYNC_REPLICAS: ['0', '2'],
     WRITER_STALL_AFTER_MS: ['0', '1m'],
   };
 

@@ -1,4 +1,4 @@
-import { type AppBasics, bool, boundedInt, ConfigError, type Env, loadAppBasics, loadStallBound, loadTopicLayout, loadUserTable, oneOf, positiveInt, readVar, simpleName, topicName, TOPIC_VARS, TOPICS, type TopicLayout } from '@streamline/config';
+import { type AppBasics, bool, boundedInt, ConfigError, type Env, loadAppBasics, loadStallBound, loadUserTable, oneOf, positiveInt, readVar, simpleName, topicName, TOPIC_VARS, TOPICS } from '@streamline/config';
 
 /** `retry`: the backoff while Cassandra, Kafka or the registry is down at start. */
 export interface CassandraWriterConfig extends AppBasics {
@@ -38,8 +38,6 @@ export interface CassandraWriterConfig extends AppBasics {
   reportIntervalMs: number;
   /** A round failing on the same records this often or this long is a stall: counted, then /healthz says degraded. */
   stall: { afterAttempts: number; afterMs: number };
-  /** How the writer creates its topics when missing (TOPIC_* of libs/config, as every creator). */
-  topicLayout: TopicLayout;
 }
 
 export function loadCassandraWriterConfig(env: Env = process.env): CassandraWriterConfig {
@@ -77,6 +75,5 @@ export function loadCassandraWriterConfig(env: Env = process.env): CassandraWrit
     heartbeatIntervalMs,
     reportIntervalMs: readVar(env, 'WRITER_REPORT_INTERVAL_MS', positiveInt(10_000)),
     stall: loadStallBound(env, 'WRITER'),
-    topicLayout: loadTopicLayout(env),
   });
 }

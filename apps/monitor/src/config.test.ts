@@ -1,4 +1,3 @@
-import { relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JOB_OPTIONS } from '@streamline/spark-job-contract';
 import { ConfigError } from '@streamline/config';
@@ -20,14 +19,13 @@ describe('loadMonitorConfig', () => {
     const c = loadMonitorConfig({}, {}, '/repo');
     expect(c.http.port).toBe(9400);
     expect(c.appUrls).toEqual({
-      ingestor: 'http://127.0.0.1:9401',
-      relay: 'http://127.0.0.1:9402',
-      'spark-launcher': 'http://127.0.0.1:9403',
-      'cassandra-writer': 'http://127.0.0.1:9404',
+      ingestor: ['http://127.0.0.1:9401'],
+      relay: ['http://127.0.0.1:9402'],
+      'spark-launcher': ['http://127.0.0.1:9403'],
+      'cassandra-writer': ['http://127.0.0.1:9404'],
     });
     expect(c.topics).toEqual({ created: 'users_created', processed: 'users_processed', dlq: 'users_dlq' });
     expect(c.writerGroupId).toBe('cassandra-writer');
-    expect(c.spark.checkpointDir).toBe('/repo/.stack/data/spark-checkpoints/users_stream');
     expect(c.airflow?.passwordFile).toBe('/repo/.stack/data/airflow/simple_auth_manager_passwords.json.generated');
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -37,36 +35,39 @@ describe('loadMonitorConfig', () => {
     expect(loadMonitorConfig({ MONITOR_AIRFLOW_URL: 'http://airflow:8080/' }, {}, '/repo').airflow?.url).toBe('http://airflow:8080');
   });
 
-  it('follows the env a pipeline runs with: its ports, topics, group, checkpoint', () => {
+  it('follows the env a pipeline runs with: its ports, topics, group', () => {
     const c = loadMonitorConfig(
-      { RELAY_HTTP_PORT: '5001', WRITER_HTTP_PORT: '5002', TOPIC_USERS_DLQ: 'x_dlq', WRITER_GROUP_ID: 'g', SPARK_JOB_CHECKPOINT_DIR: '/tmp/ck', MONITOR_HTTP_PORT: '0' },
+      { RELAY_HTTP_PORT: '5001', WRITER_HTTP_PORT: '5002', TOPIC_USERS_DLQ: 'x_dlq', WRITER_GROUP_ID: 'g', MONITOR_HTTP_PORT: '0' },
       {},
       '/repo',
     );
-    expect(c.appUrls.relay).toBe('http://127.0.0.1:5001');
-    expect(c.appUrls['cassandra-writer']).toBe('http://127.0.0.1:5002');
+    expect(c.appUrls.relay).toEqual(['http://127.0.0.1:5001']);
+    expect(c.appUrls['cassandra-writer']).toEqual(['http://127.0.0.1:5002']);
     expect(c.topics.dlq).toBe('x_dlq');
     expect(c.writerGroupId).toBe('g');
-    expect(c.spark.checkpointDir).toBe('/tmp/ck');
     expect(c.http.port).toBe(0);
   });
 
-  it("reads the job's checkpoint and name where the launcher sets them (the job contract's variables), with the job's defaults", () => {
+  it("reads the job's name where the launcher sets it (the job contract's variable), with the job's default; not its checkpoint", () => {
     const { checkpointDir, appName } = JOB_OPTIONS;
-    const c = loadMonitorConfig({ [checkpointDir.env]: '/tmp/job-ck', [appName.env]: 'job-name' }, {}, '/repo');
-    expect(c.spark).toMatchObject({ checkpointDir: '/tmp/job-ck', appName: 'job-name' });
-    expect(loadMonitorConfig({ STREAMLINE_STACK_DIR: '/stack' }, {}, '/repo').spark).toMatchObject({
-      checkpointDir: resolve('/stack', relative('.stack', checkpointDir.default)),
-      appName: appName.default,
-    });
+    expect(loadMonitorConfig({ [appName.env]: 'job-name' }, {}, '/repo').spark).toEqual({ appName: 'job-name' });
+    expect(loadMonitorConfig({}, {}, '/repo').spark).toEqual({ appName: appName.default });
+    // The job's position comes from its launcher's /healthz: the checkpoint's variable is not read.
+    expect(settingsRead((env, flags) => loadMonitorConfig(env, flags)).variables).not.toContain(checkpointDir.env);
   });
 
   it('takes --port over MONITOR_HTTP_PORT, and MONITOR_APP_URLS over the ports', () => {
     const c = loadMonitorConfig({ MONITOR_HTTP_PORT: '9500', MONITOR_APP_URLS: 'relay=http://relay:9402/, cassandra-writer=http://writer:9404' }, { port: '9600' });
     expect(c.http.port).toBe(9600);
-    expect(c.appUrls.relay).toBe('http://relay:9402');
-    expect(c.appUrls['cassandra-writer']).toBe('http://writer:9404');
-    expect(c.appUrls.ingestor).toBe('http://127.0.0.1:9401');
+    expect(c.appUrls.relay).toEqual(['http://relay:9402']);
+    expect(c.appUrls['cassandra-writer']).toEqual(['http://writer:9404']);
+    expect(c.appUrls.ingestor).toEqual(['http://127.0.0.1:9401']);
+  });
+
+  it('watches every instance MONITOR_APP_URLS names an app with (the cluster: two relays, two writers)', () => {
+    const c = loadMonitorConfig({ MONITOR_APP_URLS: 'relay=http://relay:9402,relay=http://relay-2:9402,cassandra-writer=http://cassandra-writer:9404' });
+    expect(c.appUrls.relay).toEqual(['http://relay:9402', 'http://relay-2:9402']);
+    expect(c.appUrls['cassandra-writer']).toEqual(['http://cassandra-writer:9404']);
   });
 
   it('names the bad setting in one line', () => {
@@ -114,7 +115,6 @@ describe('loadMonitorConfig: every variable refuses a bad value, naming it', () 
   const free: FreeForm = {
     ...CONNECTION_FREE_FORM,
     ...STACK_LAYOUT_FREE_FORM,
-    SPARK_JOB_CHECKPOINT_DIR: 'a path; a missing checkpoint reads as "no batch committed yet"',
     MONITOR_AIRFLOW_PASSWORD: 'any string is a password',
     MONITOR_AIRFLOW_PASSWORD_FILE: 'a path, read when Airflow is asked (its error shows on the page)',
     MONITOR_PUBLIC_DIR: 'a path, checked when the server starts',

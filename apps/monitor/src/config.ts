@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { defaultCheckpointDir, JOB_OPTIONS } from '@streamline/spark-job-contract';
+import { JOB_OPTIONS } from '@streamline/spark-job-contract';
 import {
   APP_HTTP_PORT_VARS,
   APP_HTTP_PORTS,
@@ -38,10 +38,10 @@ export interface MonitorConfig extends AppBasics {
   userTable: { keyspace: string; table: string };
   /** The writer's consumer group (WRITER_GROUP_ID, as the writer reads it). */
   writerGroupId: string;
-  /** The Spark job: its checkpoint holds its offsets (it commits none to a group); its app name names it. */
-  spark: { checkpointDir: string; appName: string };
-  /** Base URLs of the apps' endpoints. */
-  appUrls: Readonly<Record<WatchedApp, string>>;
+  /** The Spark job: its app name names it in the lag table (its position comes from its launcher's /healthz). */
+  spark: { appName: string };
+  /** Base URLs of each app's endpoints, one per instance (a cluster runs two relays, two writers). */
+  appUrls: Readonly<Record<WatchedApp, readonly string[]>>;
   /** Null when MONITOR_AIRFLOW_URL=none: a stack without Airflow (compose, for now). */
   airflow: { url: string; username: string; password: string | undefined; passwordFile: string } | null;
   /** How often the counts, offsets and metrics are read (and the page updated). */
@@ -67,12 +67,15 @@ export interface MonitorConfig extends AppBasics {
   publicDir: string | undefined;
 }
 
-/** `relay=http://host:9402,cassandra-writer=http://host:9404`: overrides of the apps' URLs. */
+/**
+ * `relay=http://host:9402,cassandra-writer=http://host:9404`: overrides of the apps' URLs; an app
+ * named again is another instance of it (`relay=http://relay:9402,relay=http://relay-2:9402`).
+ */
 const appUrlList = z
   .string()
   .optional()
   .transform((s, ctx) => {
-    const out: Partial<Record<WatchedApp, string>> = {};
+    const out: Partial<Record<WatchedApp, string[]>> = {};
     for (const pair of (s ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
       const at = pair.indexOf('=');
       const app = pair.slice(0, at) as WatchedApp;
@@ -81,7 +84,7 @@ const appUrlList = z
         ctx.addIssue({ code: 'custom', message: `expected app=url pairs with app one of ${WATCHED_APPS.join(', ')} (bad: ${JSON.stringify(pair)})` });
         return z.NEVER;
       }
-      out[app] = value.replace(/\/+$/, '');
+      (out[app] ??= []).push(value.replace(/\/+$/, ''));
     }
     return out;
   });
@@ -99,8 +102,8 @@ export function loadMonitorConfig(env: Env = process.env, flags: MonitorFlags = 
   const host = readVar(env, 'STREAMLINE_HOST', hostName('127.0.0.1'));
   const overrides = readVar(env, 'MONITOR_APP_URLS', appUrlList);
   const appUrls = Object.fromEntries(
-    WATCHED_APPS.map((app) => [app, overrides[app] ?? `http://${host}:${readVar(env, APP_HTTP_PORT_VARS[app], port(APP_HTTP_PORTS[app]))}`]),
-  ) as Record<WatchedApp, string>;
+    WATCHED_APPS.map((app) => [app, overrides[app] ?? [`http://${host}:${readVar(env, APP_HTTP_PORT_VARS[app], port(APP_HTTP_PORTS[app]))}`]]),
+  ) as Record<WatchedApp, string[]>;
   const stack = loadStackLayout(env, repoRoot);
   const airflowPort = readVar(env, 'AIRFLOW_PORT', port(8080));
   return Object.freeze({
@@ -114,8 +117,7 @@ export function loadMonitorConfig(env: Env = process.env, flags: MonitorFlags = 
     userTable: loadUserTable(env),
     writerGroupId: readVar(env, 'WRITER_GROUP_ID', simpleName('cassandra-writer')),
     spark: {
-      // The launcher's variables (the job contract's `env`, config.test.ts checks), with the job's defaults.
-      checkpointDir: resolve(repoRoot, readVar(env, 'SPARK_JOB_CHECKPOINT_DIR', text(defaultCheckpointDir(stack.root)))),
+      // The launcher's variable (the job contract's `env`, config.test.ts checks), with the job's default.
       appName: readVar(env, 'SPARK_JOB_APP_NAME', simpleName(JOB_OPTIONS.appName.default)),
     },
     appUrls,

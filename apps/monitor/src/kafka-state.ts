@@ -1,8 +1,7 @@
-// Kafka as the monitor reads it at each tick: the pipeline topics' offsets, the writer group's
-// commits and the Spark job's checkpoint position.
+// Kafka as the monitor reads it at each tick: the pipeline topics' offsets and the writer group's
+// commits (the Spark job's position comes from its launcher: spark-position.ts).
 import type { Admin } from 'kafkajs';
 import { positionOf } from './lag-seconds.js';
-import { firstBatchRunning, readSparkPosition } from './spark-checkpoint.js';
 
 export interface TopicOffsets {
   topic: string;
@@ -28,6 +27,8 @@ export interface GroupPositions {
    * flow meanwhile; a lag that does not move between batch ends is not a stall.
    */
   checkpointedPerBatch?: boolean;
+  /** Why the position is not known (e.g. the Spark job's launcher does not answer); `partitions` is then empty. */
+  unknown?: string;
 }
 
 const missingTopic = (error: unknown) => /does not host this topic-partition|UNKNOWN_TOPIC_OR_PARTITION/i.test(String((error as Error)?.message ?? error));
@@ -70,24 +71,6 @@ export async function readGroupPositions(
   const byPartition = new Map(committed.map((c) => [c.partition, Number(c.offset)]));
   for (const p of offsets.partitions) {
     out.partitions[p.partition] = { position: positionOf(byPartition.get(p.partition) ?? null, p.low, p.high, fromBeginning), end: p.high };
-  }
-  return out;
-}
-
-/** The Spark job's position from its checkpoint; before its first committed batch it stands at the log start. */
-export async function readSparkPositions(checkpointDir: string, appName: string, offsets: TopicOffsets): Promise<GroupPositions> {
-  const out: GroupPositions = { group: appName, kind: 'spark checkpoint', topic: offsets.topic, partitions: {} };
-  if (!offsets.partitions) return out;
-  const spark = await readSparkPosition(checkpointDir, offsets.topic);
-  if (spark) {
-    out.batch = spark.batch;
-    out.checkpointedPerBatch = spark.query === 'realtime';
-  } else {
-    // Real-time Mode's first batch commits only at its end: until then its lag stands still by design.
-    out.checkpointedPerBatch = (await firstBatchRunning(checkpointDir)) === 'realtime';
-  }
-  for (const p of offsets.partitions) {
-    out.partitions[p.partition] = { position: positionOf(spark?.offsets[p.partition] ?? null, p.low, p.high, true), end: p.high };
   }
   return out;
 }

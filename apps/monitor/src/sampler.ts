@@ -6,30 +6,25 @@ import type { Admin } from 'kafkajs';
 import { registryHeaders, type CassandraClient, type PgPool } from '@streamline/clients';
 import { sumSamples } from '@streamline/runtime';
 import type { AirflowClient, AirflowState } from './airflow-state.js';
+import { mergeInstances } from './app-instances.js';
 import { probeApp, type AppProbe } from './app-probe.js';
+import { readCassandraNodes, readKafkaCluster, type CassandraNodeState, type KafkaClusterState } from './cluster-state.js';
 import { createCounterTally } from './counter-tally.js';
 import type { DlqStore } from './dlq-store.js';
 import { createHistory, derive, flowView, type Counts, type Derived, type Sample, type StageView } from './flow.js';
 import { bucketsOf, type Quantiles } from './histogram-quantile.js';
-import { readGroupPositions, readSparkPositions, readTopicsOffsets, type GroupPositions, type TopicOffsets } from './kafka-state.js';
-import { groupLag, type GroupLag } from './lag-seconds.js';
+import { readGroupPositions, readTopicsOffsets, type GroupPositions, type TopicOffsets } from './kafka-state.js';
+import { knownPositions, lagView, type LagView } from './lag-view.js';
 import { createRegistryReader, type RegistryState } from './registry-state.js';
 import { probeServers, type ServerHealth } from './server-health.js';
+import { sparkPositions } from './spark-position.js';
 import { readStagingCounts, type StagingCounts } from '@streamline/staging';
 import type { StoredTally } from './stored-rounds.js';
 import type { MonitorConfig, WatchedApp } from './config.js';
 
 const LATENCY_METRIC = 'streamline_end_to_end_latency_seconds';
 
-export interface LagView {
-  group: string;
-  kind: GroupPositions['kind'];
-  topic: string;
-  batch: number | null;
-  /** Real-time Mode's checkpoint: it moves only at each batch end (the page does not call it stalled). */
-  checkpointedPerBatch: boolean;
-  lag: GroupLag | null;
-}
+export type { LagView } from './lag-view.js';
 
 /** What the page shows, as of the latest tick. */
 export interface MonitorState {
@@ -42,6 +37,8 @@ export interface MonitorState {
   latency: Quantiles | null;
   apps: Array<Omit<AppProbe, 'samples'>>;
   servers: ServerHealth[];
+  /** The servers as clusters: brokers and nodes up or down, partitions out of sync (null: not read). */
+  cluster: { kafka: KafkaClusterState | null; cassandra: CassandraNodeState[] | null };
   registry: RegistryState | null;
   airflow: AirflowState | null;
   dlq: { total: number; byStage: Record<string, number>; following: boolean };
@@ -90,6 +87,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
   let groups: GroupPositions[] = [];
   let apps: AppProbe[] = [];
   let servers: ServerHealth[] = [];
+  let cluster: MonitorState['cluster'] = { kafka: null, cassandra: null };
   let registry: RegistryState | null = null;
   let airflow: AirflowState | null = null;
   let derived: Derived | null = null;
@@ -116,19 +114,18 @@ export function createSampler(deps: SamplerDeps): Sampler {
       read('postgres', () => readStagingCounts(deps.pg), null),
       read('kafka', () => readTopicsOffsets(deps.admin, [created, processed, dlq]), [created, processed, dlq].map(missing)),
       read('cassandra', () => deps.stored.read(), null),
-      Promise.all(appNames.map((app) => probeApp(app, config.appUrls[app], { metrics: true }))),
+      Promise.all(appNames.flatMap((app) => config.appUrls[app].map((url) => probeApp(app, url, { metrics: true })))),
     ]);
     const [createdOffsets, processedOffsets] = offsets as [TopicOffsets, TopicOffsets, TopicOffsets];
-    const [writerGroup, sparkGroup] = await Promise.all([
-      read('writer group', () => readGroupPositions(deps.admin, config.writerGroupId, processedOffsets), null),
-      read('spark checkpoint', () => readSparkPositions(config.spark.checkpointDir, config.spark.appName, createdOffsets), null),
-    ]);
+    const byApp = mergeInstances(probes);
+    const writerGroup = await read('writer group', () => readGroupPositions(deps.admin, config.writerGroupId, processedOffsets), null);
+    // The job's position as its launcher serves it (this tick's probe of it).
+    const sparkGroup = sparkPositions(byApp.get('spark-launcher'), config.spark.appName, createdOffsets);
     staging = stagingNow;
     topics = offsets;
     groups = [sparkGroup, writerGroup].filter((g): g is GroupPositions => g !== null);
     apps = probes;
 
-    const byApp = new Map(probes.map((p) => [p.app, p]));
     const ingestor = byApp.get('ingestor');
     if (ingestor?.process) rejected.observe(sumSamples(ingestor.samples, 'streamline_records_out_total', { stage: 'ingest', outcome: 'rejected' }), ingestor.process.startedAt);
     const writer = byApp.get('cassandra-writer');
@@ -155,7 +152,8 @@ export function createSampler(deps: SamplerDeps): Sampler {
     history.push({
       t,
       counts,
-      groups: Object.fromEntries(groups.map((g) => [g.group, g.partitions])),
+      // A position not known is no sample: the lag's pace is taken from known ones only.
+      groups: knownPositions(groups),
       latencyBuckets: latencyBuckets.length > 0 ? latencyBuckets : null,
       writerStartedAt: writer?.process ? writer.process.startedAt * 1000 : null,
     });
@@ -165,17 +163,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
 
   function lagViews(): LagView[] {
     const all = history.all();
-    return groups.map((g) => ({
-      group: g.group,
-      kind: g.kind,
-      topic: g.topic,
-      batch: g.batch ?? null,
-      checkpointedPerBatch: g.checkpointedPerBatch ?? false,
-      lag: groupLag(
-        all.filter((s) => s.groups[g.group]).map((s) => ({ t: s.t, partitions: s.groups[g.group]! })),
-        config.lagWindowMs,
-      ),
-    }));
+    return groups.map((g) => lagView(g, all, config.lagWindowMs));
   }
 
   const registryReader = createRegistryReader(config.connections.registry.url, [`${config.topics.created}-value`, `${config.topics.processed}-value`], {
@@ -183,7 +171,8 @@ export function createSampler(deps: SamplerDeps): Sampler {
   });
 
   async function slowTick(): Promise<void> {
-    const [serversNow, registryNow, airflowNow] = await Promise.all([
+    const { created, processed, dlq } = config.topics;
+    const [serversNow, kafkaCluster, registryNow, airflowNow] = await Promise.all([
       probeServers({
         pg: deps.pg,
         admin: deps.admin,
@@ -193,10 +182,13 @@ export function createSampler(deps: SamplerDeps): Sampler {
         sparkMasterUiUrl: config.connections.spark.masterUiUrl,
         airflowUrl: config.airflow?.url,
       }),
+      read('kafka cluster', () => readKafkaCluster(deps.admin, config.connections.kafka.brokers, [created, processed, dlq]), null),
       read('schema registry', () => registryReader.read(), registry),
       deps.airflow ? read('airflow api', () => deps.airflow!.read(), airflow) : Promise.resolve(null),
     ]);
     servers = serversNow;
+    // The driver's view, kept current by the cluster's own up/down events.
+    cluster = { kafka: kafkaCluster, cassandra: readCassandraNodes(deps.cassandra) };
     registry = registryNow;
     airflow = airflowNow;
   }
@@ -205,7 +197,10 @@ export function createSampler(deps: SamplerDeps): Sampler {
     tick,
     slowTick,
     points: () => points.all(),
-    sparkPosition: () => groups.find((g) => g.kind === 'spark checkpoint')?.partitions ?? null,
+    sparkPosition: () => {
+      const spark = groups.find((g) => g.kind === 'spark checkpoint');
+      return spark && spark.unknown === undefined ? spark.partitions : null;
+    },
     state: () => {
       const dlqCounts = deps.dlq.counts();
       return {
@@ -218,6 +213,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
         latency: derived?.latency ?? null,
         apps: apps.map(({ samples: _samples, ...rest }) => rest),
         servers,
+        cluster,
         registry,
         airflow,
         dlq: { ...dlqCounts, following: deps.dlqFollowing() },

@@ -2,11 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectProducer, createAvroSerde, createCassandraClient, createKafka, createPgPool, createRegistryClient, type PgPool } from '@streamline/clients';
+import { connectAdmin, connectProducer, createAvroSerde, createCassandraClient, createKafka, createPgPool, createRegistryClient, type PgPool } from '@streamline/clients';
 import { lastJsonLine, repoRoot, runAppToEnd } from '@streamline/app-runner';
 import { parsePrometheusText, sumSamples } from '@streamline/runtime';
+import { readJobPosition } from '@streamline/spark-job-contract';
 import { testConnections, uniqueName, waitFor } from '@streamline/testing';
 import { mapApiUser, type UserCreated } from '@streamline/user-schema';
 import { apiUserNumericPostcode } from '@streamline/user-schema/testing';
@@ -195,6 +197,18 @@ describe('monitor (real browser, real pipeline)', () => {
   });
 
   it('lists both consumer groups in the lag table, caught up; saves a screenshot', { timeout: 120_000 }, async () => {
+    // The job's position comes from its launcher's /healthz: there, once caught up, it is the created topic's end offsets.
+    const admin = await connectAdmin(kafka);
+    const ends = Object.fromEntries((await admin.fetchTopicOffsets(env.TOPIC_USERS_CREATED!)).map((p) => [String(p.partition), Number(p.high)]));
+    await admin.disconnect();
+    expect(Object.values(ends).reduce((a, b) => a + b, 0)).toBe(n + 2);
+    const served = async () => {
+      const read = readJobPosition(((await (await fetch(`${pipeline.endpoint('spark-launcher')}/healthz`)).json()) as { details?: unknown }).details);
+      return 'position' in read ? read.position : null;
+    };
+    await waitFor(async () => isDeepStrictEqual((await served())?.offsets, ends), { timeoutMs: 60_000, what: `the launcher serving the job's position at ${JSON.stringify(ends)}` });
+    expect(await served()).toMatchObject({ mode: 'realtime', query: 'realtime', topic: env.TOPIC_USERS_CREATED, offsets: ends, batch: expect.any(Number), firstBatchRunning: false });
+
     const groups = [env.SPARK_JOB_APP_NAME!, env.WRITER_GROUP_ID!];
     for (const group of groups) {
       const total = `#lag tr.group-total[data-group="${group}"] td[data-value]`;
@@ -230,6 +244,19 @@ describe('monitor (real browser, real pipeline)', () => {
     expect(top.stdout).toMatch(new RegExp(`^stored +${n} `, 'm'));
     expect(top.stdout).toMatch(new RegExp(`^${env.WRITER_GROUP_ID!} +\\S+ +0 `, 'm'));
     console.log(`monitor while watching: ${JSON.stringify(resources)}; screenshot ${join(outDir, 'monitor.png')}`);
+  });
+
+  it('shows the servers as a cluster: the broker the clients are told of and the Cassandra node up, every partition of the run in sync', { timeout: 60_000 }, async () => {
+    const broker = page.locator(`#cluster tr[data-broker="${config.kafka.brokers[0]}"]`);
+    await broker.waitFor({ timeout: 30_000 });
+    expect(await broker.getAttribute('data-up')).toBe('true');
+    expect(await broker.textContent()).toMatch(/broker \d+, controller/);
+    expect(await page.locator('#cluster tr[data-broker]').count()).toBe(1);
+    expect(await page.locator('#cluster tr[data-node][data-up="true"]').count()).toBe(1);
+    // The run's three topics, three partitions each (as provisioned), each replica in sync.
+    expect(await page.locator('#cluster-summary').textContent()).toBe('9 of 9 partitions in sync');
+    // One instance of each app: listed by its name alone.
+    expect(await page.locator('#apps tr[data-app="relay"] td').first().textContent()).toBe('relay');
   });
 
   it('works under its CSP with the token: no violation reported, no page without the token', { timeout: 60_000 }, async () => {

@@ -1,3 +1,6 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
 import { CASSANDRA } from '@streamline/config';
@@ -14,7 +17,12 @@ import {
   testConnections,
   waitFor,
 } from '@streamline/testing';
+import { repoRoot } from '@streamline/app-runner';
+import { ensureSystemChromium } from '../../monitor/tests/support/system-chromium.js';
 import { expectExactlyTheStagedSet as expectExactSet } from './support/exact-set.js';
+
+/** Where the browser's pictures go (looked at by hand; ignored by git). */
+const SHOTS = join(repoRoot, '.stack', 'logs', 'cluster-it');
 
 /**
  * The pipeline on the cluster topology (deploy/docker-compose.yml + deploy/docker-compose.cluster.yml,
@@ -98,6 +106,30 @@ describeWithEngine('the cluster topology, end to end under cluster faults (clust
   const fullyReplicated = (via: string) =>
     waitFor(() => underReplicated(via) === '', { timeoutMs: 600_000, intervalMs: 3_000, what: 'no under-replicated partition' });
 
+  /**
+   * The monitor's page in Debian's chromium while a broker is down: its row says down, the summary
+   * names under-replicated partitions, and each relay and writer instance has its own row.
+   */
+  async function expectMonitorShowsBrokerDown(address: string) {
+    const token = new RegExp('^MONITOR_AUTH_TOKEN=(\\S+)$', 'm').exec(readFileSync(join(dirname(composeFile), '.env'), 'utf8'))?.[1];
+    if (!token) throw new Error('deploy/.env holds no MONITOR_AUTH_TOKEN (npm run images writes it)');
+    const browser = await chromium.launch({ executablePath: await ensureSystemChromium(), headless: true, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1500, height: 1400 }, httpCredentials: { username: 'monitor', password: token } });
+      await page.goto(`http://127.0.0.1:${CLUSTER_TEST_PORTS.MONITOR_HTTP_PORT}/`);
+      await page.locator(`#cluster tr[data-broker="${address}"][data-up="false"]`).waitFor({ timeout: 120_000 });
+      await page.locator('#cluster-summary', { hasText: 'under-replicated' }).waitFor({ timeout: 60_000 });
+      expect(await page.locator('#cluster tr[data-broker][data-up="true"]').count()).toBe(2);
+      expect(await page.locator('#cluster tr[data-node][data-up="true"]').count()).toBe(3);
+      expect(await page.locator('#apps tr[data-app="relay"]').count()).toBe(2);
+      expect(await page.locator('#apps tr[data-app="cassandra-writer"]').count()).toBe(2);
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: join(SHOTS, 'monitor-broker-down.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  }
+
   beforeAll(async () => {
     pool = createPgPool(config.pg, { max: 2 });
   });
@@ -126,12 +158,15 @@ describeWithEngine('the cluster topology, end to end under cluster faults (clust
     console.log(`cluster throughput ${JSON.stringify({ users: 2000, allStoredAfterS: Math.round((Date.now() - started) / 100) / 10 })}`);
   });
 
-  it('loses and duplicates nothing when a broker is killed while users flow, then started again', async () => {
+  it('loses and duplicates nothing when a broker is killed while users flow, then started again; the monitor shows it down meanwhile', async () => {
     const run = ingest('cluster-broker-kill', 2000);
     await flowing();
     const recovered = watchRecovery();
     docker(['kill', container('kafka-2')]);
-    await sleep(15_000);
+    const killedAt = Date.now();
+    // Down at least 15 s, and until the monitor's page (a real browser) has shown it.
+    await expectMonitorShowsBrokerDown('kafka-2:29092');
+    await sleep(Math.max(0, 15_000 - (Date.now() - killedAt)));
     docker(['start', container('kafka-2')]);
     await waitHealthy('kafka-2');
     expect((await run).staged).toBe(2000);

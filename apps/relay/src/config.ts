@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type AppBasics, boundedInt, type Env, loadAppBasics, loadStallBound, loadTopicLayout, nonNegativeInt, oneOf, type TopicLayout, positiveInt, readVar, TOPIC_VARS, TOPICS } from '@streamline/config';
+import { type AppBasics, boundedInt, type Env, loadAppBasics, loadStallBound, nonNegativeInt, oneOf, positiveInt, readVar, TOPIC_VARS, TOPICS } from '@streamline/config';
 import { SLOT_NAME } from '@streamline/staging';
 
 export interface RelayConfig extends AppBasics {
@@ -35,8 +35,6 @@ export interface RelayConfig extends AppBasics {
   /** wal: the replication slot and the publication (the outbox's inserts), made when missing. */
   slot: string;
   publication: string;
-  /** How the relay creates its topics when missing (TOPIC_* of libs/config, as every creator). */
-  topicLayout: TopicLayout;
 }
 
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -80,6 +78,5 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     source: readVar(env, 'RELAY_SOURCE', oneOf(['poll', 'wal'], 'poll')),
     slot: readVar(env, 'RELAY_SLOT', slotName('streamline_relay')),
     publication: readVar(env, 'RELAY_PUBLICATION', slotName('streamline_outbox')),
-    topicLayout: loadTopicLayout(env),
   });
 }

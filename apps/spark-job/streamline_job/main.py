@@ -4,6 +4,7 @@ from __future__ import annotations
 import traceback
 from typing import Sequence
 
+from .job_contract import JOB_FAILED
 from .log import JsonLog
 from .options import parse_options
 from .stop_signal import StopSignal
@@ -20,5 +21,5 @@ def main(argv: Sequence[str]) -> int:
         return run(opts, log, stop)
     except Exception as error:  # noqa: BLE001 - the one place that reports and exits
         first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        log.error("job failed", error=f"{type(error).__name__}: {first_line}", trace=traceback.format_exc())
+        log.error(JOB_FAILED, error=f"{type(error).__name__}: {first_line}", trace=traceback.format_exc())
         return 1

@@ -2,12 +2,16 @@
 it from the same checkpoint when it failed on a writer schema id it did not know, stop on request."""
 from __future__ import annotations
 
+import os
 from typing import Optional, Set
 
 from pyspark.errors import StreamingQueryException
 from pyspark.sql import SparkSession
 from pyspark.sql.streaming import StreamingQuery
 
+from .checkpoint_handover import Handover
+from .committed_position import log_progress_position, resume_position
+from .job_contract import BATCH_WRITTEN, COMMITTED_POSITION, QUERY_PROGRESS, QUERY_STARTED
 from .log import JsonLog
 from .options import JobOptions
 from .progress import progress_fields
@@ -20,22 +24,24 @@ from .unknown_schemas import resolve_ids, unknown_ids_in
 POLL_SECONDS = 1.0
 
 
-def _log_progress(query: StreamingQuery, last_batch: Optional[int], log: JsonLog) -> Optional[int]:
+def _log_progress(query: StreamingQuery, last_batch: Optional[int], log: JsonLog, topic: str) -> Optional[int]:
     progress = query.lastProgress
     if not progress or progress.get("batchId") == last_batch:
         return last_batch
-    log.debug("query progress", **progress_fields(progress))
+    log.debug(QUERY_PROGRESS, **progress_fields(progress))
     counts = batch_counts(progress)
     if counts and counts["records"] > 0:
-        log.info("batch written", **counts)
+        log.info(BATCH_WRITTEN, **counts)
+    # An RTM batch reports its progress at its end, with its offsets checkpointed.
+    log_progress_position(log, progress, QUERY_NAME, topic)
     return progress.get("batchId")
 
 
-def await_realtime(query: StreamingQuery, stop: StopSignal, log: JsonLog) -> None:
+def await_realtime(query: StreamingQuery, stop: StopSignal, log: JsonLog, topic: str) -> None:
     """Returns after a requested stop (or when the query ended by itself); raises when it failed."""
     last_batch: Optional[int] = None
     while not query.awaitTermination(POLL_SECONDS):
-        last_batch = _log_progress(query, last_batch, log)
+        last_batch = _log_progress(query, last_batch, log, topic)
         reason = stop.reason()
         if reason:
             log.info("stopping", reason=reason)
@@ -45,13 +51,17 @@ def await_realtime(query: StreamingQuery, stop: StopSignal, log: JsonLog) -> Non
             return
 
 
-def run_realtime(spark: SparkSession, opts: JobOptions, registry: RegistryClient, stop: StopSignal, log: JsonLog, schemas: Schemas) -> int:
+def run_realtime(
+    spark: SparkSession, opts: JobOptions, registry: RegistryClient, stop: StopSignal, log: JsonLog, schemas: Schemas, handover: Optional[Handover] = None
+) -> int:
     writer_ids: Set[int] = set()
     unregistered: Set[int] = set()
     while True:
+        # Read before the start: what the query resumes from, not a batch it commits meanwhile.
+        resume = resume_position(os.path.abspath(opts.checkpoint_dir), QUERY_NAME, opts.source_topic, handover)
         query = start_realtime_query(spark, opts, schemas, unregistered)
         log.info(
-            "query started",
+            QUERY_STARTED,
             query=QUERY_NAME,
             mode="realtime",
             batchDuration=opts.realtime_batch_duration,
@@ -64,8 +74,9 @@ def run_realtime(spark: SparkSession, opts: JobOptions, registry: RegistryClient
             checkpoint=checkpoint_path(opts),
             applicationId=spark.sparkContext.applicationId,
         )
+        log.info(COMMITTED_POSITION, **resume)
         try:
-            await_realtime(query, stop, log)
+            await_realtime(query, stop, log, opts.source_topic)
         except StreamingQueryException as error:
             ids = unknown_ids_in(error)
             if not ids:

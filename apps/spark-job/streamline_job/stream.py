@@ -7,7 +7,7 @@ import dataclasses
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Callable, List, Optional, Set
+from typing import Callable, List, Optional, Set, Tuple
 
 from pyspark import StorageLevel
 from pyspark.errors import StreamingQueryException
@@ -15,8 +15,9 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 
-from .checkpoint_handover import handover_offsets
-from .job_contract import QUERY_NAMES
+from .checkpoint_handover import Handover, handover_offsets
+from .committed_position import log_progress_position, resume_position
+from .job_contract import BATCH_WRITTEN, COMMITTED_POSITION, QUERY_NAMES, QUERY_PROGRESS, QUERY_STARTED
 from .log import JsonLog
 from .options import JobOptions
 from .pipeline import transform
@@ -103,7 +104,7 @@ def make_batch_writer(opts: JobOptions, registry: RegistryClient, state: RunStat
                 raise SchemaSetChangedError(f"new writer schema ids {registered} in batch {batch_id}")
             write_rows(rows.select("topic", "key", "value", "headers"))
             log.info(
-                "batch written",
+                BATCH_WRITTEN,
                 batch=batch_id,
                 records=stats["records"],
                 processed=stats["processed"],
@@ -128,11 +129,12 @@ def start_query(spark: SparkSession, opts: JobOptions, schemas: Schemas, registr
     )
 
 
-def _log_progress(query: StreamingQuery, last_batch: Optional[int], log: JsonLog) -> Optional[int]:
+def _log_progress(query: StreamingQuery, last_batch: Optional[int], log: JsonLog, topic: str) -> Optional[int]:
     progress = query.lastProgress
     if not progress or progress.get("batchId") == last_batch:
         return last_batch
-    log.debug("query progress", **progress_fields(progress))
+    log.debug(QUERY_PROGRESS, **progress_fields(progress))
+    log_progress_position(log, progress, QUERY_NAME, topic)
     dropped = sum(op.get("numRowsDroppedByWatermark", 0) or 0 for op in progress.get("stateOperators", []))
     if dropped:
         log.warn("records older than the watermark were dropped", batch=progress.get("batchId"), dropped=dropped)
@@ -150,7 +152,7 @@ def await_query(query: StreamingQuery, stop: StopSignal, opts: JobOptions, state
             if state.new_schema_ids:
                 return "schemas-changed"
             raise
-        last_batch = _log_progress(query, last_batch, log)
+        last_batch = _log_progress(query, last_batch, log, opts.source_topic)
         reason = stop.reason()
         if reason:
             log.info("stopping", reason=reason)
@@ -162,13 +164,17 @@ def await_query(query: StreamingQuery, stop: StopSignal, opts: JobOptions, state
             return "stopped"
 
 
-def run_microbatch(spark: SparkSession, opts: JobOptions, registry: RegistryClient, stop: StopSignal, log: JsonLog, schemas: Schemas) -> int:
+def run_microbatch(
+    spark: SparkSession, opts: JobOptions, registry: RegistryClient, stop: StopSignal, log: JsonLog, schemas: Schemas, handover: Optional[Handover] = None
+) -> int:
     extra_writer_ids: Set[int] = set()
     while True:
         state = RunState()
+        # Read before the start: what the query resumes from, not a batch it commits meanwhile.
+        resume = resume_position(os.path.abspath(opts.checkpoint_dir), QUERY_NAME, opts.source_topic, handover)
         query = start_query(spark, opts, schemas, registry, state, log)
         log.info(
-            "query started",
+            QUERY_STARTED,
             query=QUERY_NAME,
             mode="microbatch",
             sourceTopic=opts.source_topic,
@@ -179,6 +185,7 @@ def run_microbatch(spark: SparkSession, opts: JobOptions, registry: RegistryClie
             checkpoint=os.path.join(os.path.abspath(opts.checkpoint_dir), QUERY_NAME),
             applicationId=spark.sparkContext.applicationId,
         )
+        log.info(COMMITTED_POSITION, **resume)
         outcome = await_query(query, stop, opts, state, log)
         if outcome == "schemas-changed":
             log.info("restarting the query with new writer schemas", schemaIds=state.new_schema_ids)
@@ -189,14 +196,15 @@ def run_microbatch(spark: SparkSession, opts: JobOptions, registry: RegistryClie
         return 0
 
 
-def with_handover(opts: JobOptions, log: JsonLog) -> JobOptions:
-    """On the first start of a mode whose checkpoint is empty, start where the other mode left off."""
+def with_handover(opts: JobOptions, log: JsonLog) -> Tuple[JobOptions, Optional[Handover]]:
+    """On the first start of a mode whose checkpoint is empty, start where the other mode left off
+    (the handover is returned too: the query reports it as the position it resumes from)."""
     from .realtime_query import QUERY_NAME as REALTIME_QUERY  # pyspark is loaded by now
 
     query, other = (REALTIME_QUERY, QUERY_NAME) if opts.mode == "realtime" else (QUERY_NAME, REALTIME_QUERY)
     handover = handover_offsets(opts.checkpoint_dir, query, other, opts.source_topic)
     if handover is None:
-        return opts
+        return opts, None
     log.info(
         "starting where the other mode left off",
         query=query,
@@ -204,11 +212,11 @@ def with_handover(opts: JobOptions, log: JsonLog) -> JobOptions:
         fromBatch=handover.from_batch,
         startingOffsets=handover.starting_offsets,
     )
-    return dataclasses.replace(opts, starting_offsets=handover.starting_offsets)
+    return dataclasses.replace(opts, starting_offsets=handover.starting_offsets), handover
 
 
 def run(opts: JobOptions, log: JsonLog, stop: StopSignal) -> int:
-    opts = with_handover(opts, log)
+    opts, handover = with_handover(opts, log)
     registry = RegistryClient(opts.registry_url, fetch=fetch_with_login(os.environ))
     # Before the JVM starts: a registry problem fails in a second, not after the session is up.
     schemas = load_schemas(registry, opts)
@@ -222,7 +230,7 @@ def run(opts: JobOptions, log: JsonLog, stop: StopSignal) -> int:
         if opts.mode == "realtime":
             from .realtime_driver import run_realtime
 
-            return run_realtime(spark, opts, registry, stop, log, schemas)
-        return run_microbatch(spark, opts, registry, stop, log, schemas)
+            return run_realtime(spark, opts, registry, stop, log, schemas, handover)
+        return run_microbatch(spark, opts, registry, stop, log, schemas, handover)
     finally:
         spark.stop()

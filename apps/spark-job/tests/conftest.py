@@ -133,3 +133,39 @@ def kafka_rows(spark, created_avsc, users, raw=()):
         F.lit(dt.datetime(2026, 1, 1, 0, 0, 0)).alias("timestamp"),
         F.array(F.struct(F.lit("outbox.id").alias("key"), F.lit(b"e1").cast("binary").alias("value"))).cast(HEADER_TYPE).alias("headers"),
     )
+
+
+LINE_FIELDS = {"streamline", "level", "msg", "component", "time"}
+_FIELD_CHECKS = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "integers": lambda v: isinstance(v, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in v),
+    "offsets": lambda v: isinstance(v, dict) and all(p.isdigit() and isinstance(o, int) and o >= 0 for p, o in v.items()),
+}
+
+
+def contract_events(lines, msg=None):
+    """The job's lines (parsed JSON) that are events of the contract (job_contract.EVENTS), each
+    checked against its declaration the way the launcher checks it: every required field present
+    and of its type, no undeclared field. `msg`: only those events."""
+    from streamline_job.job_contract import EVENTS
+
+    declared = {e["msg"]: e for e in EVENTS.values()}
+    events = []
+    for line in lines:
+        spec = declared.get(line["msg"])
+        if spec is None or (msg is not None and line["msg"] != msg):
+            continue
+        fields = {k: v for k, v in line.items() if k not in LINE_FIELDS}
+        names = {f["name"] for f in spec["fields"]}
+        assert set(fields) <= names, f"{line['msg']}: undeclared fields {sorted(set(fields) - names)}"
+        for f in spec["fields"]:
+            value = fields.get(f["name"])
+            if value is None:
+                assert not f["required"], f"{line['msg']}: required field {f['name']} missing"
+            else:
+                assert _FIELD_CHECKS[f["type"]](value), f"{line['msg']}: {f['name']}={value!r} is not {f['type']}"
+        events.append(line)
+    return events

@@ -100,3 +100,45 @@ def test_progress_fields_reduce_sparks_progress_to_what_the_launcher_exports():
         "offsetsBehind": 30,
     }
     assert progress_fields({"batchId": 0, "sources": [{"metrics": {}}]})["offsetsBehind"] is None
+
+
+def test_the_microbatch_loop_reports_where_it_resumes_and_each_committed_batch(monkeypatch, tmp_path):
+    from types import SimpleNamespace
+
+    from conftest import contract_events
+    from streamline_job import stream
+    from streamline_job.job_contract import COMMITTED_POSITION, QUERY_PROGRESS, QUERY_STARTED
+    from streamline_job.registry import RegisteredSchema
+    from streamline_job.schemas import Schemas
+    from test_checkpoint_handover import write_batch
+
+    write_batch(tmp_path / "cleanse", 11, {"users_created": {"0": 5, "1": 6}})
+    progress = {"batchId": 12, "numInputRows": 3, "durationMs": {"triggerExecution": 800}, "sources": [{"endOffset": '{"users_created":{"0":7,"1":7}}', "metrics": {}}]}
+
+    class Query:
+        lastProgress, isActive = progress, False
+
+        def awaitTermination(self, timeout):
+            return False
+
+        def stop(self):
+            pass
+
+    class StopAfterTwoPolls:
+        polls = 0
+
+        def reason(self):
+            self.polls += 1
+            return "stop file" if self.polls >= 2 else None
+
+    monkeypatch.setattr(stream, "start_query", lambda *args: Query())
+    out = io.StringIO()
+    schema = '{"type": "record", "name": "u", "fields": []}'
+    schemas = Schemas(reader=RegisteredSchema(7, schema), writers={7: schema}, processed=RegisteredSchema(9, schema))
+    spark = SimpleNamespace(sparkContext=SimpleNamespace(applicationId="app-2"))
+    opts = parse_options(["--mode", "microbatch", "--checkpoint-dir", str(tmp_path)])
+    assert stream.run_microbatch(spark, opts, FakeRegistry({7: schema}), StopAfterTwoPolls(), JsonLog(out), schemas) == 0
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    events = contract_events(lines)
+    assert [e["msg"] for e in events] == [QUERY_STARTED, COMMITTED_POSITION, QUERY_PROGRESS, COMMITTED_POSITION]
+    assert [(e["batch"], e["offsets"], e["resumed"]) for e in events if e["msg"] == COMMITTED_POSITION] == [(11, {"0": 5, "1": 6}, True), (12, {"0": 7, "1": 7}, False)]

@@ -1,11 +1,12 @@
 import { Counter, Gauge } from 'prom-client';
 import type { AppMetrics, Health, StageMetrics } from '@streamline/runtime';
+import { JOB_POSITION_DETAIL } from '@streamline/spark-job-contract';
 import type { LauncherStatus } from './status.js';
 
 /**
  * Turns the launcher's status changes into its metrics (stage `process`: the job's records in,
  * processed and DLQ'd, its micro-batches; Spark's own query progress) and its /healthz (ready while
- * the streaming query runs; the state, restarts and last progress in the details). `stage` is
+ * the streaming query runs; the state, restarts, last progress and the job's position in the details). `stage` is
  * returned too: the stall watch counts the job's retried failures there.
  */
 export function createLauncherObserver(metrics: AppMetrics, health: Health): { observe: (status: LauncherStatus) => void; stage: StageMetrics } {
@@ -26,6 +27,8 @@ export function createLauncherObserver(metrics: AppMetrics, health: Health): { o
     restarts: last?.restarts,
     lastBatch: last?.lastBatch,
     progress: last?.progress,
+    // The job's committed position: the monitor computes the job's lag from it (null: not reported yet).
+    [JOB_POSITION_DETAIL]: last?.job ?? null,
     error: last?.error,
   }));
   const observe = (status: LauncherStatus) => {

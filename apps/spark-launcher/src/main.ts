@@ -61,6 +61,8 @@ program
           s && `launcher pid ${s.pid} ${report.launcherAlive ? 'alive' : 'gone'}, spark-submit pid ${s.childPid ?? '-'} ${report.childAlive ? 'alive' : ''}`.trim(),
           s && `restarts: ${s.restarts}, started_at: ${s.started_at}, application: ${s.applicationId ?? '-'}${sparkApp ? ` (${sparkApp.state} on the master)` : ''}`,
           s?.lastBatch && `last batch ${s.lastBatch.batch} at ${s.lastBatch.at}: ${s.lastBatch.processed} processed, ${s.lastBatch.dlq} to the DLQ`,
+          s?.job &&
+            `position on ${s.job.topic} (${s.job.query}): ${s.job.firstBatchRunning ? 'first batch running, ' : ''}${s.job.batch === null ? 'no batch committed' : `batch ${s.job.batch}`}${s.job.offsets ? `, ${Object.entries(s.job.offsets).map(([p, o]) => `${p}:${o}`).join(' ')}` : ''} at ${s.job.at}`,
           s?.error && `error: ${s.error}`,
         ]
           .filter(Boolean)

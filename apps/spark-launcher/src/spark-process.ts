@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from '@streamline/runtime';
+import { jobEventDispatcher } from './job-events.js';
 import { createSparkLogForwarder } from './spark-log.js';
 import type { SparkSubmitCommand } from './spark-submit-command.js';
 import type { ChildExit, JobEvents, JobProcess } from './supervisor.js';
@@ -23,8 +24,8 @@ const timeout = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout((
 /**
  * Starts spark-submit in its own process group (the driver JVM and the Python driver it starts), so a
  * stop reaches both and a Ctrl-C at the terminal reaches only the launcher, which then stops the job
- * in order. Output lines go through the pino logger; the job's "query started" and "batch written"
- * lines become events.
+ * in order. Output lines go through the pino logger; the job's event lines (the contract's) become
+ * the supervisor's events.
  */
 export function launchSparkProcess(command: SparkSubmitCommand, options: SparkProcessOptions): JobProcess {
   const { log, stopFile, stopTimeoutMs, events } = options;
@@ -40,25 +41,7 @@ export function launchSparkProcess(command: SparkSubmitCommand, options: SparkPr
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const forwarder = createSparkLogForwarder(log, (msg, fields) => {
-    if (msg === 'query started') events.onQueryStarted(typeof fields.applicationId === 'string' ? fields.applicationId : null);
-    if (msg === 'batch written') {
-      const n = (key: string) => (typeof fields[key] === 'number' ? (fields[key] as number) : 0);
-      events.onBatch({ batch: n('batch'), records: n('records'), processed: n('processed'), dlq: n('dlq') });
-    }
-    if (msg === 'job failed') events.onJobFailed(typeof fields.error === 'string' ? fields.error : 'job failed');
-    if (msg === 'query progress') {
-      const n = (key: string) => (typeof fields[key] === 'number' ? (fields[key] as number) : 0);
-      events.onProgress({
-        batch: n('batch'),
-        inputRows: n('inputRows'),
-        inputRowsPerSecond: n('inputRowsPerSecond'),
-        processedRowsPerSecond: n('processedRowsPerSecond'),
-        durationMs: n('durationMs'),
-        offsetsBehind: typeof fields.offsetsBehind === 'number' ? fields.offsetsBehind : null,
-      });
-    }
-  });
+  const forwarder = createSparkLogForwarder(log, jobEventDispatcher(events, log));
   for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream, crlfDelay: Infinity }).on('line', forwarder.line);
 
   // If the launcher dies without stopping the job, do not leave an orphan behind (the job also

@@ -17,6 +17,11 @@ describe('status file', () => {
     file.update({ state: 'running', childPid: 200, applicationId: 'app-1' });
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ state: 'running', childPid: 200, applicationId: 'app-1', restarts: 0 });
     expect(readStatusFile(join(path, '..', 'missing.json'))).toBeUndefined();
+    // The job's position: none before it reports one, then what it reported.
+    expect(readStatusFile(path)).toMatchObject({ job: null });
+    const job = { mode: 'microbatch' as const, query: 'cleanse', topic: 'a', batch: 2, offsets: { '0': 5 }, at: '2026-01-01T00:00:06.000Z', firstBatchRunning: false };
+    file.update({ job });
+    expect(readStatusFile(path)?.job).toEqual(job);
   });
 });
 

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isProcessAlive } from '@streamline/runtime';
+import type { JobPosition } from '@streamline/spark-job-contract';
 import type { QueryProgress } from './supervisor.js';
 
 /**
@@ -25,6 +26,11 @@ export interface LauncherStatus {
   lastBatch: { batch: number; records: number; processed: number; dlq: number; at: string } | null;
   /** The streaming query's progress after its last micro-batch (Spark's own figures). */
   progress: (QueryProgress & { at: string }) | null;
+  /**
+   * Where the job stands on its source topic, as it last reported (kept across restarts: a
+   * committed position stays true); null before its first report. Served in /healthz as `job`.
+   */
+  job: JobPosition | null;
   lastExit: { code: number | null; signal: string | null; at: string } | null;
   nextRestartAt: string | null;
   error: string | null;
@@ -49,6 +55,7 @@ export function initialStatus(
     applicationId: null,
     lastBatch: null,
     progress: null,
+    job: null,
     lastExit: null,
     nextRestartAt: null,
     error: null,

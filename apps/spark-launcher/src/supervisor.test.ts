@@ -172,4 +172,29 @@ describe('superviseJob', () => {
     stop.abort();
     await done;
   });
+
+  it("keeps the job's committed position in its status, with the mode of its query, across a restart", async () => {
+    const h = harness();
+    const stop = new AbortController();
+    const done = superviseJob(h.deps, stop.signal);
+    const position = (fields: object) => ({ event: 'committedPosition' as const, query: 'realtime', topic: 't', batch: null, offsets: null, fromQuery: null, resumed: true, ...fields });
+    const jobs = () => h.statuses.flatMap((s) => (s.job !== undefined ? [s.job] : []));
+
+    const first = await h.child(1);
+    first.events.onPosition(position({}));
+    h.advance(5000);
+    first.events.onPosition(position({ batch: 0, offsets: { '0': 7, '1': 9 }, resumed: false }));
+    first.exit(1);
+    const second = await h.child(2);
+    second.events.onPosition(position({ query: 'no-such-query', batch: 1, offsets: { '0': 8 } }));
+    stop.abort();
+    await done;
+    expect(jobs()).toEqual([
+      { mode: 'realtime', query: 'realtime', topic: 't', batch: null, offsets: null, at: '1970-01-01T00:00:00.000Z', firstBatchRunning: true },
+      { mode: 'realtime', query: 'realtime', topic: 't', batch: 0, offsets: { '0': 7, '1': 9 }, at: '1970-01-01T00:00:05.000Z', firstBatchRunning: false },
+    ]);
+    // Nothing clears it: the restarted job resumes from that position (and reports it again).
+    expect(h.statuses.some((s) => 'job' in s && s.job === null)).toBe(false);
+  });
 });
+

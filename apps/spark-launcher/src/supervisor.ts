@@ -1,4 +1,5 @@
 import { createRestartPolicy, describeError, isRetriable, sleep, type Logger, type RestartDecision, type StallWatch } from '@streamline/runtime';
+import { jobPositionOf, type CommittedPositionEvent, type QueryProgressEvent } from '@streamline/spark-job-contract';
 import { SparkJobFailedError } from './errors.js';
 import type { LauncherStatus } from './status.js';
 
@@ -16,26 +17,20 @@ export interface JobProcess {
   stop(): Promise<ChildExit>;
 }
 
+/** The job's events the supervisor acts on (see job-events.ts). */
 export interface JobEvents {
-  onQueryStarted(applicationId: string | null): void;
+  onQueryStarted(applicationId: string): void;
   onBatch(batch: { batch: number; records: number; processed: number; dlq: number }): void;
   /** Spark's own progress of the streaming query, once per micro-batch. */
   onProgress(progress: QueryProgress): void;
+  /** Where the query stands on its source topic: at its start, then after each committed batch. */
+  onPosition(position: CommittedPositionEvent): void;
   /** The job's own last word before it exits non-zero ("job failed", with the error's first line). */
   onJobFailed(error: string): void;
 }
 
-/** From Spark's StreamingQueryProgress, as the job reports it after each micro-batch. */
-export interface QueryProgress {
-  batch: number;
-  inputRows: number;
-  inputRowsPerSecond: number;
-  processedRowsPerSecond: number;
-  /** The micro-batch's whole trigger execution. */
-  durationMs: number;
-  /** Kafka source: records between the batch's end offsets and the latest ones (max over partitions, summed over the source). */
-  offsetsBehind: number | null;
-}
+/** From Spark's StreamingQueryProgress, as the job reports it after each batch (the contract's "query progress"). */
+export type QueryProgress = Omit<QueryProgressEvent, 'event'>;
 
 export interface SupervisorOptions {
   minBackoffMs: number;
@@ -139,6 +134,11 @@ export async function superviseJob<P>(deps: SupervisorDeps<P>, signal: AbortSign
           if (lastBatch === null || progress.batch > lastBatch) deps.stall?.passed(JOB_STALL_KEY);
           lastBatch = progress.batch;
           deps.status({ progress: { ...progress, at: iso(now()) } });
+        },
+        onPosition: (event) => {
+          const job = jobPositionOf(event, new Date(now()));
+          if (job) deps.status({ job });
+          else log.warn({ query: event.query }, 'the job reported the position of a query of no mode; ignored');
         },
         onJobFailed: (error) => (jobError = error),
       });

@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Admin, Consumer, IHeaders, Producer } from 'kafkajs';
 import { connectAdmin, connectConsumer, connectProducer, createAvroSerde, createKafka, createRegistryClient, readSchemaId, registryHeaders } from '@streamline/clients';
 import { loadSparkLauncherConfig } from '../src/config.js';
-import { createLogger } from '@streamline/runtime';
+import { createAppMetrics, createHealth, createLogger } from '@streamline/runtime';
+import { readJobPosition, type JobPosition } from '@streamline/spark-job-contract';
+import { createLauncherObserver } from '../src/launcher-metrics.js';
 import { mapApiUser, type UserCreated, type UserProcessed } from '@streamline/user-schema';
 import { apiUserNumericPostcode, apiUserTextPostcode } from '@streamline/user-schema/testing';
 import { describeForStack, testConnections, uniqueName, waitFor } from '@streamline/testing';
@@ -66,6 +69,11 @@ describeForStack(['local', 'external'], 'spark-launcher + users stream job in mi
   const dlq: Array<Received<never>> = [];
   let run: LauncherRun | undefined;
   let stop: AbortController | undefined;
+  /** The launcher's /healthz as the app serves it (createLauncherObserver), and each job position it held, in order. */
+  let health = createHealth();
+  let positions: JobPosition[] = [];
+  /** Where the first run's job stood when it stopped. */
+  let firstRunEnd: JobPosition | null = null;
 
   const user = (api: object, overrides: Partial<UserCreated> = {}): UserCreated => ({
     ...mapApiUser(api, { source: 'api', ingestRunId: 'it-spark' }),
@@ -85,10 +93,23 @@ describeForStack(['local', 'external'], 'spark-launcher + users stream job in mi
   const totalMessages = async (topic: string) =>
     (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
 
+  /** The source topic's end offsets by partition: where a caught-up job stands. */
+  const endOffsets = async () => Object.fromEntries((await admin.fetchTopicOffsets(topics.created)).map((p) => [String(p.partition), Number(p.high)]));
+  const servedPosition = () => {
+    const read = readJobPosition(JSON.parse(JSON.stringify(health.report())).details);
+    return 'position' in read ? read.position : null;
+  };
+
   const launch = async () => {
     stop = new AbortController();
     const started = Date.now();
-    run = startLauncher(config, log, stop.signal, process.env);
+    health = createHealth();
+    positions = [];
+    const { observe } = createLauncherObserver(createAppMetrics('spark-launcher-it'), health);
+    run = startLauncher(config, log, stop.signal, process.env, (status) => {
+      observe(status);
+      if (status.job && status.job !== positions.at(-1)) positions.push(status.job);
+    });
     await waitFor(() => describeStatus(readStatusFile(config.statusFile)).running, { timeoutMs: 150_000, intervalMs: 250, what: 'the query to start' });
     return Date.now() - started;
   };
@@ -197,6 +218,15 @@ describeForStack(['local', 'external'], 'spark-launcher + users stream job in mi
     const status = describeStatus(readStatusFile(config.statusFile));
     expect(status).toMatchObject({ running: true, state: 'running', status: { restarts: 0, applicationId: expect.stringMatching(/^(app|local)-/) } });
 
+    // The job's committed position, as /healthz serves it: a new checkpoint resumes from nothing,
+    // then the batches' end offsets reach the topic's ends (5 records over 3 partitions).
+    const ends = await endOffsets();
+    expect(Object.values(ends).reduce((a, b) => a + b, 0)).toBe(5);
+    await waitFor(async () => isDeepStrictEqual(servedPosition()?.offsets, ends), { timeoutMs: 30_000, intervalMs: 250, what: `the served position at ${JSON.stringify(ends)}` });
+    expect(servedPosition()).toMatchObject({ mode: 'microbatch', query: 'cleanse', topic: topics.created, offsets: ends, batch: expect.any(Number), firstBatchRunning: false });
+    expect(positions[0]).toMatchObject({ batch: null, offsets: null });
+    firstRunEnd = servedPosition();
+
     const stopped = await shutdown();
     timings.stop = stopped.ms;
     expect(stopped.outcome).toBe('stopped');
@@ -217,6 +247,16 @@ describeForStack(['local', 'external'], 'spark-launcher + users stream job in mi
     expect(await totalMessages(topics.processed)).toBe(4);
     expect(await totalMessages(topics.dlq)).toBe(1);
     expect(processed.map((r) => r.decoded!.id).sort()).toEqual([jennie.id, harvey.id, third.id, fourth.id].sort());
+
+    // It reported first where it resumed from: the first run's last commit, at the offsets served
+    // then (a later no-data batch, which moves the dedupe's watermark, may have committed since).
+    expect(positions[0]).toMatchObject({ offsets: firstRunEnd!.offsets, firstBatchRunning: false });
+    expect(positions[0]!.batch).toBeGreaterThanOrEqual(firstRunEnd!.batch!);
+    // Then it caught up with the topic's ends (7 records).
+    const ends = await endOffsets();
+    expect(Object.values(ends).reduce((a, b) => a + b, 0)).toBe(7);
+    await waitFor(async () => isDeepStrictEqual(servedPosition()?.offsets, ends), { timeoutMs: 30_000, intervalMs: 250, what: `the served position at ${JSON.stringify(ends)}` });
+    expect(servedPosition()!.batch).toBeGreaterThan(firstRunEnd!.batch!);
 
     const stopped = await shutdown();
     expect(stopped.outcome).toBe('stopped');

@@ -3,9 +3,9 @@ import { type Env, intInRange, readVar, topicName } from './env-reader.js';
 import { TOPICS, TOPIC_VARS } from './names.js';
 
 /**
- * How the pipeline's topics are laid out: one setting read by every process that creates them
- * (stack-setup, the relay, the writer, the launcher's prepare) or sizes by them (the launcher's
- * realtime slots), so whoever creates a topic first creates the same topic.
+ * How the pipeline's topics are laid out: read by the one module that creates them
+ * (libs/provisioning, run by the local stack's `up`, compose's stack-setup and the tests) and by
+ * the launcher, which sizes its realtime slots by the partitions.
  */
 export interface TopicLayout {
   partitions: number;

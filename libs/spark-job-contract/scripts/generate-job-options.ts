@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type JobContract, type JobOptionSpec, jobContractSchema } from './job-contract-schema.js';
+import { type JobContract, type JobEventFieldSpec, type JobOptionSpec, jobContractSchema } from './job-contract-schema.js';
 
 export const libRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = join(libRoot, '..', '..');
@@ -30,8 +30,40 @@ export function readContract(): JobContract {
 /** `--max-offsets-per-trigger` -> `maxOffsetsPerTrigger`, the option's name on the TypeScript side. */
 export const optionName = (flag: string) => flag.slice(2).replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 
+/** `queryStarted` -> `QueryStartedEvent`, the event's TypeScript type. */
+export const eventTypeName = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}Event`;
+/** `queryStarted` -> `QUERY_STARTED`, the event's Python constant. */
+export const eventConstantName = (name: string) => name.replace(/([A-Z])/g, '_$1').toUpperCase();
+
+const TS_FIELD_TYPES: Record<JobEventFieldSpec['type'], string> = {
+  string: 'string',
+  integer: 'number',
+  number: 'number',
+  boolean: 'boolean',
+  integers: 'number[]',
+  offsets: 'Record<string, number>',
+};
+
+/** One interface per event: its fields, optional ones as `| null` (the parser turns absent into null). */
+function renderEventTypes(contract: JobContract): string[] {
+  const names = Object.keys(contract.events);
+  return [
+    ...Object.entries(contract.events).flatMap(([name, e]) => [
+      `/** \`${e.msg}\`: ${e.description}. */`,
+      `export interface ${eventTypeName(name)} {`,
+      `  event: ${JSON.stringify(name)};`,
+      ...e.fields.flatMap((f) => [`  /** ${f.description} */`, `  ${f.name}: ${TS_FIELD_TYPES[f.type]}${f.required ? '' : ' | null'};`]),
+      '}',
+      '',
+    ]),
+    '/** Any event the job reports (parseJobEvent turns a job line into one). */',
+    `export type JobEvent = ${names.map(eventTypeName).join(' | ')};`,
+  ];
+}
+
 export function renderTypeScript(contract: JobContract): string {
   const options = contract.options.map((o) => `  ${optionName(o.flag)}: ${JSON.stringify(o)},`);
+  const events = Object.entries(contract.events).map(([name, e]) => `  ${name}: ${JSON.stringify({ msg: e.msg, fields: e.fields.map(({ name: n, type, required }) => ({ name: n, type, required })) })},`);
   return [
     header('//'),
     '',
@@ -45,6 +77,13 @@ export function renderTypeScript(contract: JobContract): string {
     '',
     '/** What a duration option (e.g. --watermark) accepts, as Spark reads it. */',
     `export const DURATION_PATTERN = ${JSON.stringify(contract.durationPattern)};`,
+    '',
+    '/** The events the job reports, by name: each one JSON line with this `msg` and these fields (see src/job-events.ts). */',
+    'export const JOB_EVENTS = {',
+    ...events,
+    '} as const;',
+    '',
+    ...renderEventTypes(contract),
     '',
   ].join('\n');
 }
@@ -65,7 +104,8 @@ export function renderPython(contract: JobContract): string {
     `"""${header('').trim()}"""`,
     '',
     '# The contract as data, equal to the JSON (tests/test_job_contract.py checks it); options.py',
-    '# builds the argparse parser from it, stream.py and realtime_query.py take the query names.',
+    '# builds the argparse parser from it, stream.py and realtime_query.py take the query names, and',
+    '# the job logs its events with the constants below.',
     'CONTRACT = {',
     ...Object.entries(rest).map(([key, value]) => `    ${JSON.stringify(key)}: ${pythonLiteral(value)},`),
     '    "options": [',
@@ -76,6 +116,10 @@ export function renderPython(contract: JobContract): string {
     'OPTIONS = CONTRACT["options"]',
     'QUERY_NAMES = CONTRACT["queries"]',
     'DURATION_PATTERN = CONTRACT["durationPattern"]',
+    'EVENTS = CONTRACT["events"]',
+    '',
+    '# The msg of each event the launcher acts on: the job logs these events with these constants.',
+    ...Object.keys(contract.events).map((name) => `${eventConstantName(name)} = EVENTS[${JSON.stringify(name)}]["msg"]`),
     '',
   ].join('\n');
 }

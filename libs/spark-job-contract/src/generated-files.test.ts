@@ -13,6 +13,7 @@ describe('files generated from job-contract.json', () => {
 describe('the contract check', () => {
   const contract = readContract();
   const withOption = (flag: string, change: object) => ({ ...contract, options: contract.options.map((o) => (o.flag === flag ? { ...o, ...change } : o)) });
+  const withEvent = (name: string, change: object) => ({ ...contract, events: { ...contract.events, [name]: { ...contract.events[name]!, ...change } } });
   const issues = (value: unknown) => jobContractSchema.safeParse(value).error?.issues.map((i) => i.message) ?? [];
 
   it('accepts the committed contract', () => {
@@ -30,5 +31,18 @@ describe('the contract check', () => {
     ['--source-topic', { flag: '--dlq-topic' }, 'flags declared twice: --dlq-topic'],
   ])('refuses %s with %j, saying why', (flag, change, message) => {
     expect(issues(withOption(flag, change))).toContain(message);
+  });
+
+  it.each([
+    ['batchWritten', { msg: 'query started' }, 'event msgs declared twice: query started'],
+    ['jobFailed', { fields: [{ name: 'error', type: 'string', required: true, description: 'x' }, { name: 'error', type: 'string', required: false, description: 'y' }] }, 'event jobFailed: fields declared twice: error'],
+    ['jobFailed', { fields: [{ name: 'level', type: 'string', required: true, description: 'x' }] }, 'event jobFailed: level belong to every line, not to an event'],
+  ])('refuses event %s with %j, saying why', (name, change, message) => {
+    expect(issues(withEvent(name, change))).toContain(message);
+  });
+
+  it('refuses an event field of an unknown type', () => {
+    const bad = withEvent('jobFailed', { fields: [{ name: 'error', type: 'date', required: true, description: 'x' }] });
+    expect(jobContractSchema.safeParse(bad).error?.issues.map((i) => i.path.join('.'))).toEqual(['events.jobFailed.fields.0.type']);
   });
 });

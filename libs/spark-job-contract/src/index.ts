@@ -10,3 +10,5 @@ export const JOB_MODES = JOB_OPTIONS.mode.choices;
 /** The job's queries, one per mode; each is also its subdirectory of the checkpoint root. */
 export const JOB_QUERIES = Object.values(JOB_QUERY_NAMES) as JobQueryName[];
 export { defaultCheckpointDir } from './checkpoint-dir.js';
+export * from './job-events.js';
+export * from './job-position.js';

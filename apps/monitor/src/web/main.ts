@@ -4,7 +4,7 @@ import { createCharts } from './charts.js';
 import { createDeadLetters } from './dead-letters.js';
 import { byId } from './dom.js';
 import { wireFindForm } from './find-user.js';
-import { renderAirflow, renderErrors, renderFlow, renderHealth, renderLag, renderRegistry, renderTopics, renderUpdated } from './sections.js';
+import { renderAirflow, renderCluster, renderErrors, renderFlow, renderHealth, renderLag, renderRegistry, renderTopics, renderUpdated } from './sections.js';
 import type { ChartPoint, MonitorState, SnapshotEvent, UpdateEvent } from './state.js';
 
 /** The charts' span: points older than this are dropped (the server keeps as much). */
@@ -20,6 +20,7 @@ function render(state: MonitorState): void {
   renderTopics(state);
   renderLag(state);
   renderHealth(state);
+  renderCluster(state);
   renderRegistry(state);
   renderAirflow(state);
   deadLetters.render(state).catch(() => undefined);

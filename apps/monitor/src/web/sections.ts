@@ -2,6 +2,7 @@
 import { byId, fillTable, h } from './dom.js';
 import { fmt, fmtClock, fmtRate, fmtSeconds, fmtTime, fmtWindow } from './format.js';
 import { groupLabel, lagCell } from './lag-labels.js';
+import { instanceName, partitionsSummary } from './cluster-summary.js';
 import { latencyHeading } from './latency-heading.js';
 import type { ChartPoint, MonitorState } from './state.js';
 
@@ -66,10 +67,10 @@ export function renderLag(state: MonitorState): void {
         h('td', { class: 'mono', text: groupLabel(g) }),
         h('td', { class: 'mono', text: g.topic }),
         h('td', { text: 'all' }),
-        h('td', { class: 'num', text: fmt(parts.reduce((s, p) => s + p.position, 0)) }),
-        h('td', { class: 'num', text: fmt(parts.reduce((s, p) => s + p.end, 0)) }),
+        h('td', { class: 'num', text: fmt(g.lag ? parts.reduce((s, p) => s + p.position, 0) : null) }),
+        h('td', { class: 'num', text: fmt(g.lag ? parts.reduce((s, p) => s + p.end, 0) : null) }),
         h('td', { class: 'num', 'data-value': g.lag ? g.lag.total : '', text: fmt(g.lag?.total) }),
-        g.lag ? cell(g.lag.total, g.lag.lagSeconds) : h('td', { class: 'num', text: '–' }),
+        g.lag ? cell(g.lag.total, g.lag.lagSeconds) : h('td', { class: 'num', 'data-lag-state': g.unknown === null ? '' : 'unknown', text: '–' }),
         h('td', { class: 'num', text: fmtRate(g.lag?.consumedPerSecond) }),
       ),
     );
@@ -98,6 +99,8 @@ export function renderHealth(state: MonitorState): void {
     'servers',
     state.servers.map((s) => h('tr', { 'data-server': s.name }, h('td', { text: s.name }), h('td', { class: s.up ? 'ok' : 'bad', text: s.up ? 'up' : 'down' }), h('td', { class: 'muted', text: `${s.detail} (${s.ms} ms)` }))),
   );
+  const instances = new Map<string, number>();
+  for (const a of state.apps) instances.set(a.app, (instances.get(a.app) ?? 0) + 1);
   fillTable(
     'apps',
     state.apps.map((a) => {
@@ -106,8 +109,8 @@ export function renderHealth(state: MonitorState): void {
       const detail = a.state === 'down' && a.app === 'ingestor' ? 'between runs (a batch job)' : (a.reason ?? a.error ?? a.url);
       return h(
         'tr',
-        { 'data-app': a.app },
-        h('td', { text: a.app }),
+        { 'data-app': a.app, 'data-instance': a.url },
+        h('td', { text: instanceName(a.app, a.url, instances.get(a.app) ?? 1) }),
         h('td', { class: cls, text: a.state }),
         h('td', { class: 'num', text: a.process ? a.process.cpuSeconds.toFixed(1) : '–' }),
         h('td', { class: 'num', text: a.process ? (a.process.residentBytes / 1048576).toFixed(0) : '–' }),
@@ -115,6 +118,21 @@ export function renderHealth(state: MonitorState): void {
       );
     }),
   );
+}
+
+export function renderCluster(state: MonitorState): void {
+  const { kafka, cassandra } = state.cluster;
+  const summary = partitionsSummary(kafka);
+  byId('cluster-summary').replaceChildren(h('span', { class: summary.warn ? 'warn' : 'muted', text: summary.text }));
+  const upCell = (up: boolean) => h('td', { class: up ? 'ok' : 'bad', text: up ? 'up' : 'down' });
+  fillTable('cluster', [
+    ...(kafka?.brokers ?? []).map((b) =>
+      h('tr', { 'data-broker': b.address, 'data-up': String(b.up) }, h('td', { text: 'kafka' }), h('td', { class: 'mono', text: b.address }), upCell(b.up), h('td', { class: 'muted', text: b.id === null ? 'not registered with the cluster' : `broker ${b.id}${b.controller ? ', controller' : ''}` })),
+    ),
+    ...(cassandra ?? []).map((n) =>
+      h('tr', { 'data-node': n.address, 'data-up': String(n.up) }, h('td', { text: 'cassandra' }), h('td', { class: 'mono', text: n.address }), upCell(n.up), h('td', { class: 'muted', text: `${n.datacenter} / ${n.rack}` })),
+    ),
+  ]);
 }
 
 export function renderRegistry(state: MonitorState): void {

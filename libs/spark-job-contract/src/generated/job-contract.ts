@@ -28,3 +28,102 @@ export const JOB_QUERY_NAMES = {"microbatch":"cleanse","realtime":"realtime"} as
 
 /** What a duration option (e.g. --watermark) accepts, as Spark reads it. */
 export const DURATION_PATTERN = "^\\d+(\\.\\d+)?\\s+(millisecond|second|minute|hour|day)s?$";
+
+/** The events the job reports, by name: each one JSON line with this `msg` and these fields (see src/job-events.ts). */
+export const JOB_EVENTS = {
+  queryStarted: {"msg":"query started","fields":[{"name":"query","type":"string","required":true},{"name":"mode","type":"string","required":true},{"name":"sourceTopic","type":"string","required":true},{"name":"processedTopic","type":"string","required":true},{"name":"dlqTopic","type":"string","required":true},{"name":"writerSchemaIds","type":"integers","required":true},{"name":"processedSchemaId","type":"integer","required":true},{"name":"checkpoint","type":"string","required":true},{"name":"applicationId","type":"string","required":true},{"name":"batchDuration","type":"string","required":false},{"name":"unregisteredSchemaIds","type":"integers","required":false}]},
+  committedPosition: {"msg":"committed position","fields":[{"name":"query","type":"string","required":true},{"name":"topic","type":"string","required":true},{"name":"batch","type":"integer","required":false},{"name":"offsets","type":"offsets","required":false},{"name":"fromQuery","type":"string","required":false},{"name":"resumed","type":"boolean","required":true}]},
+  batchWritten: {"msg":"batch written","fields":[{"name":"batch","type":"integer","required":true},{"name":"records","type":"integer","required":true},{"name":"processed","type":"integer","required":true},{"name":"dlq","type":"integer","required":true},{"name":"durationMs","type":"integer","required":true},{"name":"unknownSchemaIds","type":"integers","required":false}]},
+  queryProgress: {"msg":"query progress","fields":[{"name":"batch","type":"integer","required":true},{"name":"inputRows","type":"integer","required":true},{"name":"inputRowsPerSecond","type":"number","required":true},{"name":"processedRowsPerSecond","type":"number","required":true},{"name":"durationMs","type":"integer","required":true},{"name":"offsetsBehind","type":"integer","required":false}]},
+  jobFailed: {"msg":"job failed","fields":[{"name":"error","type":"string","required":true},{"name":"trace","type":"string","required":true}]},
+} as const;
+
+/** `query started`: the streaming query started (again, after a restart on new writer schemas): the launcher's state becomes running. */
+export interface QueryStartedEvent {
+  event: "queryStarted";
+  /** the query's name (one per mode, see queries) */
+  query: string;
+  /** the --mode it runs in */
+  mode: string;
+  /** the topic it reads */
+  sourceTopic: string;
+  /** the topic of the cleansed users */
+  processedTopic: string;
+  /** the dead-letter topic */
+  dlqTopic: string;
+  /** the writer schema ids it decodes */
+  writerSchemaIds: number[];
+  /** the schema id of the records it writes */
+  processedSchemaId: number;
+  /** the query's checkpoint directory */
+  checkpoint: string;
+  /** Spark's application id */
+  applicationId: string;
+  /** realtime mode: each batch's duration */
+  batchDuration: string | null;
+  /** realtime mode: ids met in records but not registered (their records go to the DLQ) */
+  unregisteredSchemaIds: number[] | null;
+}
+
+/** `committed position`: where the query stands on its source topic: at its start, the batch it resumes after; then after each committed batch (micro-batch: each trigger; realtime: each batch end). */
+export interface CommittedPositionEvent {
+  event: "committedPosition";
+  /** the query's name */
+  query: string;
+  /** the source topic */
+  topic: string;
+  /** the last committed batch of this query; absent before its first commit */
+  batch: number | null;
+  /** next offset per partition of the source topic; absent when the query starts with none committed (it reads from --starting-offsets) */
+  offsets: Record<string, number> | null;
+  /** at a start after a mode switch: the other mode's query whose last commit the offsets are */
+  fromQuery: string | null;
+  /** true at the query's start (read from the checkpoint), false after a batch it committed */
+  resumed: boolean;
+}
+
+/** `batch written`: a batch's records were written (processed and DLQ counts); not sent for a batch with no records. */
+export interface BatchWrittenEvent {
+  event: "batchWritten";
+  /** the batch id */
+  batch: number;
+  /** records read */
+  records: number;
+  /** records written to the processed topic */
+  processed: number;
+  /** records written to the dead-letter topic */
+  dlq: number;
+  /** the batch's duration */
+  durationMs: number;
+  /** micro-batch mode: writer schema ids of the batch that are not registered */
+  unknownSchemaIds: number[] | null;
+}
+
+/** `query progress`: Spark's StreamingQueryProgress after each batch, reduced to what the launcher exports. */
+export interface QueryProgressEvent {
+  event: "queryProgress";
+  /** the batch id */
+  batch: number;
+  /** rows the batch read */
+  inputRows: number;
+  /** input rate */
+  inputRowsPerSecond: number;
+  /** processing rate */
+  processedRowsPerSecond: number;
+  /** the batch's whole trigger execution */
+  durationMs: number;
+  /** Kafka source: records between the batch's end offsets and the latest ones (max over partitions); absent when Spark does not say */
+  offsetsBehind: number | null;
+}
+
+/** `job failed`: the job's last word before it exits 1. */
+export interface JobFailedEvent {
+  event: "jobFailed";
+  /** the error's type and first line */
+  error: string;
+  /** the Python traceback */
+  trace: string;
+}
+
+/** Any event the job reports (parseJobEvent turns a job line into one). */
+export type JobEvent = QueryStartedEvent | CommittedPositionEvent | BatchWrittenEvent | QueryProgressEvent | JobFailedEvent;

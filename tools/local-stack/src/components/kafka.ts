@@ -143,7 +143,6 @@ export const kafka: Component = {
     }, 10_000),
 };
 
-/** The stack's own calls go to the PLAINTEXT listener, whatever SASL settings the clients have. */
 /** The pipeline's topics (libs/provisioning), before any app starts: the apps only check for them. */
 async function provisionStackTopics(ctx: StackContext): Promise<void> {
   const { topics, topicLayout } = ctx.config.pipeline;
@@ -151,6 +150,7 @@ async function provisionStackTopics(ctx: StackContext): Promise<void> {
   if (created.length > 0) ctx.reporter.step('kafka', `created the pipeline's topics ${created.join(', ')} (${topicLayout.partitions} partitions each)`);
 }
 
+/** The stack's own calls go to the PLAINTEXT listener, whatever SASL settings the clients have. */
 function plainConnection(ctx: StackContext) {
   const { sasl: _sasl, ...plain } = ctx.config.connections.kafka;
   return { ...plain, brokers: [`${ctx.config.host}:${ctx.config.ports.kafka}`], clientId: 'stack-health' };
