@@ -11,6 +11,8 @@ describe('loadRelayConfig', () => {
     expect(config.retry).toEqual({ minDelayMs: 500, maxDelayMs: 15_000 });
     expect(loadRelayConfig({ TOPIC_USERS_CREATED: 'it_created' }).routes.get('user')).toBe('it_created');
     expect(config).toMatchObject({ outboxRetentionMs: 86_400_000, outboxPruneIntervalMs: 60_000, outboxPruneBatch: 5_000 });
+    expect(config).toMatchObject({ source: 'poll', slot: 'streamline_relay', publication: 'streamline_outbox' });
+    expect(loadRelayConfig({ RELAY_SOURCE: 'wal', RELAY_SLOT: 'relay_2', RELAY_PUBLICATION: 'outbox_2' })).toMatchObject({ source: 'wal', slot: 'relay_2', publication: 'outbox_2' });
   });
 
   it('takes several routes and port 0', () => {
@@ -43,6 +45,9 @@ describe('loadRelayConfig: every variable refuses a bad value, naming it', () =>
     RELAY_MAX_REQUEST_BYTES: ['1023', '1MB'],
     RELAY_STALL_AFTER_ATTEMPTS: ['0'],
     RELAY_STALL_AFTER_MS: ['-1'],
+    RELAY_SOURCE: ['logical', 'WAL'],
+    RELAY_SLOT: ['Streamline', 'my-slot', 's'.repeat(64)],
+    RELAY_PUBLICATION: ['outbox pub', 'Outbox'],
   };
 
   it('has a case for every variable it reads (a new variable needs one here)', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type AppBasics, boundedInt, type Env, loadAppBasics, loadStallBound, nonNegativeInt, positiveInt, readVar, TOPIC_VARS, TOPICS } from '@streamline/config';
+import { type AppBasics, boundedInt, type Env, loadAppBasics, loadStallBound, nonNegativeInt, oneOf, positiveInt, readVar, TOPIC_VARS, TOPICS } from '@streamline/config';
+import { SLOT_NAME } from '@streamline/staging';
 
 export interface RelayConfig extends AppBasics {
   /**
@@ -25,9 +26,20 @@ export interface RelayConfig extends AppBasics {
   maxRequestBytes: number;
   /** A publish failing on the same rows this often or this long is a stall: counted, then /healthz says degraded. */
   stall: { afterAttempts: number; afterMs: number };
+  /**
+   * Where the relay reads the outbox: `poll` claims unpublished rows (FOR UPDATE SKIP LOCKED) and
+   * marks them published; `wal` streams the outbox's inserts from a logical replication slot and
+   * confirms the slot's position after the broker's ack (README: "WAL mode").
+   */
+  source: 'poll' | 'wal';
+  /** wal: the replication slot and the publication (the outbox's inserts), made when missing. */
+  slot: string;
+  publication: string;
 }
 
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
+/** PostgreSQL's rule for slot names, used for the publication too (both go into statements as identifiers). */
+const slotName = (fallback: string) => z.string().regex(SLOT_NAME, 'expected 1-63 lower-case letters, digits or underscores').default(fallback);
 const AGGREGATE = /^[a-zA-Z][\w.-]{0,99}$/;
 
 /** `RELAY_ROUTES=user=users_created,order=orders`: aggregatetype=topic pairs. */
@@ -63,5 +75,8 @@ export function loadRelayConfig(env: Env = process.env): RelayConfig {
     // Kafka's default max.message.bytes is 1,048,588; below 1 KiB not even one user fits.
     maxRequestBytes: readVar(env, 'RELAY_MAX_REQUEST_BYTES', boundedInt(1_048_576, 1024, 100 * 1_048_576)),
     stall: loadStallBound(env, 'RELAY'),
+    source: readVar(env, 'RELAY_SOURCE', oneOf(['poll', 'wal'], 'poll')),
+    slot: readVar(env, 'RELAY_SLOT', slotName('streamline_relay')),
+    publication: readVar(env, 'RELAY_PUBLICATION', slotName('streamline_outbox')),
   });
 }

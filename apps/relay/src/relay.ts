@@ -140,39 +140,55 @@ async function sendSplitting(deps: Publisher, items: Encoded[]): Promise<SetAsid
   }
 }
 
+/** The rows of one round and what became of them, for the log and the metrics (both sources). */
+export interface Round {
+  taken: number;
+  published: number;
+  setAside: SetAside[];
+}
+
+type RoundDeps = Pick<RelayDeps, 'log' | 'metrics' | 'onPublished'>;
+
 /**
- * The relay loop: drain the outbox in claimed batches, then sleep until NOTIFY (or the poll
- * interval) says there is more. A round that fails because a server is away rolled back its claim
- * and runs again once the server is back. Returns the number of rows published.
+ * `publishRows`, and a failure counted as a retry on the same rows (past its bound a stall in
+ * /healthz) before it propagates to the round's retry.
+ */
+export async function publishWatched(deps: Publisher & Pick<RelayDeps, 'stall'>, rows: OutboxRow[]): Promise<SetAside[]> {
+  try {
+    return await publishRows(deps, rows);
+  } catch (error) {
+    deps.stall?.failed('outbox', `seq ${rows[0]!.seq}`, error);
+    throw error;
+  }
+}
+
+/** Logs and counts a round once it is durable (committed, or its position recorded): a round tried again sets nothing aside. */
+export function reportRound(deps: RoundDeps, round: Round, startedMs: number, total: number): void {
+  for (const row of round.setAside) deps.log.error({ seq: row.seq, reason: row.reason }, 'outbox row set aside in outbox_dead_letters');
+  if (round.taken === 0) return;
+  deps.metrics?.recordsIn(round.taken);
+  deps.metrics?.recordsOut(round.published);
+  if (round.setAside.length > 0) deps.metrics?.recordsOut(round.setAside.length, 'dead_letter');
+  deps.metrics?.batch(round.taken, (performance.now() - startedMs) / 1000);
+  if (round.published > 0) deps.onPublished?.(round.published);
+  deps.log.debug({ rows: round.published, setAside: round.setAside.length, total }, 'published batch');
+}
+
+/**
+ * The polling source (RELAY_SOURCE=poll): drain the outbox in claimed batches, then sleep until
+ * NOTIFY (or the poll interval) says there is more. A round that fails because a server is away
+ * rolled back its claim and runs again once the server is back. Returns the number of rows published.
  */
 export async function runRelay(deps: RelayDeps): Promise<number> {
   let published = 0;
   while (!deps.signal.aborted) {
     const started = performance.now();
     // What fails outside the publish is PostgreSQL's (claim, mark, commit).
-    const publish = async (rows: OutboxRow[]) => {
-      try {
-        return await publishRows(deps, rows);
-      } catch (error) {
-        // Rolled back and tried again on the same rows: counted, and past its bound a stall in /healthz.
-        deps.stall?.failed('outbox', `seq ${rows[0]!.seq}`, error);
-        throw error;
-      }
-    };
-    const round = await deps.retry('publish an outbox batch', () => claimOutboxBatch(deps.pool, deps.batchSize, publish), 'postgres');
+    const round = await deps.retry('publish an outbox batch', () => claimOutboxBatch(deps.pool, deps.batchSize, (rows) => publishWatched(deps, rows)), 'postgres');
     deps.stall?.passed('outbox');
-    // Logged once the round committed (a round that rolled back sets nothing aside).
-    for (const row of round.setAside) deps.log.error({ seq: row.seq, reason: row.reason }, 'outbox row set aside in outbox_dead_letters');
-    if (round.claimed > 0) {
-      published += round.published;
-      deps.metrics?.recordsIn(round.claimed);
-      deps.metrics?.recordsOut(round.published);
-      if (round.setAside.length > 0) deps.metrics?.recordsOut(round.setAside.length, 'dead_letter');
-      deps.metrics?.batch(round.claimed, (performance.now() - started) / 1000);
-      if (round.published > 0) deps.onPublished?.(round.published);
-      deps.log.debug({ rows: round.published, setAside: round.setAside.length, total: published }, 'published batch');
-      continue;
-    }
+    published += round.published;
+    reportRound(deps, { taken: round.claimed, published: round.published, setAside: round.setAside }, started, published);
+    if (round.claimed > 0) continue;
     if (deps.once) break;
     await deps.wakeup.wait(deps.pollIntervalMs, deps.signal);
   }

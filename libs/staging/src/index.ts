@@ -8,3 +8,5 @@ export * from './replay.js';
 export * from './staging-counts.js';
 export * from './user-trace.js';
 export * from './outbox-rows.js';
+export * from './outbox-slot.js';
+export * from './outbox-stream.js';

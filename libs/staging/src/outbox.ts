@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { PgPool } from '@streamline/clients/pg';
+import { outboxSlotLag, type SlotLag } from './outbox-slot.js';
 
 export interface OutboxRow {
   seq: string;
@@ -38,7 +39,7 @@ export async function claimOutboxBatch(pool: PgPool, limit: number, publish: (ro
     await client.query('BEGIN');
     const { rows } = await client.query<OutboxRow>(
       `SELECT seq, id, aggregatetype, aggregateid, type, payload FROM outbox
-       WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+       WHERE ${UNPUBLISHED_WHERE} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
     let setAside: SetAside[] = [];
@@ -74,20 +75,38 @@ export interface OutboxLag {
   /** Rows set aside in outbox_dead_letters, and the newest one's reason. */
   deadLetters: number;
   lastDeadLetter: { seq: string; reason: string; setAsideAt: string } | null;
+  /** With a slot asked for (RELAY_SOURCE=wal): its lag in bytes and confirmed position; null when it does not exist. */
+  slot?: SlotLag | null;
 }
 
-/** The outbox lag, defined once (the relay's lag and the monitor's staging counts): rows not published yet, through the relay's partial index. */
-export const UNPUBLISHED_COUNT_SQL = 'SELECT count(*) FROM outbox WHERE published_at IS NULL';
-/** ...and the age of the oldest of them in seconds (null: none). */
-export const UNPUBLISHED_OLDEST_SECONDS_SQL = 'SELECT extract(epoch FROM clock_timestamp() - min(created_at))::float8 FROM outbox WHERE published_at IS NULL';
+/**
+ * The highest outbox seq a WAL relay confirmed (0: none ever ran): the rows at or below it were
+ * published without a `published_at` mark (RELAY_SOURCE=wal; see outbox_wal_positions).
+ */
+export const WAL_PUBLISHED_SEQ_SQL = 'SELECT coalesce(max(confirmed_seq), 0) FROM outbox_wal_positions';
+/**
+ * What "not published yet" means, defined once: not marked by the polling relay, and past what a
+ * WAL relay confirmed. A range on the relay's partial index (`seq` where `published_at IS NULL`).
+ */
+export const UNPUBLISHED_WHERE = `published_at IS NULL AND seq > (${WAL_PUBLISHED_SEQ_SQL})`;
+const unpublishedSql = (walPositions: boolean) => (walPositions ? UNPUBLISHED_WHERE : 'published_at IS NULL');
 
-export async function outboxLag(pool: PgPool): Promise<OutboxLag> {
-  const [lag, dead] = await Promise.all([
-    pool.query<{ unpublished: string; oldest_s: number | null }>(`SELECT (${UNPUBLISHED_COUNT_SQL}) AS unpublished, (${UNPUBLISHED_OLDEST_SECONDS_SQL}) AS oldest_s`),
+/**
+ * The outbox lag (the relay's lag and the monitor's staging counts): rows not published yet.
+ * `walPositions` false: a database migrated before outbox_wal_positions existed (the monitor's reads).
+ */
+export const unpublishedCountSql = (walPositions = true) => `SELECT count(*) FROM outbox WHERE ${unpublishedSql(walPositions)}`;
+/** ...and the age of the oldest of them in seconds (null: none). */
+export const unpublishedOldestSecondsSql = (walPositions = true) => `SELECT extract(epoch FROM clock_timestamp() - min(created_at))::float8 FROM outbox WHERE ${unpublishedSql(walPositions)}`;
+
+export async function outboxLag(pool: PgPool, options: { slot?: string } = {}): Promise<OutboxLag> {
+  const [lag, dead, slot] = await Promise.all([
+    pool.query<{ unpublished: string; oldest_s: number | null }>(`SELECT (${unpublishedCountSql()}) AS unpublished, (${unpublishedOldestSecondsSql()}) AS oldest_s`),
     pool.query<{ n: string; seq: string | null; reason: string | null; set_aside_at: Date | null }>(
       `SELECT (SELECT count(*) FROM outbox_dead_letters) AS n, seq, reason, set_aside_at
        FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT seq, reason, set_aside_at FROM outbox_dead_letters ORDER BY set_aside_at DESC, seq DESC LIMIT 1) d ON true`,
     ),
+    options.slot === undefined ? undefined : outboxSlotLag(pool, options.slot),
   ]);
   const row = lag.rows[0]!;
   const d = dead.rows[0]!;
@@ -96,11 +115,13 @@ export async function outboxLag(pool: PgPool): Promise<OutboxLag> {
     oldestAgeMs: row.oldest_s === null ? null : Math.round(row.oldest_s * 1000),
     deadLetters: Number(d.n),
     lastDeadLetter: d.seq === null ? null : { seq: d.seq, reason: d.reason!, setAsideAt: d.set_aside_at!.toISOString() },
+    ...(options.slot === undefined ? {} : { slot: slot ?? null }),
   };
 }
 
 /**
- * Retention: deletes up to `batchSize` published outbox rows created more than `olderThanMs` ago
+ * Retention: deletes up to `batchSize` published outbox rows (marked, or at or below a WAL relay's
+ * confirmed seq) created more than `olderThanMs` ago
  * (users_raw keeps the history; the outbox is only the hand-over). Small batches, each its own
  * statement, so the relay's claims are never blocked for long; rows another transaction holds are
  * skipped. Returns the number deleted.
@@ -109,7 +130,7 @@ export async function pruneOutbox(pool: PgPool, olderThanMs: number, batchSize: 
   const { rowCount } = await pool.query(
     `DELETE FROM outbox WHERE seq IN (
        SELECT seq FROM outbox
-       WHERE created_at < clock_timestamp() - $1 * interval '1 millisecond' AND published_at IS NOT NULL
+       WHERE created_at < clock_timestamp() - $1 * interval '1 millisecond' AND NOT (${UNPUBLISHED_WHERE})
        ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)`,
     [olderThanMs, batchSize],
   );

@@ -2,7 +2,7 @@
 // database without the staging tables (nothing ran yet) or without a newer table
 // (outbox_dead_letters) answers nulls there.
 import type { PgPool } from '@streamline/clients/pg';
-import { UNPUBLISHED_COUNT_SQL, UNPUBLISHED_OLDEST_SECONDS_SQL } from './outbox.js';
+import { unpublishedCountSql, unpublishedOldestSecondsSql } from './outbox.js';
 
 export interface StagingCounts {
   staged: number | null;
@@ -21,9 +21,9 @@ const NONE: StagingCounts = { staged: null, refetched: null, outbox: null, unpub
  * tables (tens of ms per million rows), which is why the sampler times each read.
  */
 export async function readStagingCounts(pool: PgPool): Promise<StagingCounts> {
-  const { rows: present } = await pool.query<{ raw: boolean; refetched: boolean; dead: boolean }>(
+  const { rows: present } = await pool.query<{ raw: boolean; refetched: boolean; dead: boolean; wal: boolean }>(
     `SELECT to_regclass('users_raw') IS NOT NULL AS raw, to_regclass('users_refetched') IS NOT NULL AS refetched,
-            to_regclass('outbox_dead_letters') IS NOT NULL AS dead`,
+            to_regclass('outbox_dead_letters') IS NOT NULL AS dead, to_regclass('outbox_wal_positions') IS NOT NULL AS wal`,
   );
   const has = present[0]!;
   if (!has.raw) return NONE;
@@ -31,8 +31,8 @@ export async function readStagingCounts(pool: PgPool): Promise<StagingCounts> {
     `SELECT (SELECT count(*) FROM users_raw) AS staged,
             ${has.refetched ? '(SELECT count(*) FROM users_refetched)' : 'NULL::bigint'} AS refetched,
             (SELECT count(*) FROM outbox) AS outbox,
-            (${UNPUBLISHED_COUNT_SQL}) AS unpublished,
-            (${UNPUBLISHED_OLDEST_SECONDS_SQL}) AS oldest,
+            (${unpublishedCountSql(has.wal)}) AS unpublished,
+            (${unpublishedOldestSecondsSql(has.wal)}) AS oldest,
             ${has.dead ? '(SELECT count(*) FROM outbox_dead_letters)' : 'NULL::bigint'} AS dead`,
   );
   const r = rows[0]!;
