@@ -197,4 +197,34 @@ describe('runWalRelay', () => {
     expect(streams.opened).toEqual([null, '0/300']);
     expect(events.slice(0, 6)).toEqual(['catch up', 'caught up', 'send u7', 'record 0/300 7', 'confirm 0/300', 'close']);
   });
+
+  it('a record that fails (PostgreSQL going down) closes the stream first, so the shutdown is not held; the next stream starts at the last recorded position', async () => {
+    const events: string[] = [];
+    const streams = fakeStreams([{ rows: [row(1)], confirmLsn: '0/100', markers: [] }, { rows: [row(2)], confirmLsn: '0/200', markers: [] }], events);
+    const store = fakeStore(events, undefined, streams.pendingMarkers);
+    const record = store.record;
+    let failures = 1;
+    store.record = async (position, setAside) => {
+      if (position.lsn === '0/200' && failures-- > 0) throw new DependencyError('postgres', 'recording the position failed', Object.assign(new Error('the database system is shutting down'), { code: '57P03' }));
+      return record(position, setAside);
+    };
+    await runWalRelay({
+      producer: publisher(events),
+      serdes: new Map([['t', serde]]),
+      routes: new Map([['user', 't']]),
+      maxRequestBytes: 1_000_000,
+      openStream: streams.open,
+      store,
+      catchUp: async () => 0,
+      log,
+      signal: new AbortController().signal,
+      retry,
+      batchSize: 10,
+      idleWaitMs: 10,
+      once: true,
+    });
+    // Row 2's record failed: its stream closed before anything was confirmed on it, and row 2 recorded on retry.
+    expect(events.slice(0, 6)).toEqual(['send u1', 'record 0/100 1', 'confirm 0/100', 'send u2', 'close', 'record 0/200 2']);
+    expect(streams.opened).toEqual(['0/50', '0/200']);
+  });
 });

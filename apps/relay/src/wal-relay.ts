@@ -106,7 +106,22 @@ export async function runWalRelay(deps: WalRelayDeps): Promise<number> {
       if (batch.rows.length > 0 || batch.confirmLsn !== null) {
         const bySeq = new Map(batch.rows.map((row) => [row.seq, row]));
         const lsn = laterLsn(resumeAt, batch.confirmLsn) ?? '0/0';
-        await deps.retry('record the slot position', () => deps.store.record({ lsn, maxSeq: maxSeq(batch.rows) }, setAside.map((s) => ({ ...s, row: bySeq.get(s.seq)! }))), 'postgres');
+        await deps.retry(
+          'record the slot position',
+          async () => {
+            try {
+              return await deps.store.record({ lsn, maxSeq: maxSeq(batch.rows) }, setAside.map((s) => ({ ...s, row: bySeq.get(s.seq)! })));
+            } catch (error) {
+              // A PostgreSQL shutting down waits until this stream's walsender is confirmed to its
+              // end, which needs this very record: close the stream so the shutdown goes on (the
+              // next stream opens at the last recorded position).
+              await stream?.close();
+              stream = undefined;
+              throw error;
+            }
+          },
+          'postgres',
+        );
         resumeAt = laterLsn(resumeAt, batch.confirmLsn);
       }
       // A stream that broke meanwhile ignores this; the next one starts at `resumeAt`.

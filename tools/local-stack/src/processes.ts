@@ -80,6 +80,8 @@ export async function stopProcess(pid: number, signal: NodeJS.Signals = 'SIGTERM
   ).catch(() => false);
   if (gone) return 'stopped';
   send('SIGKILL');
+  // Gone before the caller starts it again (a server's lock file, its port).
+  await pollUntil(() => !isProcessAlive(pid), { timeoutMs: 10_000, what: `pid ${pid} to exit after SIGKILL` }).catch(() => undefined);
   return 'killed';
 }
 
