@@ -79,6 +79,24 @@ const publisher = (events: string[], failFirst = 0) => {
   };
 };
 
+/** The relay's deps over the fakes (the `user` rows to topic `t`, `--once`); `overrides` for what a test varies. */
+const relayDeps = (streams: ReturnType<typeof fakeStreams>, store: WalPositionStore, events: string[], overrides: Partial<Parameters<typeof runWalRelay>[0]> = {}): Parameters<typeof runWalRelay>[0] => ({
+  producer: publisher(events),
+  serdes: new Map([['t', serde]]),
+  routes: new Map([['user', 't']]),
+  maxRequestBytes: 1_000_000,
+  openStream: streams.open,
+  store,
+  catchUp: async () => 0,
+  log,
+  signal: new AbortController().signal,
+  retry,
+  batchSize: 10,
+  idleWaitMs: 10,
+  once: true,
+  ...overrides,
+});
+
 describe('runWalRelay', () => {
   it('publishes each batch, records its position, then confirms it to the slot, and stops at its marker with --once', async () => {
     const events: string[] = [];
@@ -92,22 +110,7 @@ describe('runWalRelay', () => {
     );
     const store = fakeStore(events, { lsn: '0/50', caughtUp: true }, streams.pendingMarkers);
     const confirmed: string[] = [];
-    const published = await runWalRelay({
-      producer: publisher(events),
-      serdes: new Map([['t', serde]]),
-      routes: new Map([['user', 't']]),
-      maxRequestBytes: 1_000_000,
-      openStream: streams.open,
-      store,
-      catchUp: async () => 0,
-      log,
-      signal: new AbortController().signal,
-      retry,
-      batchSize: 10,
-      idleWaitMs: 10,
-      once: true,
-      onConfirmed: (lsn) => confirmed.push(lsn),
-    });
+    const published = await runWalRelay(relayDeps(streams, store, events, { onConfirmed: (lsn) => confirmed.push(lsn) }));
     expect(published).toBe(4);
     expect(streams.opened).toEqual(['0/50']);
     expect(events).toEqual([
@@ -131,21 +134,7 @@ describe('runWalRelay', () => {
     const events: string[] = [];
     const streams = fakeStreams([{ rows: [row(1), row(2, { id: 42 }), row(3)], confirmLsn: '0/100', markers: [] }], events);
     const store = fakeStore(events, undefined, streams.pendingMarkers);
-    const published = await runWalRelay({
-      producer: publisher(events),
-      serdes: new Map([['t', serde]]),
-      routes: new Map([['user', 't']]),
-      maxRequestBytes: 1_000_000,
-      openStream: streams.open,
-      store,
-      catchUp: async () => 0,
-      log,
-      signal: new AbortController().signal,
-      retry,
-      batchSize: 10,
-      idleWaitMs: 10,
-      once: true,
-    });
+    const published = await runWalRelay(relayDeps(streams, store, events));
     expect(published).toBe(2);
     expect(events.slice(0, 3)).toEqual(['send u1,u3', 'record 0/100 3', 'confirm 0/100']);
     expect(store.recorded[0]).toEqual({ position: { lsn: '0/100', maxSeq: '3' }, setAside: [{ seq: '2', rowSeq: '2' }] });
@@ -155,21 +144,7 @@ describe('runWalRelay', () => {
     const events: string[] = [];
     const streams = fakeStreams([{ rows: [row(1)], confirmLsn: '0/100', markers: [] }], events);
     const store = fakeStore(events, undefined, streams.pendingMarkers);
-    await runWalRelay({
-      producer: publisher(events, 2),
-      serdes: new Map([['t', serde]]),
-      routes: new Map([['user', 't']]),
-      maxRequestBytes: 1_000_000,
-      openStream: streams.open,
-      store,
-      catchUp: async () => 0,
-      log,
-      signal: new AbortController().signal,
-      retry,
-      batchSize: 10,
-      idleWaitMs: 10,
-      once: true,
-    });
+    await runWalRelay(relayDeps(streams, store, events, { producer: publisher(events, 2) }));
     expect(events.slice(0, 3)).toEqual(['send u1', 'record 0/100 1', 'confirm 0/100']);
   });
 
@@ -178,21 +153,7 @@ describe('runWalRelay', () => {
     const broken = new DependencyError('postgres', 'the outbox replication stream broke', new Error('Connection terminated unexpectedly'));
     const streams = fakeStreams([{ rows: [row(7)], confirmLsn: '0/300', markers: [] }, broken], events);
     const store = fakeStore(events, { lsn: null, caughtUp: false }, streams.pendingMarkers);
-    const published = await runWalRelay({
-      producer: publisher(events),
-      serdes: new Map([['t', serde]]),
-      routes: new Map([['user', 't']]),
-      maxRequestBytes: 1_000_000,
-      openStream: streams.open,
-      store,
-      catchUp: async () => (events.push('catch up'), 5),
-      log,
-      signal: new AbortController().signal,
-      retry,
-      batchSize: 10,
-      idleWaitMs: 10,
-      once: true,
-    });
+    const published = await runWalRelay(relayDeps(streams, store, events, { catchUp: async () => (events.push('catch up'), 5) }));
     expect(published).toBe(6);
     expect(streams.opened).toEqual([null, '0/300']);
     expect(events.slice(0, 6)).toEqual(['catch up', 'caught up', 'send u7', 'record 0/300 7', 'confirm 0/300', 'close']);
@@ -208,21 +169,7 @@ describe('runWalRelay', () => {
       if (position.lsn === '0/200' && failures-- > 0) throw new DependencyError('postgres', 'recording the position failed', Object.assign(new Error('the database system is shutting down'), { code: '57P03' }));
       return record(position, setAside);
     };
-    await runWalRelay({
-      producer: publisher(events),
-      serdes: new Map([['t', serde]]),
-      routes: new Map([['user', 't']]),
-      maxRequestBytes: 1_000_000,
-      openStream: streams.open,
-      store,
-      catchUp: async () => 0,
-      log,
-      signal: new AbortController().signal,
-      retry,
-      batchSize: 10,
-      idleWaitMs: 10,
-      once: true,
-    });
+    await runWalRelay(relayDeps(streams, store, events));
     // Row 2's record failed: its stream closed before anything was confirmed on it, and row 2 recorded on retry.
     expect(events.slice(0, 6)).toEqual(['send u1', 'record 0/100 1', 'confirm 0/100', 'send u2', 'close', 'record 0/200 2']);
     expect(streams.opened).toEqual(['0/50', '0/200']);
