@@ -67,6 +67,13 @@ describe('pipeline faults (real servers): kills and outages end with the exact s
     await waitFor(async () => (await staged()) >= 400, { timeoutMs: 60_000, intervalMs: 50, what: 'the ingestor staging' });
     ingestor.child.kill('SIGKILL');
     await ingestor.exited;
+    // A COMMIT sent just before the kill still completes on the server (CI once read 400 staged
+    // here, then found 600): count once every session of the killed ingestor is gone.
+    await waitFor(async () => (await count("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'ingestor'")) === 0, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      what: "the killed ingestor's PostgreSQL sessions gone",
+    });
     const before = await staged();
     expect(before).toBeLessThan(n);
     // Batches are transactions: what was staged is whole batches (users_raw and outbox alike).
