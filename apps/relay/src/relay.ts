@@ -19,9 +19,8 @@ export interface Publisher {
   maxRequestBytes: number;
 }
 
-export interface RelayDeps extends Publisher {
-  pool: PgPool;
-  wakeup: Pick<Wakeup, 'wait'>;
+/** What both sources' loops (polling here, the WAL's in wal-relay.ts) are given besides their input. */
+export interface RelayLoopDeps extends Publisher {
   log: Logger;
   signal: AbortSignal;
   /** Runs a round again while PostgreSQL, Kafka or the registry is away (the claim rolled back). */
@@ -30,10 +29,15 @@ export interface RelayDeps extends Publisher {
   /** Hears of each publish that failed on the claimed rows (tried again) and of each round that went through. */
   stall?: StallWatch;
   batchSize: number;
-  pollIntervalMs: number;
   /** Drain the outbox and return instead of waiting for more (used by `--once`). */
   once?: boolean;
   onPublished?: (count: number) => void;
+}
+
+export interface RelayDeps extends RelayLoopDeps {
+  pool: PgPool;
+  wakeup: Pick<Wakeup, 'wait'>;
+  pollIntervalMs: number;
 }
 
 type Encoded = { seq: string; id: string; topic: string; message: { key: string; value: Buffer; headers: Record<string, string> }; /** messageBytes(message), counted once */ bytes: number };

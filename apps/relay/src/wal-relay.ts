@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { DependencyRetry, Logger, StageMetrics, StallWatch } from '@streamline/runtime';
 import { lsnToBigInt, type OutboxBatch, type OutboxStream, type SetAside, type StreamedOutboxRow } from '@streamline/staging';
-import { publishWatched, reportRound, type Publisher } from './relay.js';
+import { publishWatched, reportRound, type RelayLoopDeps } from './relay.js';
 
 /** The slot's bookkeeping in PostgreSQL (libs/staging's outbox-slot functions, or a fake in unit tests). */
 export interface WalPositionStore {
@@ -14,7 +13,7 @@ export interface WalPositionStore {
   emitMarker(content: string): Promise<void>;
 }
 
-export interface WalRelayDeps extends Publisher {
+export interface WalRelayDeps extends RelayLoopDeps {
   openStream: (startLsn: string | null) => Promise<OutboxStream>;
   store: WalPositionStore;
   /**
@@ -22,17 +21,8 @@ export interface WalRelayDeps extends Publisher {
    * in its stream); run once per slot. Returns the rows published.
    */
   catchUp: () => Promise<number>;
-  log: Logger;
-  signal: AbortSignal;
-  retry: DependencyRetry;
-  metrics?: StageMetrics;
-  stall?: StallWatch;
-  batchSize: number;
   /** How long one wait on an idle stream lasts before the loop looks at its signal again. */
   idleWaitMs: number;
-  /** Drain what is committed now, then return (`--once`). */
-  once?: boolean;
-  onPublished?: (count: number) => void;
   /** Hears of each position confirmed to the slot (the metrics, tests). */
   onConfirmed?: (lsn: string) => void;
 }

@@ -5,7 +5,7 @@ import { repoRoot, startApp, stopApp } from '@streamline/app-runner';
 import { connectAdmin, createKafka, type PgPool } from '@streamline/clients';
 import { ensureTopics } from '@streamline/provisioning';
 import { stageUsers } from '@streamline/staging';
-import { fetchHealth, scrapeMetric, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { fetchHealth, scrapeMetric, testConnections, uniqueName, waitFor, waitForStall } from '@streamline/testing';
 import { provisionForTest } from '@streamline/provisioning/testing';
 
 import { apiUsers, createStagingDatabase, topicMessages } from './support.js';
@@ -55,14 +55,7 @@ describe('relay: a publish that keeps failing is a stall, counted and shown in /
       await stageUsers(pool, apiUsers(200, 'stall-during', 'during'));
       const { rows: firstHeld } = await pool.query<{ seq: string }>('SELECT min(seq)::text AS seq FROM outbox WHERE published_at IS NULL');
 
-      const health = await waitFor(
-        async () => {
-          const h = await fetchHealth(relay.endpoint);
-          // Degraded at the first failure (Kafka marked down); the stall appears past its bound.
-          return h.body.status === 'degraded' && (h.body.stalls as Record<string, unknown> | undefined)?.outbox ? h : undefined;
-        },
-        { timeoutMs: 120_000, intervalMs: 500, what: '/healthz degraded with the outbox stalled' },
-      );
+      const health = await waitForStall(relay.endpoint, 'outbox');
       expect(health.status).toBe(503);
       const stalls = health.body.stalls as Record<string, { at: string; attempts: number; reason: string }>;
       // Held at the first row not published: the same rows each time, nothing skipped, nothing lost.

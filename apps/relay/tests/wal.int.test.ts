@@ -5,7 +5,7 @@ import { repoRoot, runAppToEnd, startApp, stopApp, type AppProcess } from '@stre
 import { connectAdmin, connectConsumer, createKafka, createPgPool, type PgPool } from '@streamline/clients';
 import { ensureTopics } from '@streamline/provisioning';
 import { pruneOutbox, replayStagedUsers, stageUsers, UNPUBLISHED_WHERE } from '@streamline/staging';
-import { fetchHealth, itForStack, localStack, scrapeMetric, testConnections, uniqueName, waitFor } from '@streamline/testing';
+import { fetchHealth, itForStack, localStack, scrapeMetric, testConnections, uniqueName, waitFor, waitForStall } from '@streamline/testing';
 import { provisionForTest } from '@streamline/provisioning/testing';
 import { mapApiUser, type UserSource } from '@streamline/user-schema';
 
@@ -221,13 +221,7 @@ describe('relay RELAY_SOURCE=wal (real PostgreSQL with wal_level=logical, Kafka,
       await stageUsers(pool, apiUsers(200, 'wal-stall-during', 'sd'));
       const firstHeld = (await pool.query<{ seq: string }>('SELECT min(seq)::text AS seq FROM outbox WHERE seq > (SELECT max(confirmed_seq) FROM outbox_wal_positions)')).rows[0]!.seq;
       const confirmedBefore = (await slotRow())!.confirmed;
-      const health = await waitFor(
-        async () => {
-          const h = await fetchHealth(relay.endpoint);
-          return h.body.status === 'degraded' && (h.body.stalls as Record<string, unknown> | undefined)?.outbox ? h : undefined;
-        },
-        { timeoutMs: 120_000, intervalMs: 500, what: '/healthz degraded with the outbox stalled' },
-      );
+      const health = await waitForStall(relay.endpoint, 'outbox');
       expect(health.status).toBe(503);
       expect((health.body.stalls as Record<string, { at: string }>).outbox).toMatchObject({ at: `seq ${firstHeld}` });
       expect(await unpublished()).toBe(200);

@@ -1,9 +1,9 @@
 // The WAL relay's replication slot and publication (RELAY_SOURCE=wal): created, watched and
 // dropped by the project, and its confirmed position recorded beside the outbox.
-import type { PoolClient } from 'pg';
 import type { PgPool } from '@streamline/clients/pg';
 import { StreamlineError } from '@streamline/runtime';
-import type { OutboxRow, SetAside } from './outbox.js';
+import { DEAD_LETTER_COLUMNS, type OutboxRow, type SetAside } from './outbox.js';
+import { inTransaction } from './transaction.js';
 
 /** PostgreSQL cannot serve a logical replication slot (wal_level, a slot of another kind or database). */
 export class OutboxSlotError extends StreamlineError {}
@@ -134,9 +134,7 @@ export async function recordWalPosition(
   position: { slot: string; lsn: string; maxSeq: string | null },
   setAside: ReadonlyArray<SetAside & { row: StreamedOutboxRow }> = [],
 ): Promise<void> {
-  const client: PoolClient = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     if (setAside.length > 0) {
       const rows = setAside.map((s) => s.row);
       await client.query(
@@ -144,8 +142,8 @@ export async function recordWalPosition(
            SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::timestamptz[], $8::text[])
              AS b(seq, id, aggregatetype, aggregateid, type, payload, created_at, reason)),
          gone AS (DELETE FROM outbox o USING bad WHERE o.seq = bad.seq)
-         INSERT INTO outbox_dead_letters (seq, id, aggregatetype, aggregateid, type, payload, created_at, reason)
-         SELECT seq, id, aggregatetype, aggregateid, type, payload, created_at, reason FROM bad
+         INSERT INTO outbox_dead_letters (${DEAD_LETTER_COLUMNS})
+         SELECT ${DEAD_LETTER_COLUMNS} FROM bad
          ON CONFLICT (seq) DO NOTHING`,
         [
           rows.map((r) => r.seq),
@@ -165,13 +163,7 @@ export async function recordWalPosition(
          confirmed_seq = greatest(outbox_wal_positions.confirmed_seq, excluded.confirmed_seq), confirmed_at = clock_timestamp()`,
       [position.slot, position.lsn, position.maxSeq],
     );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

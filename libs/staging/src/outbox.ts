@@ -1,6 +1,6 @@
-import type { PoolClient } from 'pg';
 import type { PgPool } from '@streamline/clients/pg';
 import { outboxSlotLag, type SlotLag } from './outbox-slot.js';
+import { inTransaction } from './transaction.js';
 
 export interface OutboxRow {
   seq: string;
@@ -34,9 +34,7 @@ export interface ClaimResult {
  * transaction rolls back and the rows are claimed again (at-least-once).
  */
 export async function claimOutboxBatch(pool: PgPool, limit: number, publish: (rows: OutboxRow[]) => Promise<SetAside[]>): Promise<ClaimResult> {
-  const client: PoolClient = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const { rows } = await client.query<OutboxRow>(
       `SELECT seq, id, aggregatetype, aggregateid, type, payload FROM outbox
        WHERE ${UNPUBLISHED_WHERE} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
@@ -49,8 +47,8 @@ export async function claimOutboxBatch(pool: PgPool, limit: number, publish: (ro
         await client.query(
           `WITH bad AS (SELECT * FROM unnest($1::bigint[], $2::text[]) AS b(seq, reason)),
            moved AS (DELETE FROM outbox o USING bad WHERE o.seq = bad.seq RETURNING o.*, bad.reason)
-           INSERT INTO outbox_dead_letters (seq, id, aggregatetype, aggregateid, type, payload, created_at, reason)
-           SELECT seq, id, aggregatetype, aggregateid, type, payload, created_at, reason FROM moved
+           INSERT INTO outbox_dead_letters (${DEAD_LETTER_COLUMNS})
+           SELECT ${DEAD_LETTER_COLUMNS} FROM moved
            ON CONFLICT (seq) DO NOTHING`,
           [setAside.map((r) => r.seq), setAside.map((r) => r.reason)],
         );
@@ -59,15 +57,12 @@ export async function claimOutboxBatch(pool: PgPool, limit: number, publish: (ro
       const sent = rows.filter((r) => !bad.has(r.seq)).map((r) => r.seq);
       if (sent.length > 0) await client.query('UPDATE outbox SET published_at = clock_timestamp() WHERE seq = ANY($1::bigint[])', [sent]);
     }
-    await client.query('COMMIT');
     return { claimed: rows.length, published: rows.length - setAside.length, setAside };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
+
+/** A dead letter's columns: the outbox row's own, and why it was set aside. */
+export const DEAD_LETTER_COLUMNS = 'seq, id, aggregatetype, aggregateid, type, payload, created_at, reason';
 
 export interface OutboxLag {
   unpublished: number;

@@ -1,3 +1,4 @@
+import { inTransaction } from './transaction.js';
 import type { PgPool } from '@streamline/clients/pg';
 import { OUTBOX_CHANNEL, USER_EVENT } from './stage-users.js';
 
@@ -44,22 +45,14 @@ export async function replayStagedUsers(
       id: r.id,
       payload: { ...toRecord({ id: r.id, raw: r.raw, source: r.source, ingestRunId: r.ingest_run_id, stagedAt: r.staged_at }), staged_at: Number(r.staged_ms) },
     }));
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(pool, async (client) => {
       await client.query(
         `INSERT INTO outbox (id, aggregatetype, aggregateid, type, payload)
          SELECT gen_random_uuid(), $2, e.id, $3, e.payload FROM jsonb_to_recordset($1::jsonb) AS e(id text, payload jsonb)`,
         [JSON.stringify(events), USER_EVENT.aggregatetype, USER_EVENT.type],
       );
       await client.query(`NOTIFY ${OUTBOX_CHANNEL}`);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     sent += rows.length;
     options.onBatch?.(sent);
     after = rows.at(-1)!.id;

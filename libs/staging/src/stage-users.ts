@@ -1,5 +1,6 @@
 import type { PgPool } from '@streamline/clients/pg';
 import type { UserToStage } from '@streamline/user-schema';
+import { inTransaction } from './transaction.js';
 
 /** The channel the relay LISTENs on; one NOTIFY per committed batch. */
 export const OUTBOX_CHANNEL = 'outbox_new';
@@ -28,9 +29,7 @@ export function stagingParameter(batch: ReadonlyArray<{ raw: unknown; record: Us
  */
 export async function stageUsers(pool: PgPool, batch: Array<{ raw: unknown; record: UserToStage }>): Promise<StageResult> {
   if (batch.length === 0) return { staged: 0, duplicates: 0 };
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const res = await client.query(
       `WITH input AS (
          -- A user twice in one batch is staged once.
@@ -55,13 +54,7 @@ export async function stageUsers(pool: PgPool, batch: Array<{ raw: unknown; reco
       [stagingParameter(batch), USER_EVENT.aggregatetype, USER_EVENT.type],
     );
     await client.query(`NOTIFY ${OUTBOX_CHANNEL}`);
-    await client.query('COMMIT');
     const staged = res.rowCount ?? 0;
     return { staged, duplicates: batch.length - staged };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
