@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createCassandraClient, createPgPool, type PgPool } from '@streamline/clients';
 import { CASSANDRA } from '@streamline/config';
 import { allStagedIds } from '@streamline/staging';
@@ -36,6 +36,16 @@ describeWithEngine('the compose stack, end to end and under faults (docker suite
   afterAll(async () => {
     await pool?.end();
     await cassandra.shutdown();
+  });
+
+  // A failed test leaves the stack as it stood: say what each stage's container last logged, so a
+  // run that cannot be repeated (CI) still tells where the records stopped.
+  afterEach((ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    for (const service of ['cassandra', 'relay', 'spark-launcher', 'cassandra-writer']) {
+      const logs = spawnSync('docker', ['logs', '--tail', '25', serviceContainer(service)], { encoding: 'utf8', timeout: 30_000 });
+      console.error(`--- ${service} (last 25 lines) ---\n${`${logs.stdout}${logs.stderr}`.trim()}`);
+    }
   });
 
   it('stores 2,000 generated users from the ingestor image; the same seed again adds none', async () => {
