@@ -70,6 +70,13 @@ describe('loadMonitorConfig', () => {
     expect(c.appUrls['cassandra-writer']).toEqual(['http://cassandra-writer:9404']);
   });
 
+  it('alerts on a replication slot above 1 GiB by default; MONITOR_SLOT_LAG_ALERT_MB sets it in MiB', () => {
+    expect(loadMonitorConfig({}, {}, '/repo').slotLagAlertBytes).toBe(1024 ** 3);
+    expect(loadMonitorConfig({ MONITOR_SLOT_LAG_ALERT_MB: '1' }, {}, '/repo').slotLagAlertBytes).toBe(1024 ** 2);
+    // Past the settings' 2^31 in bytes: a busy server's threshold may be tens of GiB.
+    expect(loadMonitorConfig({ MONITOR_SLOT_LAG_ALERT_MB: '20480' }, {}, '/repo').slotLagAlertBytes).toBe(20 * 1024 ** 3);
+  });
+
   it('names the bad setting in one line', () => {
     expect(() => loadMonitorConfig({}, { port: 'abc' })).toThrow(ConfigError);
     expect(() => loadMonitorConfig({}, { port: 'abc' })).toThrow(/--port/);
@@ -102,6 +109,7 @@ describe('loadMonitorConfig: every variable refuses a bad value, naming it', () 
     MONITOR_RATE_WINDOW_MS: ['999'],
     MONITOR_LATENCY_WINDOW_MS: ['-1'],
     MONITOR_LAG_WINDOW_MS: ['1m'],
+    MONITOR_SLOT_LAG_ALERT_MB: ['0', '1GB', '1.5', '1048577'],
     MONITOR_DLQ_KEEP: ['0', '2000000'],
     MONITOR_DLQ_KEEP_MB: ['0', '16MB'],
     MONITOR_AUTH: ['yes', 'true'],

@@ -53,6 +53,11 @@ export interface MonitorConfig extends AppBasics {
   rateWindowMs: number;
   latencyWindowMs: number;
   lagWindowMs: number;
+  /**
+   * A WAL relay's replication slot holding back more than this is an alert (the page's line and
+   * streamline_monitor_slot_lag_alert): PostgreSQL keeps that WAL on disk until the slot moves.
+   */
+  slotLagAlertBytes: number;
   /** Dead letters kept in memory for the browser and the search (the counts cover all). */
   dlqKeep: number;
   /** ... and the bytes they may take in all. */
@@ -134,6 +139,8 @@ export function loadMonitorConfig(env: Env = process.env, flags: MonitorFlags = 
     rateWindowMs: readVar(env, 'MONITOR_RATE_WINDOW_MS', boundedInt(10_000, 1_000, 3_600_000)),
     latencyWindowMs: readVar(env, 'MONITOR_LATENCY_WINDOW_MS', boundedInt(60_000, 1_000, 3_600_000)),
     lagWindowMs: readVar(env, 'MONITOR_LAG_WINDOW_MS', boundedInt(60_000, 1_000, 3_600_000)),
+    // In MiB: a threshold in bytes would stop at the settings' 2^31 (2 GiB); up to 1 TiB.
+    slotLagAlertBytes: readVar(env, 'MONITOR_SLOT_LAG_ALERT_MB', boundedInt(1_024, 1, 1_048_576)) * 1024 * 1024,
     dlqKeep: readVar(env, 'MONITOR_DLQ_KEEP', boundedInt(1_000, 1, 1_000_000)),
     dlqKeepBytes: readVar(env, 'MONITOR_DLQ_KEEP_MB', boundedInt(16, 1, 4_096)) * 1024 * 1024,
     access: loadMonitorAccess(env, http.host, repoRoot),

@@ -10,6 +10,7 @@ import { findUser } from './find-user.js';
 import { startLoop } from './loop.js';
 import { createSampler } from './sampler.js';
 import { defaultPublicDir, startMonitorServer } from './server.js';
+import { registerSlotMetrics } from './slot-metrics.js';
 import { createStoredTally } from './stored-rounds.js';
 
 const program = new Command('monitor')
@@ -49,6 +50,7 @@ await runApp({ name: 'monitor', logLevel: config.logLevel, shutdownTimeoutMs: co
     airflow: config.airflow ? createAirflowClient(config.airflow) : null,
     config,
   });
+  registerSlotMetrics(ctx.metrics.registry, sampler.slots);
   const server = await startMonitorServer({
     host: config.http.host,
     port: config.http.port,

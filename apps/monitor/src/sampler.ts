@@ -18,13 +18,15 @@ import { knownPositions, lagView, type LagView } from './lag-view.js';
 import { createRegistryReader, type RegistryState } from './registry-state.js';
 import { probeServers, type ServerHealth } from './server-health.js';
 import { sparkPositions } from './spark-position.js';
-import { readStagingCounts, type StagingCounts } from '@streamline/staging';
+import { readOutboxSlots, readStagingCounts, type OutboxSlotState, type StagingCounts } from '@streamline/staging';
+import { slotViews, type SlotSample, type SlotView } from './slot-view.js';
 import type { StoredTally } from './stored-rounds.js';
 import type { MonitorConfig, WatchedApp } from './config.js';
 
 const LATENCY_METRIC = 'streamline_end_to_end_latency_seconds';
 
 export type { LagView } from './lag-view.js';
+export type { SlotView } from './slot-view.js';
 
 /** What the page shows, as of the latest tick. */
 export interface MonitorState {
@@ -32,6 +34,8 @@ export interface MonitorState {
   startedAt: number;
   flow: StageView[];
   staging: StagingCounts | null;
+  /** The WAL relay's replication slots (none when the relay polls; null: not read). */
+  slots: SlotView[] | null;
   topics: TopicOffsets[];
   lag: LagView[];
   latency: Quantiles | null;
@@ -44,7 +48,7 @@ export interface MonitorState {
   dlq: { total: number; byStage: Record<string, number>; following: boolean };
   /** Sources that failed at their last read, with why. */
   errors: Record<string, string>;
-  config: { topics: MonitorConfig['topics']; userTable: string; airflowWatched: boolean; sampleIntervalMs: number; rateWindowMs: number; latencyWindowMs: number; lagWindowMs: number };
+  config: { topics: MonitorConfig['topics']; userTable: string; airflowWatched: boolean; sampleIntervalMs: number; rateWindowMs: number; latencyWindowMs: number; lagWindowMs: number; slotLagAlertBytes: number };
 }
 
 /** One point of the charts: rates, latency quantiles and lag per group. */
@@ -72,6 +76,8 @@ export interface Sampler {
   points(): readonly ChartPoint[];
   /** The Spark job's latest position on the created topic (for "find a user"). */
   sparkPosition(): Record<string, { position: number }> | null;
+  /** The replication slots as of the latest tick (for the monitor's metrics; null: not read). */
+  slots(): SlotView[] | null;
 }
 
 export function createSampler(deps: SamplerDeps): Sampler {
@@ -80,9 +86,11 @@ export function createSampler(deps: SamplerDeps): Sampler {
   const startedAt = now();
   const history = createHistory<Sample>(config.historyMs);
   const points = createHistory<ChartPoint>(config.historyMs);
+  const slotHistory = createHistory<SlotSample>(config.historyMs);
   const rejected = createCounterTally(startedAt);
   const errors: Record<string, string> = {};
   let staging: StagingCounts | null = null;
+  let slots: OutboxSlotState[] | null = null;
   let topics: TopicOffsets[] = [];
   let groups: GroupPositions[] = [];
   let apps: AppProbe[] = [];
@@ -110,8 +118,9 @@ export function createSampler(deps: SamplerDeps): Sampler {
     const t = now();
     const { created, processed, dlq } = config.topics;
     const missing = (topic: string): TopicOffsets => ({ topic, partitions: null, messages: null, retained: null });
-    const [stagingNow, offsets, stored, probes] = await Promise.all([
+    const [stagingNow, slotsNow, offsets, stored, probes] = await Promise.all([
       read('postgres', () => readStagingCounts(deps.pg), null),
+      read('replication slots', () => readOutboxSlots(deps.pg), null),
       read('kafka', () => readTopicsOffsets(deps.admin, [created, processed, dlq]), [created, processed, dlq].map(missing)),
       read('cassandra', () => deps.stored.read(), null),
       Promise.all(appNames.flatMap((app) => config.appUrls[app].map((url) => probeApp(app, url, { metrics: true })))),
@@ -122,6 +131,8 @@ export function createSampler(deps: SamplerDeps): Sampler {
     // The job's position as its launcher serves it (this tick's probe of it).
     const sparkGroup = sparkPositions(byApp.get('spark-launcher'), config.spark.appName, createdOffsets);
     staging = stagingNow;
+    slots = slotsNow;
+    if (slotsNow) slotHistory.push({ t, slots: Object.fromEntries(slotsNow.map((s) => [s.slot, s.lagBytes])) });
     topics = offsets;
     groups = [sparkGroup, writerGroup].filter((g): g is GroupPositions => g !== null);
     apps = probes;
@@ -161,6 +172,8 @@ export function createSampler(deps: SamplerDeps): Sampler {
     if (derived) points.push({ ...derived, lag: Object.fromEntries(lagViews().map((l) => [l.group, l.lag?.total ?? null])) });
   }
 
+  const slotsView = (): SlotView[] | null => (slots === null ? null : slotViews(slots, slotHistory.all(), config.lagWindowMs, config.slotLagAlertBytes));
+
   function lagViews(): LagView[] {
     const all = history.all();
     return groups.map((g) => lagView(g, all, config.lagWindowMs));
@@ -197,6 +210,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
     tick,
     slowTick,
     points: () => points.all(),
+    slots: slotsView,
     sparkPosition: () => {
       const spark = groups.find((g) => g.kind === 'spark checkpoint');
       return spark && spark.unknown === undefined ? spark.partitions : null;
@@ -208,6 +222,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
         startedAt,
         flow: flowView(history.latest(), derived),
         staging,
+        slots: slotsView(),
         topics,
         lag: lagViews(),
         latency: derived?.latency ?? null,
@@ -226,6 +241,7 @@ export function createSampler(deps: SamplerDeps): Sampler {
           rateWindowMs: config.rateWindowMs,
           latencyWindowMs: config.latencyWindowMs,
           lagWindowMs: config.lagWindowMs,
+          slotLagAlertBytes: config.slotLagAlertBytes,
         },
       };
     },

@@ -106,16 +106,44 @@ export interface SlotLag {
   active: boolean;
 }
 
+/** A slot's lag in bytes, one definition (the relay's gauge and the monitor's): over pg_replication_slots' columns. */
+const SLOT_LAG_BYTES_SQL = 'pg_wal_lsn_diff(pg_current_wal_lsn(), coalesce(confirmed_flush_lsn, restart_lsn))::float8';
+
 /** The slot's lag (null: no such slot). */
 export async function outboxSlotLag(pool: PgPool, slot: string): Promise<SlotLag | null> {
   const { rows } = await pool.query<{ active: boolean; confirmed: string | null; lag: number | null }>(
     `SELECT active, confirmed_flush_lsn::text AS confirmed,
-            pg_wal_lsn_diff(pg_current_wal_lsn(), coalesce(confirmed_flush_lsn, restart_lsn))::float8 AS lag
+            ${SLOT_LAG_BYTES_SQL} AS lag
      FROM pg_replication_slots WHERE slot_name = $1`,
     [slot],
   );
   const row = rows[0];
   return row ? { slot, lagBytes: Math.max(0, row.lag ?? 0), confirmedLsn: row.confirmed, active: row.active } : null;
+}
+
+export interface OutboxSlotState extends SlotLag {
+  /** Outbox rows past the slot's confirmed seq that nothing marked published: what it still owes. */
+  records: number;
+}
+
+/**
+ * The WAL relay's slots in this database, read-only (the monitor's view): those with a recorded
+ * position in outbox_wal_positions (every slot a relay made or streamed from has one), whether or
+ * not a relay is reading them, so one left behind shows too. None on a database where no relay ran
+ * in wal mode (no such table: not migrated that far, which this never does).
+ */
+export async function readOutboxSlots(pool: PgPool): Promise<OutboxSlotState[]> {
+  const { rows: present } = await pool.query<{ wal: boolean }>(`SELECT to_regclass('outbox_wal_positions') IS NOT NULL AS wal`);
+  if (!present[0]!.wal) return [];
+  // The records: a range on the outbox's partial index of unpublished rows (as the staging counts read it).
+  const { rows } = await pool.query<{ slot: string; active: boolean; confirmed: string | null; lag: number | null; records: string }>(
+    `SELECT s.slot_name AS slot, s.active, s.confirmed_flush_lsn::text AS confirmed, ${SLOT_LAG_BYTES_SQL} AS lag,
+            (SELECT count(*) FROM outbox o WHERE o.published_at IS NULL AND o.seq > p.confirmed_seq) AS records
+     FROM pg_replication_slots s JOIN outbox_wal_positions p ON p.slot = s.slot_name
+     WHERE s.database = current_database()
+     ORDER BY s.slot_name`,
+  );
+  return rows.map((r) => ({ slot: r.slot, lagBytes: Math.max(0, r.lag ?? 0), confirmedLsn: r.confirmed, active: r.active, records: Number(r.records) }));
 }
 
 /** An outbox row as the WAL stream carries it (the insert's whole tuple). */

@@ -18,3 +18,19 @@ export const fmtTime = (iso: Maybe<string | number>): string => (iso === null ||
 export const fmtClock = (ms: number): string => new Date(ms).toLocaleTimeString();
 
 export const fmtWindow = (ms: number): string => (ms >= 60_000 ? `${ms / 60_000} min` : `${ms / 1000} s`);
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+
+/** Bytes in binary units: `512 B`, `1.5 KiB`, `12.3 MiB`, `340 MiB`, `1.2 GiB`. */
+export function fmtBytes(b: Maybe<number>): string {
+  if (b === null || b === undefined) return '–';
+  let unit = 0;
+  let v = Math.abs(b);
+  // From what would round to 1024 of a unit (shown without decimals there), the next unit.
+  while (unit < BYTE_UNITS.length - 1 && v >= 1023.5) {
+    v /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || v >= 99.95 ? 0 : 1;
+  return `${b < 0 ? '-' : ''}${v.toFixed(digits)} ${BYTE_UNITS[unit]}`;
+}

@@ -4,7 +4,7 @@ import { createCharts } from './charts.js';
 import { createDeadLetters } from './dead-letters.js';
 import { byId } from './dom.js';
 import { wireFindForm } from './find-user.js';
-import { renderAirflow, renderCluster, renderErrors, renderFlow, renderHealth, renderLag, renderRegistry, renderTopics, renderUpdated } from './sections.js';
+import { renderAirflow, renderAlerts, renderCluster, renderErrors, renderFlow, renderHealth, renderLag, renderRegistry, renderTopics, renderUpdated } from './sections.js';
 import type { ChartPoint, MonitorState, SnapshotEvent, UpdateEvent } from './state.js';
 
 /** The charts' span: points older than this are dropped (the server keeps as much). */
@@ -16,6 +16,7 @@ const deadLetters = createDeadLetters();
 
 function render(state: MonitorState): void {
   renderErrors(state);
+  renderAlerts(state);
   renderFlow(state, points);
   renderTopics(state);
   renderLag(state);

@@ -1,10 +1,11 @@
 // The page's sections, each rendered whole from the latest state.
 import { byId, fillTable, h } from './dom.js';
-import { fmt, fmtClock, fmtRate, fmtSeconds, fmtTime, fmtWindow } from './format.js';
+import { fmt, fmtBytes, fmtClock, fmtRate, fmtSeconds, fmtTime, fmtWindow } from './format.js';
 import { groupLabel, lagCell } from './lag-labels.js';
 import { instanceName, partitionsSummary } from './cluster-summary.js';
 import { latencyHeading } from './latency-heading.js';
-import type { ChartPoint, MonitorState } from './state.js';
+import { slotAlert, slotRows } from './slot-labels.js';
+import type { ChartPoint, MonitorState, SlotView } from './state.js';
 
 /** The chart's span (the server keeps this much history). */
 const CHART_SPAN_TEXT = '15 min';
@@ -23,6 +24,8 @@ export function renderFlow(state: MonitorState, points: readonly ChartPoint[]): 
         s.sides.map((side) =>
           h('li', { 'data-side': side.key }, h('span', { text: side.label }), h('span', { class: `n${side.count ? ' nonzero' : ''}`, 'data-value': side.count ?? '', text: fmt(side.count) })),
         ),
+        // The WAL relay's slots beside the outbox figures (none when the relay polls).
+        s.stage === 'published' ? (state.slots ?? []).flatMap(slotItems) : [],
       ),
     ),
   );
@@ -33,6 +36,33 @@ export function renderFlow(state: MonitorState, points: readonly ChartPoint[]): 
   byId('lag-window').textContent = fmtWindow(c.lagWindowMs);
   const heading = latencyHeading(state.latency, points, fmtWindow(c.latencyWindowMs), CHART_SPAN_TEXT, { seconds: fmtSeconds, count: fmt, clock: fmtClock });
   byId('latency-now').replaceChildren(h('span', { class: heading.figures ? '' : 'muted', 'data-figures': heading.figures ? 'yes' : 'no', text: heading.text }));
+}
+
+/** A replication slot's lines in the published card: its name, then its figures (raw values in data-value). */
+const slotItems = (s: SlotView) => {
+  const raw = { lag: s.lagBytes, records: s.records, reader: String(s.active), growth: s.growthBytesPerSecond };
+  return [
+    h('li', { class: 'slot slot-name', 'data-slot': s.slot, 'data-slot-figure': 'name' }, h('span', {}, 'replication slot ', h('span', { class: 'mono', text: s.slot }))),
+    ...slotRows(s, { bytes: fmtBytes, count: fmt }).map((row) =>
+      h(
+        'li',
+        { class: 'slot', 'data-slot': s.slot, 'data-slot-figure': row.figure },
+        h('span', { text: row.label }),
+        h('span', { class: `n${row.warn ? ' nonzero' : ''}`, 'data-value': raw[row.figure], text: row.text }),
+      ),
+    ),
+  ];
+};
+
+/** One line per replication slot over the alert threshold, above the page. */
+export function renderAlerts(state: MonitorState): void {
+  const box = byId('alerts');
+  const lines = (state.slots ?? []).flatMap((s) => {
+    const text = slotAlert(s, state.config.slotLagAlertBytes, { bytes: fmtBytes });
+    return text === null ? [] : [h('li', { 'data-alert': 'slot-lag', 'data-slot': s.slot, text })];
+  });
+  box.hidden = lines.length === 0;
+  box.replaceChildren(h('ul', {}, lines));
 }
 
 export function renderTopics(state: MonitorState): void {

@@ -1,6 +1,6 @@
 // What the server sends over /api/events and its JSON API: the server's own types, imported (type
 // only, so nothing of the server's code is bundled into the page).
-export type { ChartPoint, LagView, MonitorState } from '../sampler.js';
+export type { ChartPoint, LagView, MonitorState, SlotView } from '../sampler.js';
 export type { DeadLetter } from '../dlq-store.js';
 export type { FindResult, UserTrace } from '../find-user.js';
 
