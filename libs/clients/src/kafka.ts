@@ -1,6 +1,7 @@
 import { Kafka, Partitioners, logLevel, type ConfigResourceTypes, type SASLOptions, type Admin, type Consumer, type ConsumerConfig, type Producer, type ProducerConfig } from 'kafkajs';
 import type { ConnectionConfig } from '@streamline/config';
 import type { Logger } from '@streamline/runtime';
+import { topicPartitionCounts, withAckedSends } from './acked-send.js';
 
 const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -36,7 +37,9 @@ export function createKafka(config: ConnectionConfig['kafka'], log?: Logger, opt
 
 /**
  * An idempotent producer: with kafkajs this implies acks=all on every send and at most 5 requests
- * in flight, so a retried batch is never written twice nor reordered.
+ * in flight, so a retried batch is never written twice nor reordered. Its sends resolve only once
+ * every partition written to acknowledged (acked-send.ts: kafkajs alone can drop a partition's
+ * messages when leaders move); an admin client of its own reads the topics' partition counts.
  */
 export async function connectProducer(kafka: Kafka, overrides: ProducerConfig = {}): Promise<Producer> {
   const producer = kafka.producer({
@@ -47,8 +50,19 @@ export async function connectProducer(kafka: Kafka, overrides: ProducerConfig = 
     createPartitioner: Partitioners.DefaultPartitioner,
     ...overrides,
   });
-  await producer.connect();
-  return producer;
+  const admin = kafka.admin();
+  const disconnect = async () => void (await Promise.allSettled([producer.disconnect(), admin.disconnect()]));
+  try {
+    await Promise.all([producer.connect(), admin.connect()]);
+  } catch (error) {
+    await disconnect();
+    throw error;
+  }
+  const acked = withAckedSends(producer, {
+    partitions: topicPartitionCounts(admin),
+    onUnacknowledged: (partitions, round) => kafka.logger().warn('a send resolved without these partitions acknowledged: sending them again', { partitions, round }),
+  });
+  return { ...acked, disconnect };
 }
 
 /** A consumer that commits only when told to (offsets follow durable writes downstream). */
