@@ -86,6 +86,7 @@ export async function startComposeSuite(project: TestProject, suite: ComposeSuit
       // the engine busy or the project half made: look again next time
     }
   }, 5_000);
+  const upSince = Date.now();
   const started = await environment
     .up(services)
     .catch((error: unknown) => {
@@ -93,6 +94,8 @@ export async function startComposeSuite(project: TestProject, suite: ComposeSuit
       throw new Error(`the compose stack did not come up: ${(error as Error).message}; not healthy at the last look: ${lastLook}`);
     })
     .finally(() => clearInterval(look));
+  // The bring-up's duration, for CI's time budget (docs/testing.md).
+  console.log(`${suite.project}: compose stack healthy in ${Math.round((Date.now() - upSince) / 1000)} s`);
   project.provide('stackEnv', stackEnv);
   return async () => {
     if (process.env.STREAMLINE_KEEP_STACK === '1') return;
