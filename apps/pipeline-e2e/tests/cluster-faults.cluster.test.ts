@@ -49,7 +49,17 @@ describeWithEngine('the cluster topology, end to end under cluster faults (clust
    * an answer counts. `allStored` runs once the count has reached the staged set.
    */
   const expectExactlyTheStagedSet = (what: string, allStored?: () => Promise<void>) =>
-    expectExactSet({ pool, cassandra, table: `${CASSANDRA.keyspace}.${CASSANDRA.table}`, what, countTimeoutMs: 600_000, readTimeoutMs: 300_000, ...(allStored ? { beforeReadBack: allStored } : {}) });
+    expectExactSet({ pool, cassandra, table: `${CASSANDRA.keyspace}.${CASSANDRA.table}`, what, countTimeoutMs: 600_000, readTimeoutMs: 300_000, describeHops: topicMessages, ...(allStored ? { beforeReadBack: allStored } : {}) });
+
+  /** Each pipeline topic's messages (end offsets added up, asked of kafka-1): where a timeout's users stopped. */
+  const topicMessages = async () => {
+    const totals = new Map<string, number>();
+    for (const line of kafkaTool('kafka-1', 'org.apache.kafka.tools.GetOffsetShell', "--topic 'users_.*'").split('\n')) {
+      const [topic, , end] = line.split(':');
+      if (topic && end && /^\d+$/.test(end)) totals.set(topic, (totals.get(topic) ?? 0) + Number(end));
+    }
+    return [...totals].map(([topic, n]) => `${n} messages in ${topic}`).join('; ');
+  };
 
   const waitHealthy = (service: string) =>
     waitFor(() => containerHealth(container(service)) === 'healthy', { timeoutMs: 600_000, intervalMs: 1_000, what: `${service} healthy again` });
