@@ -28,10 +28,13 @@ export interface RunningCommand {
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-/** `root`: the checkout whose app runs (another one's, to compare two versions in one bench run). */
-export function runCommand(name: AppName, args: string[], env: NodeJS.ProcessEnv, root?: string): RunningCommand {
+/**
+ * `root`: the checkout whose app runs (another one's, to compare two versions in one bench run).
+ * `nodeArgs`: node's own options ahead of the app's (e.g. --cpu-prof, which Node 20 refuses in NODE_OPTIONS).
+ */
+export function runCommand(name: AppName, args: string[], env: NodeJS.ProcessEnv, root?: string, nodeArgs: readonly string[] = []): RunningCommand {
   const { command, args: argv, cwd } = appCommand(name, args, root);
-  const child = spawn(command, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, [...nodeArgs, ...argv], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -28,7 +28,8 @@ export const SPARK_FLOOR_JOB = join(root, 'bench', 'spark-floor', 'passthrough_s
 
 /**
  * The ingestor stage: a warm-up run, then the measured one, the generator serving pages over HTTP.
- * `env` names the database to stage into (PG_DATABASE); `ingestorRoot` another checkout's ingestor.
+ * `env` names the database to stage into (PG_DATABASE); `ingestorRoot` another checkout's ingestor;
+ * `nodeArgs` node's options for the ingestor runs (e.g. --cpu-prof).
  */
 export async function measureIngestStage(
   env: Record<string, string>,
@@ -38,10 +39,11 @@ export async function measureIngestStage(
   say: (line: string) => void,
   id = `bench_ingest_${Date.now().toString(36)}`,
   ingestorRoot?: string,
+  nodeArgs: readonly string[] = [],
 ): Promise<StageFigures> {
   const api = await serveGenerator(env);
   try {
-    const ingest = (seed: string, count: number) => runCommand('ingestor', ['--source', 'api', '--api-url', api.url, '--seed', seed, '--count', String(count), '--json'], env, ingestorRoot);
+    const ingest = (seed: string, count: number) => runCommand('ingestor', ['--source', 'api', '--api-url', api.url, '--seed', seed, '--count', String(count), '--json'], env, ingestorRoot, nodeArgs);
     await ingestSummary(ingest(`${id}-warmup`, warmup));
     const cmd = ingest(id, users);
     // The ingestor is this process's child: once it exits its CPU shows in this process's reaped

@@ -1,6 +1,6 @@
 // The ingestor's own CPU per user on its in-process path, no servers needed: fetch (node-fetch over
-// local HTTP) -> parse -> validate -> map -> the staging payload (stageUsers' JSON parameter, built
-// but not sent). The pages are generated once by a child process that serves them from memory, so
+// local HTTP) -> parse -> validate -> map -> the staging payload (stageUsers' parameters, built and
+// written into a Bind message's bytes as node-postgres does, but not sent). The pages are generated once by a child process that serves them from memory, so
 // this process's CPU (process.cpuUsage) is the ingestor's alone: PostgreSQL's and the generator's are
 // not in it. Defaults as the app's: batch 1000, pages of 1000, 4 pages at once, 2 batches in flight.
 // Usage: npx tsx apps/ingestor/scripts/cpu-per-user.bench.ts [users=200000] [runs=3]
@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { percentile } from '@streamline/app-runner';
-import { stagingParameter } from '@streamline/staging';
+import { createParameterBuffers, stagingParameter } from '@streamline/staging';
 import { createApiClient } from '../src/api-client.js';
 import { generatePage } from '../src/generator/generate-users.js';
 import { runIngest } from '../src/ingest.js';
@@ -43,10 +43,23 @@ if (process.argv[2] === 'serve') {
   // As the app at LOG_LEVEL=info (debug calls disabled), its lines thrown away.
   const log = pino({ name: 'ingestor', level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
   const client = createApiClient({ baseUrl, timeoutMs: 30_000, retries: 0, minDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1, maxSockets: 4, log });
-  // stageUsers up to its query: the batch's one JSON parameter.
+  // stageUsers up to its query: the batch's parameter (in reused buffers, as stageUsers builds it),
+  // and what node-postgres does with the values (pg-protocol's writeValues: a Buffer is copied into
+  // the message, a string measured and encoded).
   let payloadBytes = 0;
+  let message = Buffer.alloc(0);
+  const bind = (values: Array<Buffer | string>) => {
+    const size = values.reduce((sum, v) => sum + 4 + (typeof v === 'string' ? Buffer.byteLength(v) : v.length), 0);
+    if (message.length < size) message = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (const v of values) at += 4 + (typeof v === 'string' ? message.write(v, at + 4) : v.copy(message, at + 4));
+    return at;
+  };
+  const buffers = createParameterBuffers();
   const stage: StageFn = async (batch) => {
-    payloadBytes += stagingParameter(batch).length;
+    const parameter = stagingParameter(batch, buffers);
+    payloadBytes += bind([parameter, 'user', 'UserCreated']);
+    buffers.give(parameter);
     return { staged: batch.length, duplicates: 0 };
   };
   const ingest = (count: number, runId: string) =>

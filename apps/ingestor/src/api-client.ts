@@ -1,9 +1,11 @@
+import { isUtf8 } from 'node:buffer';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import fetch, { type Response } from 'node-fetch';
 import { type Logger, describeError, withRetry } from '@streamline/runtime';
 import { DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES_VAR, REQUEST_TIMEOUT_VAR } from './constants.js';
 import { ApiRequestError, FetchFailedError, MalformedResponseError } from './errors.js';
+import { type ScannedResults, scanResults } from './result-bytes.js';
 import { parseRetryAfter } from './retry-after.js';
 
 export interface PageRequest {
@@ -24,6 +26,13 @@ export interface ApiInfo {
 export interface ApiPage {
   results: unknown[];
   info: ApiInfo | undefined;
+  /**
+   * The body as received and where each result lies in it (result-bytes.ts), where staging takes
+   * each record's raw JSON from; absent when the scan could not vouch for it, or the body is not
+   * all valid UTF-8 (the decoder put U+FFFD for what was not, which the parsed records carry and
+   * PostgreSQL would refuse as bytes).
+   */
+  scanned?: ScannedResults | undefined;
   /** Requests it took (1 = no retry). */
   attempts: number;
 }
@@ -65,6 +74,9 @@ export function buildPageUrl(baseUrl: string, request: PageRequest): string {
   return url.toString();
 }
 
+/** As node-fetch's text() decodes: a leading byte order mark dropped, invalid UTF-8 as U+FFFD. */
+const utf8 = new TextDecoder();
+
 const snippet = (text: string, max = 80) => {
   const flat = text.replace(/\s+/g, ' ').trim();
   return JSON.stringify(flat.length > max ? `${flat.slice(0, max - 3)}...` : flat);
@@ -98,6 +110,11 @@ export function parseApiResponse(url: string, body: string): { results: unknown[
     }
     throw new MalformedResponseError(url, `not JSON (${reason}); body starts with ${snippet(body)}`);
   }
+  return readApiObject(url, parsed);
+}
+
+/** The checks of parseApiResponse on the parsed body. */
+function readApiObject(url: string, parsed: unknown): { results: unknown[]; info: ApiInfo | undefined } {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new MalformedResponseError(url, `expected a JSON object, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}`);
   }
@@ -109,6 +126,31 @@ export function parseApiResponse(url: string, body: string): { results: unknown[
   }
   const info = object.info !== null && typeof object.info === 'object' ? (object.info as ApiInfo) : undefined;
   return { results: object.results, info };
+}
+
+/**
+ * parseApiResponse of a body's bytes, with the same outcome, but where the body is valid UTF-8 and
+ * scanResults finds its results, each result is decoded and parsed from its own bytes (the rest of
+ * the body too, without them) and the scan comes along: decoding the whole page took several times
+ * longer, its every string widened to two bytes a character by one non-Latin-1 name. A body that
+ * fails any of that is read by parseApiResponse, which says what is wrong with it.
+ */
+export function parseApiBody(url: string, bytes: Uint8Array): { results: unknown[]; info: ApiInfo | undefined; scanned?: ScannedResults | undefined } {
+  const scanned = isUtf8(bytes) ? scanResults(bytes) : undefined;
+  if (scanned) {
+    const { count, spans, open, close } = scanned;
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    try {
+      // The page without its results: the other fields, checked and read as parseApiResponse does.
+      const page = readApiObject(url, JSON.parse(utf8.decode(Buffer.concat([text.subarray(0, open), text.subarray(close)]))));
+      const results: unknown[] = new Array<unknown>(count);
+      for (let k = 0; k < count; k++) results[k] = JSON.parse(text.toString('utf8', spans[3 * k]!, spans[3 * k + 1]!));
+      return { results, info: page.info, scanned };
+    } catch {
+      // Not JSON after all: parseApiResponse names the fault.
+    }
+  }
+  return parseApiResponse(url, utf8.decode(bytes));
 }
 
 /**
@@ -160,9 +202,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       (res.body as { destroy?: () => void } | null)?.destroy?.();
       throw tooLarge(url, `of ${declared} bytes (Content-Length)`);
     }
-    let body: string;
+    let bytes: Uint8Array;
     try {
-      body = await res.text();
+      // The bytes are kept: staging sends each record's raw JSON from them (result-bytes.ts).
+      bytes = new Uint8Array(await res.arrayBuffer());
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (timeout.aborted) throw timedOut();
@@ -176,13 +219,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     if (status < 200 || status >= 300) {
       const retriable = status === 408 || status === 429 || status >= 500;
       const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-      throw new ApiRequestError(`GET ${url}: HTTP ${status} ${statusText}: ${snippet(body)}`, url, {
+      throw new ApiRequestError(`GET ${url}: HTTP ${status} ${statusText}: ${snippet(utf8.decode(bytes))}`, url, {
         retriable,
         status,
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       });
     }
-    const page = parseApiResponse(url, body);
+    const page = parseApiBody(url, bytes);
     checkPageSize(url, page.results, asked);
     return page;
   };

@@ -4,8 +4,9 @@ import { InvalidRecordError, type UserSource } from '@streamline/user-schema';
 import type { PageRequest } from './api-client.js';
 import { type PlannedPage, planPages } from './fetch-plan.js';
 import { createInFlight } from './in-flight.js';
+import { type ScannedResults, verbatimJson } from './result-bytes.js';
 import type { StageFn, StageItem } from './stage-batch.js';
-import { toStageable } from './stageable-record.js';
+import { toStageable, vouchedByScan } from './stageable-record.js';
 import { type IngestSummary, createTally } from './summary.js';
 
 export interface IngestOptions {
@@ -25,7 +26,8 @@ export interface IngestOptions {
 }
 
 export interface IngestDeps {
-  fetchPage(request: PageRequest, signal?: AbortSignal): Promise<{ results: unknown[]; attempts?: number }>;
+  /** `scanned`: the page's body as received and where each result lies in it, where records are staged from when they can be (result-bytes.ts). */
+  fetchPage(request: PageRequest, signal?: AbortSignal): Promise<{ results: unknown[]; attempts?: number; scanned?: ScannedResults | undefined }>;
   stage: StageFn;
   /** Called for each record that fails validation (counted in the metrics). */
   onRejected?: () => void;
@@ -93,11 +95,18 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
     if (page.results.length < planned.take) {
       log.warn({ page: planned.page, expected: planned.take, got: page.results.length }, 'short page');
     }
-    const results = page.results.slice(0, planned.take);
-    tally.fetched += results.length;
-    results.forEach((raw, index) => {
+    const { results, scanned } = page;
+    const take = Math.min(results.length, planned.take);
+    tally.fetched += take;
+    for (let index = 0; index < take; index++) {
+      const raw = results[index];
       try {
-        buffer.push({ raw, record: toStageable(raw, meta) });
+        if (scanned) {
+          // Staged from the bytes it came in where it can be, and not walked again for what the scan vouches for.
+          buffer.push({ raw, rawJson: verbatimJson(scanned, index), record: toStageable(raw, meta, vouchedByScan(scanned, index)) });
+        } else {
+          buffer.push({ raw, record: toStageable(raw, meta) });
+        }
       } catch (error) {
         if (!(error instanceof InvalidRecordError)) throw error;
         tally.reject(error.message);
@@ -106,7 +115,7 @@ export async function runIngest(deps: IngestDeps, options: IngestOptions): Promi
           log.warn({ page: planned.page, index, field: error.field, reason: error.message }, 'record rejected');
         }
       }
-    });
+    }
     // Waits for a staging slot when all are taken: the page's slot in `limit` stays busy meanwhile,
     // so no further page is fetched (back-pressure).
     await flush(false);

@@ -1,13 +1,10 @@
 import type { PgPool } from '@streamline/clients/pg';
 import { isTransientDependencyError, type DependencyRetry } from '@streamline/runtime';
-import { type StageResult, migrateStaging, stageUsers } from '@streamline/staging';
-import type { UserToStage } from '@streamline/user-schema';
+import { type StageResult, type StagingItem, migrateStaging, stageUsers } from '@streamline/staging';
 import { StagingError } from './errors.js';
 
-export interface StageItem {
-  raw: unknown;
-  record: UserToStage;
-}
+/** A user to stage: its raw result, the mapped record, and the result's bytes where they can go as they came (result-bytes.ts). */
+export type StageItem = StagingItem;
 
 export type StageFn = (batch: StageItem[]) => Promise<StageResult>;
 

@@ -2,6 +2,8 @@ export * from './migrate.js';
 export * from './outbox.js';
 export * from './outbox-wakeup.js';
 export * from './stage-users.js';
+export * from './staging-parameters.js';
+export * from './parameter-buffers.js';
 export * from './run-users.js';
 export * from './staging-ready.js';
 export * from './replay.js';

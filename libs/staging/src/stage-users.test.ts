@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PgPool } from '@streamline/clients/pg';
 import type { UserToStage } from '@streamline/user-schema';
-import { OUTBOX_CHANNEL, USER_EVENT, stageUsers, stagingParameter } from './stage-users.js';
+import { OUTBOX_CHANNEL, USER_EVENT, stageUsers } from './stage-users.js';
+import { stagingParameter } from './staging-parameters.js';
 
 /** A stand-in pool recording statements; the staging SQL itself runs on the real PostgreSQL in the ingestor's integration tests. */
 function fakePool(insertedRows: number, failOn?: RegExp) {
@@ -23,13 +24,6 @@ function fakePool(insertedRows: number, failOn?: RegExp) {
 const user = (id: string, runId = 'run-1') => ({
   raw: { login: { uuid: id }, name: { first: 'Ada' } },
   record: { id, first_name: 'Ada', last_name: 'Lovelace', email: `${id}@example.com`, source: 'generator', ingest_run_id: runId } as unknown as UserToStage,
-});
-
-describe('stagingParameter', () => {
-  it('sends each user as id, raw and record in one JSON array, values untouched', () => {
-    const batch = [user('a'), user('b')];
-    expect(JSON.parse(stagingParameter(batch))).toEqual(batch.map((u) => ({ id: u.record.id, raw: u.raw, record: u.record })));
-  });
 });
 
 describe('stageUsers', () => {

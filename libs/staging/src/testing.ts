@@ -27,3 +27,4 @@ export async function withEmptyDatabase<T>(conn: ConnectionConfig['pg'], fn: (db
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => admin.end());
   }
 }
+export * from './jsonb-model.js';

@@ -31,6 +31,9 @@ const toMillis = (iso: string, field: string): number => {
   return ms;
 };
 
+/** The record's fields mapApiUser takes from its `meta` argument, not from the API's result. */
+export const META_FIELDS: ReadonlyArray<keyof UserToStage> = Object.freeze(['source', 'ingest_run_id'] as const);
+
 /**
  * Maps a randomuser.me API 1.4 result to the `users_created` record. The id is `login.uuid`,
  * stable across fetches, so the same user is one row everywhere. A record isPlainApiUser accepts is

@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { apiUserNumericPostcode } from './fixtures/api-users.js';
-import { mapApiUser } from './map-api-user.js';
+import { META_FIELDS, mapApiUser } from './map-api-user.js';
 import { usersCreatedType } from './schemas.js';
-import { RECORD_MAX_BYTES, TEXT_LIMITS, checkTextFields, type TextField } from './size-policy.js';
+import { RECORD_MAX_BYTES, TEXT_LIMITS, checkTextFields, checkTextLengths, type TextField } from './size-policy.js';
 
 const record = mapApiUser(apiUserNumericPostcode, { source: 'api', ingestRunId: 'run-1' });
 
@@ -31,5 +32,31 @@ describe('size policy', () => {
   it('refuses a control character in a text field', () => {
     expect(checkTextFields({ ...record, city: 'Lee\tds' })).toEqual({ field: 'city', length: 6, reason: 'contains a control character' });
     expect(checkTextFields({ ...record, last_name: 'M\ufffdller' })).toEqual({ field: 'last_name', length: 6, reason: 'contains invalid UTF-8 (decoded as U+FFFD)' });
+  });
+});
+
+describe('checkTextLengths', () => {
+  const unprintable = /[\u0000-\u001f\u007f\ufffd]/;
+  const fields = [...Object.keys(TEXT_LIMITS), 'source'] as TextField[];
+
+  it("answers as checkTextFields for a record whose fields but the unvouched ones hold nothing but printable text (fast-check)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...fields), fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ maxLength: 3000 }))), { maxLength: 4 }),
+        (changes) => {
+          const changed = { ...record } as Record<string, unknown>;
+          for (const [field, value] of changes) changed[field] = value;
+          // What the caller vouches for: no control character or U+FFFD outside META_FIELDS.
+          const vouchable = Object.entries(changed).every(([f, v]) => (META_FIELDS as readonly string[]).includes(f) || typeof v !== 'string' || !unprintable.test(v));
+          if (vouchable) expect(checkTextLengths(changed as typeof record, META_FIELDS)).toEqual(checkTextFields(changed as typeof record));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('still reads the unvouched fields whole: a control character in the run id', () => {
+    expect(checkTextLengths({ ...record, ingest_run_id: 'run\t1' }, META_FIELDS)).toEqual({ field: 'ingest_run_id', length: 5, reason: 'contains a control character' });
+    expect(checkTextLengths({ ...record, city: 'x'.repeat(300) }, META_FIELDS)).toEqual({ field: 'city', length: 300, reason: '300 characters, over the limit of 256' });
   });
 });
