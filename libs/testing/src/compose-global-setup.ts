@@ -3,6 +3,7 @@ import { basename, dirname } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { COMPOSE_TEST_PORTS, COMPOSE_TEST_PROJECT, COMPOSE_TEST_SETTINGS, composeFile, docker, ONE_SHOT_SERVICES } from './compose-suite.js';
 import { dockerAvailable } from './stack-mode.js';
+import { HealthyWait } from './healthy-wait.js';
 
 /** A compose project a suite starts: its name, files (in deploy/), published ports and other settings. */
 export interface ComposeSuiteProject {
@@ -74,7 +75,7 @@ export async function startComposeSuite(project: TestProject, suite: ComposeSuit
     .withStartupTimeout(900_000);
   // Every service may start (a dependency of one asked for): each is waited for its own way.
   for (const service of all) {
-    environment = environment.withWaitStrategy(`${service}-1`, ONE_SHOT_SERVICES.includes(service) ? Wait.forOneShotStartup() : Wait.forHealthCheck());
+    environment = environment.withWaitStrategy(`${service}-1`, ONE_SHOT_SERVICES.includes(service) ? Wait.forOneShotStartup() : new HealthyWait());
   }
   // Testcontainers removes the containers when one fails and names none: what was not healthy is
   // looked at every few seconds while they start, and the last look is said with the error.
