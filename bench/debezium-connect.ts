@@ -75,7 +75,8 @@ export async function dropLeftoverSlots(adminPool: PgPool, prefix: string, minAg
   const dropped: string[] = [];
   for (const row of rows) {
     const started = parseInt(row.slot_name.slice(prefix.length).split('_')[0] ?? '', 36);
-    if (!row.slot_name.endsWith('_dbz') || !(Date.now() - started > minAgeMs)) continue;
+    // Debezium's slots and the WAL relay's (bench/relay-vs-debezium.bench.ts names both).
+    if (!/_(dbz|wal)$/.test(row.slot_name) || !(Date.now() - started > minAgeMs)) continue;
     await adminPool.query('SELECT pg_drop_replication_slot($1)', [row.slot_name]);
     await adminPool.query(`DROP DATABASE IF EXISTS "${row.database}" WITH (FORCE)`);
     dropped.push(row.slot_name);

@@ -1,10 +1,11 @@
 /**
- * Our relay beside Debezium (PostgreSQL connector + outbox event router under Kafka Connect
+ * Our relay, in both its sources (polling the outbox, and RELAY_SOURCE=wal: a logical-replication
+ * client of it), beside Debezium (PostgreSQL connector + outbox event router under Kafka Connect
  * standalone, Avro through Apicurio's converter), each alone on its own isolated database and
  * topic with the same generated users, on the local stack. For each:
  *
- * - backlog: N users staged while nothing publishes (Debezium's slot already exists, so they wait
- *   in its WAL), then the publisher starts; records/s from the first to the last record's broker
+ * - backlog: N users staged while nothing publishes (Debezium's and the WAL relay's slots already
+ *   exist, so they wait in its WAL), then the publisher starts; records/s from the first to the last record's broker
  *   append time, and CPU per record of its process tree (and of its PostgreSQL backends).
  * - fixed rate: `ingestor --follow --rate R` for S seconds against the running publisher;
  *   staged -> published latency p50/p99 per record, and CPU per record at that rate.
@@ -23,12 +24,12 @@ import avro from 'avsc';
 import type { Admin } from 'kafkajs';
 import { createIsolatedRun, percentile, startApp, stopApp, type AppProcess } from '@streamline/app-runner';
 import { connectAdmin, connectConsumer, createAvroSerde, createKafka, createPgPool, createRegistryClient, readSchemaId, type PgPool } from '@streamline/clients';
-import { loadConnectionConfig, type ConnectionConfig } from '@streamline/config';
+import { APP_HTTP_PORT_VARS, loadConnectionConfig, type ConnectionConfig } from '@streamline/config';
 import { migrateStaging, outboxLastSeq, outboxRowCount, outboxRowsInOrder } from '@streamline/staging';
 import { usersCreatedSchema } from '@streamline/user-schema';
 import { cpuByTree } from './cpu-usage.js';
 import { createSlotAndPublication, dropLeftoverSlots, dropSlot, installDebeziumConnect, slotName, startDebezium, type DebeziumConnectInstall } from './debezium-connect.js';
-import { ingestGenerated, messagesIn, root } from './local-run.js';
+import { ingestGenerated, messagesIn, root, runCommand } from './local-run.js';
 import { pollUntil } from '@streamline/runtime';
 import { sleep } from './measure-window.js';
 
@@ -97,6 +98,8 @@ export interface RelayVsDebeziumResult {
   seconds: number;
   versions: DebeziumConnectInstall['versions'];
   relay: SideResult;
+  /** The relay with RELAY_SOURCE=wal. */
+  relayWal: SideResult;
   debezium: SideResult;
   /** Load average (1 min) at the start and the end: the machine is shared, so the figures are noisy. */
   load: [number, number];
@@ -186,8 +189,13 @@ async function waitForMessages(admin: Admin, topic: string, expected: number, ti
   );
 }
 
+/** The publishers compared: the relay polling, the relay streaming the WAL, Debezium. */
+type Side = 'relay' | 'relay-wal' | 'debezium';
+const SIDE_SUFFIX: Record<Side, string> = { relay: 'r', 'relay-wal': 'w', debezium: 'd' };
+const PUBLISHER: Record<Exclude<Side, 'debezium'>, string> = { relay: 'relay (apps/relay, polling)', 'relay-wal': 'relay (apps/relay, RELAY_SOURCE=wal)' };
+
 async function measureSide(
-  kind: 'relay' | 'debezium',
+  kind: Side,
   ctx: {
     config: ConnectionConfig;
     adminPool: PgPool;
@@ -201,10 +209,14 @@ async function measureSide(
   },
 ): Promise<SideResult> {
   const { config, log } = ctx;
-  const id = `${PREFIX}${Date.now().toString(36)}_${kind === 'relay' ? 'r' : 'd'}`;
+  const id = `${PREFIX}${Date.now().toString(36)}_${SIDE_SUFFIX[kind]}`;
   const run = await createIsolatedRun(config, id);
-  const env = { ...run.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
-  const topic = run.env.TOPIC_USERS_CREATED!;
+  // The WAL relay's slot and publication are the run's own (a slot's name is the server's, not the database's).
+  const walSlot = `${id}_wal`;
+  const env = { ...run.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...(kind === 'relay-wal' ? { RELAY_SOURCE: 'wal', RELAY_SLOT: walSlot, RELAY_PUBLICATION: walSlot } : {}) };
+  // Debezium registers the schema it infers under its topic's subject, which the run's provisioning
+  // holds users_created.avsc under (BACKWARD refuses Debezium's): it gets a topic of its own.
+  const topic = kind === 'debezium' ? `${id}_dbz` : run.env.TOPIC_USERS_CREATED!;
   const logDir = join(root, '.stack', 'logs', 'bench', id);
   const pool = createPgPool({ ...config.pg, database: id }, { max: 2, applicationName: 'rvd-bench' });
   let relay: AppProcess | undefined;
@@ -225,13 +237,21 @@ async function measureSide(
       await createSlotAndPublication(pool, id);
       slotMade = true;
     }
+    if (kind === 'relay-wal') {
+      // The relay makes its slot (and publishes the empty table's past) once, as on a first start;
+      // the backlog staged after it then waits in the slot's WAL, as it does for Debezium.
+      slotMade = true;
+      // Any free port for its /healthz: the stack's own relay may hold the usual one.
+      const once = await runCommand('relay', ['--once'], { ...env, [APP_HTTP_PORT_VARS.relay]: '0' }).done;
+      if (once.code !== 0) throw new Error(`relay --once (RELAY_SOURCE=wal) exited with ${once.code}: ${once.stderr.trim().split('\n').at(-1)}`);
+    }
     log(`${kind}: staging ${ctx.users} users into ${id}`);
     const staged = ingestGenerated(env, ctx.seed, ctx.users).staged;
 
     log(`${kind}: publishing the backlog`);
     const t0 = Date.now();
     let rootPid: number;
-    if (kind === 'relay') {
+    if (kind !== 'debezium') {
       relay = await startApp('relay', { logDir, env });
       rootPid = relay.child.pid!;
     } else {
@@ -320,7 +340,7 @@ async function measureSide(
     const versions = await registry.getAllVersions(`${topic}-value`);
 
     return {
-      publisher: kind === 'relay' ? 'relay (apps/relay)' : `Debezium ${ctx.install.versions.debezium} on Kafka Connect ${ctx.install.versions.connect}`,
+      publisher: kind !== 'debezium' ? PUBLISHER[kind] : `Debezium ${ctx.install.versions.debezium} on Kafka Connect ${ctx.install.versions.connect}`,
       backlog: {
         records: staged,
         recordsPerSec: span > 0 ? (staged * 1000) / span : NaN,
@@ -356,8 +376,10 @@ async function measureSide(
     if (relay) await stopApp(relay);
     await debezium?.stop();
     // Always, also on failure: a leftover slot holds WAL forever (and keeps the database from being dropped).
-    if (slotMade && (await dropSlot(ctx.adminPool, slotName(id)))) log(`${kind}: dropped replication slot ${slotName(id)}`);
+    const slot = kind === 'relay-wal' ? walSlot : slotName(id);
+    if (slotMade && (await dropSlot(ctx.adminPool, slot))) log(`${kind}: dropped replication slot ${slot}`);
     await pool.end();
+    if (kind === 'debezium') await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();
     await run.drop().catch((error: unknown) => log(`${kind}: could not drop ${id}: ${String(error)}`));
   }
@@ -383,29 +405,31 @@ function formatNotes(r: RelayVsDebeziumResult): string[] {
 
 export function renderMarkdown(r: RelayVsDebeziumResult): string {
   const a = r.relay;
+  const w = r.relayWal;
   const b = r.debezium;
-  const row = (label: string, x: number, y: number, digits = 0, better: 'higher' | 'lower' = 'lower') =>
-    `| ${label} | ${fmt(x, digits)} | ${fmt(y, digits)} | ${ratio(x, y)} (${better} is better) |`;
+  const row = (label: string, x: number, v: number, y: number, digits = 0, better: 'higher' | 'lower' = 'lower') =>
+    `| ${label} | ${fmt(x, digits)} | ${fmt(v, digits)} | ${fmt(y, digits)} | ${ratio(x, y)} | ${ratio(v, y)} | ${better} |`;
+  const pick = (f: (s: SideResult) => number) => [f(a), f(w), f(b)] as const;
   return [
     `### Relay vs Debezium: ${fmt(r.users)} users of backlog, then ${fmt(r.rate)} users/s for ${r.seconds} s`,
     '',
     `${b.publisher}, outbox event router, Apicurio AvroConverter ${r.versions.apicurioConverter}; each alone on its own database and topic (LogAppendTime); load average ${r.load[0].toFixed(1)} -> ${r.load[1].toFixed(1)} on this shared 2-core machine, so the figures are noisy.`,
     '',
-    '| | relay (ours) | Debezium | ours / Debezium |',
-    '| --- | ---: | ---: | ---: |',
-    row('backlog: records/s (first -> last broker append time)', a.backlog.recordsPerSec, b.backlog.recordsPerSec, 0, 'higher'),
-    row('backlog: s from the publisher\'s start to the last record', a.backlog.wallMs / 1000, b.backlog.wallMs / 1000, 1),
-    row('backlog: CPU µs / record, process tree (first -> last record)', a.backlog.cpuUsPerRecord, b.backlog.cpuUsPerRecord),
-    row('backlog: CPU µs / record, process tree with its start-up', a.backlog.cpuUsPerRecordWithStart, b.backlog.cpuUsPerRecordWithStart),
-    row('backlog: CPU µs / record, its PostgreSQL backends', a.backlog.pgCpuUsPerRecord, b.backlog.pgCpuUsPerRecord),
-    row(`${fmt(r.rate)}/s: staged -> published p50 ms`, a.rate.p50Ms, b.rate.p50Ms),
-    row(`${fmt(r.rate)}/s: staged -> published p99 ms`, a.rate.p99Ms, b.rate.p99Ms),
-    row(`${fmt(r.rate)}/s: staged -> published max ms`, a.rate.maxMs, b.rate.maxMs),
-    row(`${fmt(r.rate)}/s: CPU µs / record, process tree`, a.rate.cpuUsPerRecord, b.rate.cpuUsPerRecord),
-    row(`${fmt(r.rate)}/s: CPU µs / record, its PostgreSQL backends`, a.rate.pgCpuUsPerRecord, b.rate.pgCpuUsPerRecord),
-    `| ${fmt(r.rate)}/s: records published | ${fmt(a.rate.records)} | ${fmt(b.rate.records)} | |`,
-    ...(a.delivery.unmatched + b.delivery.unmatched > 0 ? [`| first id header read | ${a.format.idHeader} | ${b.format.idHeader} | |`] : []),
-    `| delivery: missing / duplicates / wrong key / unmatched | ${Object.values(a.delivery).join(' / ')} | ${Object.values(b.delivery).join(' / ')} | |`,
+    '| | relay, polling | relay, WAL | Debezium | polling / Debezium | WAL / Debezium | better |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    row('backlog: records/s (first -> last broker append time)', ...pick((s) => s.backlog.recordsPerSec), 0, 'higher'),
+    row('backlog: s from the publisher\'s start to the last record', ...pick((s) => s.backlog.wallMs / 1000), 1),
+    row('backlog: CPU µs / record, process tree (first -> last record)', ...pick((s) => s.backlog.cpuUsPerRecord)),
+    row('backlog: CPU µs / record, process tree with its start-up', ...pick((s) => s.backlog.cpuUsPerRecordWithStart)),
+    row('backlog: CPU µs / record, its PostgreSQL backends', ...pick((s) => s.backlog.pgCpuUsPerRecord)),
+    row(`${fmt(r.rate)}/s: staged -> published p50 ms`, ...pick((s) => s.rate.p50Ms)),
+    row(`${fmt(r.rate)}/s: staged -> published p99 ms`, ...pick((s) => s.rate.p99Ms)),
+    row(`${fmt(r.rate)}/s: staged -> published max ms`, ...pick((s) => s.rate.maxMs)),
+    row(`${fmt(r.rate)}/s: CPU µs / record, process tree`, ...pick((s) => s.rate.cpuUsPerRecord)),
+    row(`${fmt(r.rate)}/s: CPU µs / record, its PostgreSQL backends`, ...pick((s) => s.rate.pgCpuUsPerRecord)),
+    `| ${fmt(r.rate)}/s: records published | ${fmt(a.rate.records)} | ${fmt(w.rate.records)} | ${fmt(b.rate.records)} | | | |`,
+    ...(a.delivery.unmatched + w.delivery.unmatched + b.delivery.unmatched > 0 ? [`| first id header read | ${a.format.idHeader} | ${w.format.idHeader} | ${b.format.idHeader} | | | |`] : []),
+    `| delivery: missing / duplicates / wrong key / unmatched | ${Object.values(a.delivery).join(' / ')} | ${Object.values(w.delivery).join(' / ')} | ${Object.values(b.delivery).join(' / ')} | | | |`,
     '',
     '**Topic format**',
     '',
@@ -414,7 +438,7 @@ export function renderMarkdown(r: RelayVsDebeziumResult): string {
   ].join('\n');
 }
 
-/** Both sides, one after the other, on the running local stack. */
+/** The three sides, one after the other, on the running local stack. */
 export async function runRelayVsDebezium(opts: RelayVsDebeziumOptions = {}): Promise<RelayVsDebeziumResult> {
   const users = opts.users ?? 20_000;
   const rate = opts.rate ?? 1_000;
@@ -431,8 +455,9 @@ export async function runRelayVsDebezium(opts: RelayVsDebeziumOptions = {}): Pro
     const seed = `rvd-${Date.now().toString(36)}`;
     const ctx = { config, adminPool, install, users, rate, seconds, seed, log, signal: opts.signal ?? new AbortController().signal };
     const relay = await measureSide('relay', ctx);
+    const relayWal = await measureSide('relay-wal', ctx);
     const debezium = await measureSide('debezium', ctx);
-    const result: RelayVsDebeziumResult = { users, rate, seconds, versions: install.versions, relay, debezium, load: [load0, loadavg()[0]!], markdown: '' };
+    const result: RelayVsDebeziumResult = { users, rate, seconds, versions: install.versions, relay, relayWal, debezium, load: [load0, loadavg()[0]!], markdown: '' };
     result.markdown = renderMarkdown(result);
     return result;
   } finally {
