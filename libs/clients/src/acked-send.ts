@@ -50,13 +50,17 @@ export function ackedSendBatch(producer: Pick<Producer, 'sendBatch'>, options: A
         const partition = partitioner({ topic, partitionMetadata, message });
         const key = partitionKey(topic, partition);
         const group = pending.get(key) ?? pending.set(key, { topic, partition, messages: [] }).get(key)!;
+        // A copy: the caller's message is not changed (a caller may send it again elsewhere).
         group.messages.push({ ...message, partition });
       }
     }
     const acknowledged: RecordMetadata[] = [];
     for (let round = 1; pending.size > 0; round++) {
       const byTopic = new Map<string, Message[]>();
-      for (const { topic, messages } of pending.values()) byTopic.set(topic, [...(byTopic.get(topic) ?? []), ...messages]);
+      for (const { topic, messages } of pending.values()) {
+        const list = byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!;
+        for (const message of messages) list.push(message);
+      }
       const answers = await producer.sendBatch({ ...batch, topicMessages: [...byTopic].map(([topic, messages]): TopicMessages => ({ topic, messages })) });
       for (const answer of answers) {
         if (answer.errorCode === 0 && pending.delete(partitionKey(answer.topicName, answer.partition))) acknowledged.push(answer);

@@ -118,8 +118,16 @@ export async function outboxSlotLag(pool: PgPool, slot: string): Promise<SlotLag
     [slot],
   );
   const row = rows[0];
-  return row ? { slot, lagBytes: Math.max(0, row.lag ?? 0), confirmedLsn: row.confirmed, active: row.active } : null;
+  return row ? slotLagOf(slot, row) : null;
 }
+
+/** A pg_replication_slots row as a slot's lag: one mapping for the relay's gauge and the monitor's view. */
+function slotLagOf(slot: string, row: { active: boolean; confirmed: string | null; lag: number | null }): SlotLag {
+  return { slot, lagBytes: Math.max(0, row.lag ?? 0), confirmedLsn: row.confirmed, active: row.active };
+}
+
+/** undefined_table: the relation named in the query does not exist. */
+const isUndefinedTable = (error: unknown) => (error as { code?: string }).code === '42P01';
 
 export interface OutboxSlotState extends SlotLag {
   /** Outbox rows past the slot's confirmed seq that nothing marked published: what it still owes. */
@@ -133,17 +141,19 @@ export interface OutboxSlotState extends SlotLag {
  * in wal mode (no such table: not migrated that far, which this never does).
  */
 export async function readOutboxSlots(pool: PgPool): Promise<OutboxSlotState[]> {
-  const { rows: present } = await pool.query<{ wal: boolean }>(`SELECT to_regclass('outbox_wal_positions') IS NOT NULL AS wal`);
-  if (!present[0]!.wal) return [];
   // The records: a range on the outbox's partial index of unpublished rows (as the staging counts read it).
-  const { rows } = await pool.query<{ slot: string; active: boolean; confirmed: string | null; lag: number | null; records: string }>(
+  // One round trip per tick: a database without the table answers undefined_table, read as no slots.
+  const result = await pool.query<{ slot: string; active: boolean; confirmed: string | null; lag: number | null; records: string }>(
     `SELECT s.slot_name AS slot, s.active, s.confirmed_flush_lsn::text AS confirmed, ${SLOT_LAG_BYTES_SQL} AS lag,
             (SELECT count(*) FROM outbox o WHERE o.published_at IS NULL AND o.seq > p.confirmed_seq) AS records
      FROM pg_replication_slots s JOIN outbox_wal_positions p ON p.slot = s.slot_name
      WHERE s.database = current_database()
      ORDER BY s.slot_name`,
-  );
-  return rows.map((r) => ({ slot: r.slot, lagBytes: Math.max(0, r.lag ?? 0), confirmedLsn: r.confirmed, active: r.active, records: Number(r.records) }));
+  ).catch((error: unknown) => {
+    if (isUndefinedTable(error)) return undefined;
+    throw error;
+  });
+  return (result?.rows ?? []).map((r) => ({ ...slotLagOf(r.slot, r), records: Number(r.records) }));
 }
 
 /** An outbox row as the WAL stream carries it (the insert's whole tuple). */

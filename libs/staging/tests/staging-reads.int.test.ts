@@ -13,6 +13,7 @@ import {
   outboxRowCount,
   outboxRowsInOrder,
   publishedCount,
+  readOutboxSlots,
   readStagingCounts,
   stagedCount,
   stagedIdsByEmail,
@@ -38,6 +39,8 @@ describe('staging reads (real PostgreSQL)', () => {
         expect(await readStagingCounts(pool)).toEqual({ staged: null, refetched: null, outbox: null, unpublished: null, oldestUnpublishedSeconds: null, outboxDeadLetters: null });
         expect(await stagedIdsByEmail(pool, 'a@example.com', 10)).toEqual([]);
         expect(await traceStagedUser(pool, randomUUID())).toEqual({ staged: null, refetchedBy: [], outbox: null, deadLetter: null });
+        // No outbox_wal_positions: no slots (its undefined_table read as such), not an error.
+        expect(await readOutboxSlots(pool)).toEqual([]);
         expect(await db.tableCount()).toBe(0);
       } finally {
         await pool.end();
@@ -65,6 +68,8 @@ describe('staging reads (real PostgreSQL)', () => {
         expect(all.every((r) => r.createdMs > Date.now() - 600_000)).toBe(true);
         expect(await outboxLastSeq(pool)).toBe(Number(all.at(-1)!.seq));
         expect(await outboxRowCount(pool)).toBe(5);
+        // Migrated, no relay ever ran in wal mode: the table exists, with no slot in it.
+        expect(await readOutboxSlots(pool)).toEqual([]);
         expect(await readStagingCounts(pool)).toMatchObject({ staged: 5, refetched: 1, outbox: 5, unpublished: 5, outboxDeadLetters: 0 });
         expect((await readStagingCounts(pool)).oldestUnpublishedSeconds).toBeGreaterThanOrEqual(0);
 
