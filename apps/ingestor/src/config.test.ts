@@ -18,6 +18,8 @@ describe('loadIngestorConfig', () => {
       apiUrl: 'https://randomuser.me/api/',
       runId: undefined,
       retries: 5,
+      rate: 100,
+      followTickMs: 100,
       logLevel: 'info',
       generator: { host: '127.0.0.1', port: 8089, faults: undefined },
     });
@@ -66,6 +68,7 @@ describe('loadIngestorConfig: every setting refuses a bad value, naming it', () 
     INGESTOR_OUTAGE_TIMEOUT_MS: ['0', '2m'],
     INGESTOR_FOLLOW: ['yes', 'on'],
     INGESTOR_RATE: ['0', 'fast', '-5'],
+    INGESTOR_FOLLOW_TICK_MS: ['0', '5', '1s'],
     GENERATOR_HOST: ['0.0.0.0:8089'],
     GENERATOR_PORT: ['70000', 'http'],
     GENERATOR_FAULTS: ['500=0.1', '503=2', 'bad'],

@@ -31,6 +31,8 @@ export interface IngestorConfig extends AppBasics {
   follow: boolean;
   /** Users per second while following. */
   rate: number;
+  /** While following, a round of `rate * followTickMs / 1000` users starts about this often. */
+  followTickMs: number;
   /** Users per staging transaction. */
   batchSize: number;
   /** Pages fetched at once. */
@@ -119,6 +121,7 @@ export function loadIngestorConfig(env: Env = process.env, flags: IngestorFlags 
     // `--follow` itself is a switch: main.ts ORs it in (a switch has no bad value to name).
     follow: readVar(env, 'INGESTOR_FOLLOW', bool(false)),
     rate: pick('rate', 'INGESTOR_RATE', positiveNumber(100)),
+    followTickMs: readVar(env, 'INGESTOR_FOLLOW_TICK_MS', boundedInt(100, 10, 60_000)),
     batchSize: pick('batchSize', 'INGESTOR_BATCH_SIZE', bounded(1000, 50_000)),
     concurrency: pick('concurrency', 'INGESTOR_CONCURRENCY', bounded(4, 64)),
     maxInFlightBatches: pick('maxInFlight', 'INGESTOR_MAX_IN_FLIGHT_BATCHES', bounded(2, 32)),

@@ -41,6 +41,48 @@ describe('runFollow', () => {
     expect(result.elapsedMs).toBe(3250); // three paced seconds and the last round's 250 ms
   });
 
+  /** The count and start time of each round until `limit` rounds ran, each taking `roundMs`. */
+  async function paced(options: Parameters<typeof runFollow>[1], limit: number, roundMs = 5) {
+    let clock = 0;
+    const rounds: { count: number; at: number }[] = [];
+    const stop = new AbortController();
+    const result = await runFollow(
+      {
+        ingestRound: async (count, seed) => {
+          rounds.push({ count, at: clock });
+          clock += roundMs;
+          if (rounds.length === limit) stop.abort();
+          return summary(count, seed);
+        },
+        log,
+        signal: stop.signal,
+        now: () => clock,
+        sleep: async (ms) => void (clock += ms),
+      },
+      options,
+    );
+    return { rounds, fetched: result.fetched };
+  }
+
+  it('with a tick, runs a tick of users per round, paced to the same rate (a stream, not a burst a second)', async () => {
+    const stream = await paced({ rate: 1000, roundSize: 1000, tickMs: 100, seed: 's', progressIntervalMs: 0 }, 10);
+    // 1,000 users/s as ten rounds of 100, one every 100 ms.
+    expect(stream.rounds).toEqual(Array.from({ length: 10 }, (_, i) => ({ count: 100, at: i * 100 })));
+    expect(stream.fetched).toBe(1000);
+    // Below one user per tick: one user per round, the rounds spaced to the rate (0.5/s: every 2 s).
+    const slow = await paced({ rate: 0.5, roundSize: 1000, tickMs: 100, seed: 's', progressIntervalMs: 0 }, 3);
+    expect(slow.rounds).toEqual([{ count: 1, at: 0 }, { count: 1, at: 2000 }, { count: 1, at: 4000 }]);
+  });
+
+  it('makes the round after a long one larger, keeping the rate, up to roundSize (batches form under load)', async () => {
+    // Rounds of 150 ms at 1,000/s with 100 ms ticks: each next round takes what the last one's 150 ms owed.
+    const loaded = await paced({ rate: 1000, roundSize: 1000, tickMs: 100, seed: 's', progressIntervalMs: 0 }, 4, 150);
+    expect(loaded.rounds).toEqual([{ count: 100, at: 0 }, { count: 150, at: 150 }, { count: 150, at: 300 }, { count: 150, at: 450 }]);
+    // At a rate the rounds cannot keep, each round is roundSize, back to back.
+    const saturated = await paced({ rate: 50_000, roundSize: 1000, tickMs: 100, seed: 's', progressIntervalMs: 0 }, 3, 150);
+    expect(saturated.rounds.map((r) => r.count)).toEqual([1000, 1000, 1000]);
+  });
+
   it('caps a round at roundSize and does not burst to catch up after a slow round', async () => {
     let clock = 0;
     const counts: number[] = [];

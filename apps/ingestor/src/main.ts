@@ -111,12 +111,12 @@ async function ingestCommand(flags: IngestorFlags & { json?: boolean; follow?: b
           source: choice.source,
           runId,
         };
-        // --follow: rounds of `rate` users, each an ordinary ingest under the same run id, until stopped.
+        // --follow: a round per tick, each an ordinary ingest under the same run id, until stopped.
         const rounds = log.child({ component: 'round' }, { level: 'warn' });
         const summary = follow
           ? await runFollow(
               { ingestRound: (count, roundSeed) => runIngest({ ...deps, log: rounds }, { ...options, count, seed: roundSeed, progressIntervalMs: 0 }), log, signal: ctx.signal },
-              { rate: config.rate, roundSize: config.batchSize, seed },
+              { rate: config.rate, roundSize: config.batchSize, tickMs: config.followTickMs, seed },
             )
           : await runIngest(deps, options);
         return { exitCode: summary.interrupted ? 130 : 0, output: json ? summaryJson(summary) : formatSummary(summary) };
