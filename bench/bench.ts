@@ -168,7 +168,9 @@ if (only.has('first')) {
 if (only.has('peer')) {
   say('bench: the relay beside Debezium');
   try {
-    results.peer = { markdown: (await runRelayVsDebezium({ users: Math.min(users, 50_000) })).markdown };
+    const peer = await runRelayVsDebezium({ users: Math.min(users, 50_000) });
+    const side = (s: typeof peer.relay) => ({ recordsPerSec: s.backlog.recordsPerSec, p99Ms: s.rate.p99Ms });
+    results.peer = { markdown: peer.markdown, sides: { relay: side(peer.relay), relayWal: side(peer.relayWal), debezium: side(peer.debezium) } };
   } catch (error) {
     results.notes.push(`the relay beside Debezium did not run: ${(error as Error).message.split('\n')[0]}`);
   }
@@ -181,9 +183,9 @@ async function latencyOn(p: LivePipeline, variant: string): Promise<void> {
   for (const offered of opts.rates.split(',').map(Number)) {
     say(`bench: latency at ${offered} users/s offered (${variant})`);
     const since = new Date();
-    const staged = await p.follow(`${p.id}-rate-${offered}`, offered, Number(opts.seconds));
+    const { achieved } = await p.follow(`${p.id}-rate-${offered}`, offered, Number(opts.seconds));
     await p.caughtUp(CAUGHT_UP_MS);
-    (results.latency ??= []).push({ variant, offered, achieved: staged / Number(opts.seconds), latency: hopLatency(await p.times(since)) });
+    (results.latency ??= []).push({ variant, offered, achieved, latency: hopLatency(await p.times(since)) });
   }
   const since = new Date();
   await p.ingest(`${p.id}-burst`, 2000);

@@ -103,14 +103,18 @@ export class LivePipeline {
     return staged;
   }
 
-  /** `ingestor --follow --rate` for `seconds`, then stopped as Ctrl-C would; returns how many it staged. */
-  async follow(seed: string, rate: number, seconds: number): Promise<number> {
+  /**
+   * `ingestor --follow --rate` for `seconds`, then stopped as Ctrl-C would; returns how many it
+   * staged, and the rate it fetched at while following (its own clock: the process's start-up is
+   * not in it, where `seconds` has it).
+   */
+  async follow(seed: string, rate: number, seconds: number): Promise<{ staged: number; achieved: number }> {
     const cmd = runCommand('ingestor', ['--source', 'generator', '--seed', seed, '--follow', '--rate', String(rate), '--json'], this.env);
     await sleep(seconds * 1000);
     cmd.stop();
-    const { staged } = await ingestSummary(cmd);
-    this.stagedSoFar += staged;
-    return staged;
+    const summary = await ingestSummary(cmd);
+    this.stagedSoFar += summary.staged;
+    return { staged: summary.staged, achieved: summary.rate };
   }
 
   /**
