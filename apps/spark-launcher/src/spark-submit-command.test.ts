@@ -62,6 +62,8 @@ describe('buildSparkSubmit', () => {
       'spark.executor.cores': '3',
       'spark.executor.memory': '512m',
       'spark.sql.shuffle.partitions': '2',
+      // The job's whole-stage method is past HotSpot's huge-method limit: compiled only with this.
+      'spark.executor.extraJavaOptions': '-XX:-DontCompileHugeMethods',
       'spark.ui.enabled': 'false',
       'spark.sql.session.timeZone': 'UTC',
       'spark.sql.icu.caseMappings.enabled': 'false',
