@@ -142,7 +142,8 @@ export interface OutboxSlotState extends SlotLag {
  */
 export async function readOutboxSlots(pool: PgPool): Promise<OutboxSlotState[]> {
   // The records: a range on the outbox's partial index of unpublished rows (as the staging counts read it).
-  // One round trip per tick: a database without the table answers undefined_table, read as no slots.
+  // One round trip per tick: a database not migrated yet answers undefined_table (which PostgreSQL
+  // logs; a migrated one never does), read as no slots.
   const result = await pool.query<{ slot: string; active: boolean; confirmed: string | null; lag: number | null; records: string }>(
     `SELECT s.slot_name AS slot, s.active, s.confirmed_flush_lsn::text AS confirmed, ${SLOT_LAG_BYTES_SQL} AS lag,
             (SELECT count(*) FROM outbox o WHERE o.published_at IS NULL AND o.seq > p.confirmed_seq) AS records
