@@ -145,10 +145,11 @@ if (only.has('first')) {
   say('bench: first impression (new Spark JVMs)');
   const cases = [
     // Each variant on a fresh stack; the apps started with the users only with the first one's settings.
-    ...variants.map((v) => ({ what: `fresh stack: the query up on new JVMs, its first batch (${v.label})`, waitForQuery: true, env: v.env })),
-    { what: `the apps started together with the users (npm start without the stack's apps; ${variants[0]?.label ?? 'default'})`, waitForQuery: false, env: variants[0]?.env ?? {} },
+    // The default job's fresh stack is the first `npm start` after `stack up`: judged by its p99.
+    ...variants.map((v) => ({ what: `fresh stack: the query up on new JVMs, its first batch (${v.label})`, waitForQuery: true, env: v.env, target: v.label === 'default' ? ('fresh-p99' as const) : ('first-stored' as const) })),
+    { what: `the apps started together with the users (npm start without the stack's apps; ${variants[0]?.label ?? 'default'})`, waitForQuery: false, env: variants[0]?.env ?? {}, target: 'first-stored' as const },
   ];
-  for (const { what, waitForQuery, env } of cases) {
+  for (const { what, waitForQuery, env, target } of cases) {
     await orNote(`the first impression "${what}"`, async () => {
       const p = await LivePipeline.start(config, 'bench_first', waitForQuery, { ...appEnv, ...env });
       try {
@@ -156,7 +157,7 @@ if (only.has('first')) {
         await p.ingest(`${p.id}-first`, 2000);
         await p.caughtUp(CAUGHT_UP_MS);
         const times = await p.times(since);
-        (results.first ??= []).push(firstOf(what, 'first-stored', times));
+        (results.first ??= []).push(firstOf(what, target, times));
       } finally {
         await p.stop();
       }

@@ -17,8 +17,11 @@ export interface LatencyAtRate {
 
 export interface FirstImpression {
   what: string;
-  /** Which target the case answers: the first users stored within 5 s (fresh), or p99 <= 1 s (warm). */
-  target: 'first-stored' | 'p99';
+  /**
+   * Which target the case answers: the first users stored within 5 s (fresh, a job variant), p99 <= 1 s
+   * (warm), or the default job's fresh stack, the first `npm start` after `stack up`: its p99.
+   */
+  target: 'first-stored' | 'p99' | 'fresh-p99';
   /** Staging of the first user to its row in Cassandra. */
   firstStoredMs: number;
   latency: HopLatency;
@@ -92,7 +95,7 @@ export function renderMarkdown(r: SuiteResults, chartFile: string): string {
         ...(r.first ?? []).map((f) =>
           f.target === 'p99'
             ? [`p99 staging → Cassandra: ${f.what}`, `${n0(f.latency.total.p99)} ms`, '≤ 1,000 ms']
-            : f.what.includes('(default)')
+            : f.target === 'fresh-p99'
               ? [`p99 staging → Cassandra, the first users after stack up: ${f.what}`, `${n0(f.latency.total.p99)} ms (first stored ${n0(f.firstStoredMs)} ms)`, `≤ ${n0(GOALS.freshP99Ms)} ms`]
               : [`first users stored after staging: ${f.what}`, `${n0(f.firstStoredMs)} ms (p99 ${n0(f.latency.total.p99)} ms)`, '≤ 5,000 ms'],
         ),
